@@ -1,0 +1,66 @@
+import type { AgentAvailability } from './agent.js';
+import type { AssignmentDecision, Priority, TaskStatus } from './task.js';
+
+/**
+ * Every event of the log and its payload. Socket.io names, webhooks and the SDK
+ * derive from this one map (see docs/events.md).
+ */
+export interface DomainEventMap {
+  'task.created': { title: string; priority: Priority; status: TaskStatus };
+  'task.updated': { changes: string[] };
+  'task.unblocked': Record<string, never>;
+  'task.assigned': { agentId: string; decision: AssignmentDecision };
+  'task.rejected': { agentId: string; reason: string };
+  'task.started': { agentId: string | null };
+  'task.progressed': { progress: number };
+  'task.completed': { agentId: string | null; result: unknown };
+  'task.failed': { agentId: string | null; reason: string; attempts: number; final: boolean; retryAt: number | null };
+  'task.requeued': { agentId: string | null; reason: RequeueReason };
+  'task.cancelled': { reason: string | null };
+  'task.retried': Record<string, never>;
+  'task.promoted': { queueRank: number };
+  'task.sla_warning': { deadline: number };
+  'task.sla_violated': { deadline: number };
+  'agent.registered': { name: string; capabilities: string[] };
+  'agent.updated': { changes: string[] };
+  'agent.status_changed': { availability: AgentAvailability };
+  'agent.offline': { reason: string };
+  'agent.overloaded': { load: number; maxConcurrentTasks: number };
+  'agent.removed': { requeued: string[] };
+}
+
+export type EventType = keyof DomainEventMap;
+
+export const EVENT_TYPES = [
+  'task.created',
+  'task.updated',
+  'task.unblocked',
+  'task.assigned',
+  'task.rejected',
+  'task.started',
+  'task.progressed',
+  'task.completed',
+  'task.failed',
+  'task.requeued',
+  'task.cancelled',
+  'task.retried',
+  'task.promoted',
+  'task.sla_warning',
+  'task.sla_violated',
+  'agent.registered',
+  'agent.updated',
+  'agent.status_changed',
+  'agent.offline',
+  'agent.overloaded',
+  'agent.removed',
+] as const satisfies readonly EventType[];
+
+export type RequeueReason = 'offer_expired' | 'lease_expired' | 'agent_removed' | 'released';
+
+/** An event before the store gives it an id. */
+export type EventDraft = {
+  [K in EventType]: { type: K; taskId: string | null; agentId: string | null; payload: DomainEventMap[K] };
+}[EventType];
+
+/** An event as stored in the append-only log. */
+export type StoredEvent = EventDraft & { id: number; at: number; actor: string };

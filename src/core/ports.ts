@@ -1,0 +1,193 @@
+import type { Agent } from './agent.js';
+import type { EventDraft, EventType, StoredEvent } from './events.js';
+import type { Priority, Task, TaskStatus } from './task.js';
+
+/**
+ * The storage port. One interface, two adapters (SQLite, PostgreSQL), held to one
+ * conformance suite (src/storage/conformance). Domain types in, domain types out:
+ * no row shapes leak. Times are epoch milliseconds.
+ *
+ * Writes happen only inside `transaction(fn)`: everything `fn` does commits together
+ * or not at all. Guarded writes (`tasks.update`, `agents.update`, `agents.adjustLoad`)
+ * check the expected state inside the transaction, so two nodes can never both win.
+ */
+export interface Store extends StoreReads {
+  readonly capabilities: StoreCapabilities;
+  /** Applies pending migrations; safe when several nodes start at once. */
+  migrate(): Promise<void>;
+  /**
+   * Runs `fn` in one transaction. If `fn` throws, nothing it wrote is kept and the
+   * error propagates unchanged (driver errors are translated to SwitchboardError).
+   */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Declared dialect differences; conformance tests are gated on these, never on sniffing. */
+export interface StoreCapabilities {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Other processes' commits can be announced (PostgreSQL LISTEN/NOTIFY). */
+  readonly listenNotify: boolean;
+  /** Several processes can write at once (PostgreSQL); SQLite serialises writers. */
+  readonly concurrentWriters: boolean;
+}
+
+export interface StoreReads {
+  readonly tasks: TaskReads;
+  readonly agents: AgentReads;
+  readonly events: EventReads;
+  readonly idempotency: IdempotencyReads;
+}
+
+export interface StoreTx extends StoreReads {
+  readonly tasks: TaskReads & TaskWrites;
+  readonly agents: AgentReads & AgentWrites;
+  readonly events: EventReads & EventWrites;
+  readonly idempotency: IdempotencyReads & IdempotencyWrites;
+}
+
+// ---------------------------------------------------------------- tasks
+
+export interface TaskFilter {
+  status?: TaskStatus[];
+  priority?: Priority[];
+  /** Tasks whose `agent` is this id. */
+  agent?: string;
+  /** Tasks requiring this (normalised) capability. */
+  capability?: string;
+  label?: string;
+  /** Case-insensitive substring of id, title or description. */
+  text?: string;
+  /** Only tasks with `seq` greater than this (cursor pagination, creation order). */
+  afterSeq?: number;
+  /** 1..1000 */
+  limit: number;
+}
+
+/** Timer kinds a task can be due for; each maps to one nullable, indexed due time in the stores. */
+export const TIMER_KINDS = ['offer', 'lease', 'sla_warning', 'sla_violation', 'retry', 'promote'] as const;
+export type TimerKind = (typeof TIMER_KINDS)[number];
+
+export interface TaskReads {
+  get(params: { id: string }): Promise<Task | null>;
+  getMany(params: { ids: readonly string[] }): Promise<Task[]>;
+  /** Creation order (seq ascending). */
+  list(params: TaskFilter): Promise<Task[]>;
+  countByStatus(): Promise<Record<TaskStatus, number>>;
+  countByPriority(): Promise<Record<Priority, number>>;
+  /** Tasks the agent holds (ASSIGNED or IN_PROGRESS), oldest assignment first. */
+  listHeldBy(params: { agentId: string }): Promise<Task[]>;
+  /** BLOCKED tasks that list `taskId` in `dependsOn`. */
+  listDependents(params: { taskId: string }): Promise<Task[]>;
+  /**
+   * The distinct capability keys (see `capabilityKey`) of PENDING tasks. Stores answer
+   * with a loose index scan, so the cost grows with the number of keys, not of tasks.
+   */
+  pendingCapabilityKeys(): Promise<string[]>;
+  /**
+   * PENDING tasks with this capability key that are assignable at `now` (no retry
+   * backoff in force), in queue order: queueRank, then slaDeadline, then seq.
+   */
+  peekQueue(params: { capabilityKey: string; now: number; limit: number }): Promise<Task[]>;
+  /** The earliest due time of any timer of any task, or null when none is armed. */
+  nextDueAt(): Promise<number | null>;
+  /** Tasks whose `kind` timer is due at `now`, earliest first. */
+  listDue(params: { kind: TimerKind; now: number; limit: number }): Promise<Task[]>;
+}
+
+export interface TaskWrites {
+  /** Next value of the task sequence; ids are `formatTaskId(seq)`. */
+  allocateSeq(): Promise<number>;
+  /** Throws ConflictError if the id exists. */
+  insert(task: Task): Promise<void>;
+  /**
+   * Replaces the task if it still has `expected.status` and `expected.version`;
+   * throws VersionConflictError otherwise. `next.version` must be `expected.version + 1`.
+   */
+  update(params: { next: Task; expected: { status: TaskStatus; version: number } }): Promise<void>;
+}
+
+// ---------------------------------------------------------------- agents
+
+export interface AgentReads {
+  get(params: { id: string }): Promise<Agent | null>;
+  /** Registration order. */
+  list(): Promise<Agent[]>;
+  /**
+   * Agents that could take a task now: AVAILABLE, load below capacity, holding every
+   * required capability, not in `excluded`; least recently assigned first, at most `limit`.
+   */
+  listCandidates(params: { requiredCapabilities: readonly string[]; excluded: readonly string[]; limit: number }): Promise<Agent[]>;
+}
+
+export interface AgentWrites {
+  /** Throws ConflictError if the id exists. */
+  insert(agent: Agent): Promise<void>;
+  /**
+   * Writes the descriptive fields (name, kind, capabilities, maxConcurrentTasks,
+   * availability, declaredReliability, costPerHour, lastHeartbeatAt, overloaded) if the
+   * version still matches; throws VersionConflictError otherwise. Never writes `load`
+   * or the outcome counters: only `adjustLoad` does.
+   */
+  update(params: { next: Agent; expectedVersion: number }): Promise<void>;
+  /**
+   * Atomically takes (+1) or gives back (-1) one slot and counts the outcome. A +1 is
+   * refused (returns null) unless the agent is AVAILABLE with load below capacity, or
+   * `force` is set. Sets `lastAssignedAt = now` on +1 and `overloaded = load > capacity`.
+   * Returns the agent after the change, or null when refused or unknown.
+   */
+  adjustLoad(params: {
+    agentId: string;
+    delta: 1 | -1;
+    outcome: 'completed' | 'failed' | null;
+    force: boolean;
+    now: number;
+  }): Promise<Agent | null>;
+  delete(params: { id: string }): Promise<void>;
+}
+
+// ---------------------------------------------------------------- events
+
+export interface EventFilter {
+  taskId?: string;
+  agentId?: string;
+  types?: EventType[];
+  /** Only events with id greater than this (resume / pagination forward). */
+  afterId?: number;
+  /** Only events with id lower than this (pagination backward). */
+  beforeId?: number;
+  /** 'desc' = newest first (the activity feed); 'asc' = replay order. */
+  order: 'asc' | 'desc';
+  limit: number;
+}
+
+export interface EventReads {
+  list(params: EventFilter): Promise<StoredEvent[]>;
+  /** Id of the newest event, 0 when the log is empty. */
+  lastId(): Promise<number>;
+}
+
+export interface EventWrites {
+  append(params: { draft: EventDraft; at: number; actor: string }): Promise<StoredEvent>;
+}
+
+// ---------------------------------------------------------------- idempotency
+
+/** The stored answer to a create made with an `Idempotency-Key`. */
+export interface IdempotentResponse {
+  key: string;
+  /** Hash of method, path and body: the same key with another request is refused. */
+  requestHash: string;
+  statusCode: number;
+  body: unknown;
+  createdAt: number;
+}
+
+export interface IdempotencyReads {
+  get(params: { key: string }): Promise<IdempotentResponse | null>;
+}
+
+export interface IdempotencyWrites {
+  /** Throws ConflictError if the key is already stored. */
+  put(params: IdempotentResponse): Promise<void>;
+}
