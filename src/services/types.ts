@@ -1,0 +1,112 @@
+import type { Agent, AgentPatch, NewAgentInput } from '../core/agent.js';
+import type { StoredEvent } from '../core/events.js';
+import type { EventFilter, TaskFilter } from '../core/ports.js';
+import type { Reporter } from '../core/state-machine.js';
+import type { NewTaskInput, Priority, ScoredCandidate, Task, TaskPatch, TaskStatus } from '../core/task.js';
+
+/** An agent with the ids of the tasks it holds (the seed's `currentTasks`). */
+export interface AgentState extends Agent {
+  currentTasks: string[];
+}
+
+/** What the event bus publishes after a commit: the stored event and fresh snapshots. */
+export interface PublishedEvent {
+  event: StoredEvent;
+  task: Task | null;
+  agent: AgentState | null;
+}
+
+/** Who asked: a token's subject, an agent id, or "system" for timers. Written to the event log. */
+export type Actor = string;
+
+/** The seed's agent statuses plus PAUSED; ACTIVE and IDLE both mean "available". */
+export type AgentStatusRequest = 'ACTIVE' | 'IDLE' | 'PAUSED' | 'OFFLINE';
+
+export interface TaskPage {
+  tasks: Task[];
+  /** Pass as `afterSeq` for the next page; null on the last page. */
+  nextCursor: number | null;
+}
+
+export interface Metrics {
+  totalTasks: number;
+  completedTasks: number;
+  failedTasks: number;
+  activeAgents: number;
+  byStatus: Record<TaskStatus, number>;
+  byPriority: Record<Priority, number>;
+  agents: number;
+  slaAtRisk: number;
+  slaViolated: number;
+}
+
+/** The seed's delegation report, fields kept, plus the `assigned`/`blocked`/`cancelled` buckets it lacked. */
+export interface DelegationReport {
+  summary: {
+    totalTasks: number;
+    completed: number;
+    inProgress: number;
+    pending: number;
+    failed: number;
+    assigned: number;
+    blocked: number;
+    cancelled: number;
+  };
+  tasksByPriority: Record<Priority, number>;
+  agents: { id: string; name: string; status: string; currentLoad: string; reliability: string }[];
+  recentActivity: { id: string; name: string; status: TaskStatus; agent: string | null; timestamp: number; event: string }[];
+}
+
+export interface Recommendation {
+  taskId: string;
+  candidates: ScoredCandidate[];
+  /** Why nothing can take the task, when candidates is empty. */
+  blockedBy: string | null;
+}
+
+/**
+ * The use cases the API, the realtime gateway, the MCP server and the CLI call.
+ * Every method that changes state runs one store transaction guarded by the expected
+ * status and version, appends its events in the same transaction and publishes them
+ * on the bus after the commit.
+ */
+export interface OrchestratorApi {
+  createTask(input: NewTaskInput, actor: Actor): Promise<Task>;
+  getTask(id: string): Promise<Task>;
+  listTasks(filter: TaskFilter): Promise<TaskPage>;
+  updateTask(id: string, patch: TaskPatch, actor: Actor): Promise<Task>;
+  /**
+   * Manual assignment. With no agentId the best eligible agent is chosen; with one, that
+   * agent (must be eligible unless `force`). A task that already has an agent is returned
+   * unchanged with `changed: false` (the seed's behaviour).
+   */
+  assignTask(id: string, opts: { agentId?: string; force?: boolean }, actor: Actor): Promise<{ task: Task; agent: AgentState; changed: boolean }>;
+  /** Assigns the best assignable task in queue order, skipping tasks no agent can take; null when none. */
+  processNext(actor: Actor): Promise<{ task: Task; agent: AgentState } | null>;
+  startTask(id: string, by: Reporter, actor: Actor): Promise<Task>;
+  /** The seed's PUT progress: progress >= 100 or status COMPLETED completes the task. */
+  reportProgress(id: string, params: { progress: number; status?: 'IN_PROGRESS' | 'COMPLETED' }, by: Reporter, actor: Actor): Promise<Task>;
+  completeTask(id: string, result: unknown, by: Reporter, actor: Actor): Promise<Task>;
+  failTask(id: string, reason: string, by: Reporter, actor: Actor): Promise<Task>;
+  rejectTask(id: string, reason: string, by: Reporter, actor: Actor): Promise<Task>;
+  cancelTask(id: string, reason: string | null, actor: Actor): Promise<Task>;
+  retryTask(id: string, actor: Actor): Promise<Task>;
+  recommend(id: string): Promise<Recommendation>;
+
+  registerAgent(input: NewAgentInput, actor: Actor): Promise<AgentState>;
+  getAgent(id: string): Promise<AgentState>;
+  listAgents(): Promise<AgentState[]>;
+  updateAgent(id: string, patch: AgentPatch, actor: Actor): Promise<AgentState>;
+  setAgentStatus(id: string, status: AgentStatusRequest, actor: Actor): Promise<AgentState>;
+  /** Removes the agent; the tasks it held go back to the queue. */
+  removeAgent(id: string, actor: Actor): Promise<{ requeued: string[] }>;
+  agentTasks(id: string): Promise<Task[]>;
+  /** Renews the leases of the agent's running tasks and marks it seen (OFFLINE -> available). */
+  heartbeat(agentId: string, actor: Actor): Promise<AgentState>;
+  /** Pull mode: the best task this agent can take, assigned and started; waits up to `waitMs` for one. */
+  claim(agentId: string, opts: { waitMs: number }, actor: Actor): Promise<Task | null>;
+
+  listEvents(filter: EventFilter): Promise<StoredEvent[]>;
+  metrics(): Promise<Metrics>;
+  delegationReport(): Promise<DelegationReport>;
+}
