@@ -8,7 +8,7 @@ import type { AssignmentDecision, Priority, TaskStatus } from './task.js';
 export interface DomainEventMap {
   'task.created': { title: string; priority: Priority; status: TaskStatus };
   'task.updated': { changes: string[] };
-  'task.unblocked': Record<string, never>;
+  'task.unblocked': { reason: 'dependencies_done' | 'backoff_over' };
   'task.assigned': { agentId: string; decision: AssignmentDecision };
   'task.rejected': { agentId: string; reason: string };
   'task.started': { agentId: string | null };

@@ -75,6 +75,8 @@ export interface TaskReads {
   list(params: TaskFilter): Promise<Task[]>;
   countByStatus(): Promise<Record<TaskStatus, number>>;
   countByPriority(): Promise<Record<Priority, number>>;
+  /** Open (non-terminal) tasks warned but not yet violated (`atRisk`), and open tasks past their deadline (`violated`). */
+  countSla(): Promise<{ atRisk: number; violated: number }>;
   /** Tasks the agent holds (ASSIGNED or IN_PROGRESS), oldest assignment first. */
   listHeldBy(params: { agentId: string }): Promise<Task[]>;
   /** BLOCKED tasks that list `taskId` in `dependsOn`. */

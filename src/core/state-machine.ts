@@ -12,6 +12,7 @@ export interface Reporter {
 
 export type TaskAction =
   | { type: 'unblock' }
+  | { type: 'backoff_over' }
   | { type: 'assign'; agentId: string; decision: AssignmentDecision }
   | { type: 'reject'; by: Reporter; reason: string }
   | { type: 'start'; by: Reporter }
@@ -38,7 +39,8 @@ export interface SlotChange {
 
 export interface TransitionResult {
   task: Task;
-  event: EventDraft;
+  /** Null only for a lease renewal by heartbeat: bookkeeping, not news. */
+  event: EventDraft | null;
   slot: SlotChange | null;
 }
 
@@ -67,9 +69,13 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
       if (task.status !== 'BLOCKED') refuse();
       return {
         task: { ...base, status: 'PENDING', promoteAt: agingDue(policy, now, task.queueRank) },
-        event: event({ type: 'task.unblocked', agentId: null, payload: {} }),
+        event: event({ type: 'task.unblocked', agentId: null, payload: { reason: 'dependencies_done' } }),
         slot: null,
       };
+    }
+    case 'backoff_over': {
+      if (task.status !== 'PENDING' || task.retryAt === null) refuse('no retry backoff is in force');
+      return { task: { ...base, retryAt: null }, event: event({ type: 'task.unblocked', agentId: null, payload: { reason: 'backoff_over' } }), slot: null };
     }
     case 'assign': {
       if (task.status !== 'PENDING') refuse();
@@ -119,7 +125,7 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
     case 'heartbeat': {
       if (task.status !== 'IN_PROGRESS') refuse();
       checkReporter(task, action.by);
-      return { task: renewLease(base, policy, now), event: event({ type: 'task.progressed', agentId: task.agent, payload: { progress: task.progress } }), slot: null };
+      return { task: renewLease(base, policy, now), event: null, slot: null };
     }
     case 'complete': {
       if (task.status !== 'ASSIGNED' && task.status !== 'IN_PROGRESS') refuse();
@@ -189,8 +195,10 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
     }
     case 'sla_violate': {
       if (isTerminal(task.status) || task.slaViolated) refuse('no SLA violation is due');
+      // Escalation: a waiting task that has missed its deadline jumps to the front rank.
+      const waiting = task.status === 'PENDING' || task.status === 'BLOCKED';
       return {
-        task: { ...base, slaWarned: true, slaViolated: true },
+        task: { ...base, slaWarned: true, slaViolated: true, queueRank: waiting ? 0 : task.queueRank, promoteAt: waiting ? null : task.promoteAt },
         event: event({ type: 'task.sla_violated', agentId: task.agent, payload: { deadline: task.slaDeadline } }),
         slot: null,
       };

@@ -1,0 +1,46 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = new URL('.', import.meta.url).pathname;
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+const importsOf = (path: string) => [...readFileSync(path, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1] ?? '');
+
+describe('architecture (STYLE.md rules 1, 6, 10, 12)', () => {
+  it('src/core imports only src/core: no drivers, no Fastify, no node built-ins', () => {
+    const offenders = files(join(SRC, 'core'))
+      .filter((f) => !f.endsWith('.test.ts'))
+      .flatMap((f) => importsOf(f).filter((spec) => !spec.startsWith('./')).map((spec) => `${relative(SRC, f)} -> ${spec}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it('src/core never reads the wall clock', () => {
+    const offenders = files(join(SRC, 'core'))
+      .filter((f) => !f.endsWith('.test.ts'))
+      .filter((f) => /Date\.now\(\)|new Date\(\)/.test(readFileSync(f, 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+
+  it('only src/config.ts reads process.env', () => {
+    const offenders = files(SRC)
+      .filter((f) => !f.endsWith('.test.ts') && !f.includes('/storage/postgres/test-database.ts') && !f.endsWith('/config.ts'))
+      .filter((f) => readFileSync(f, 'utf8').includes('process.env'))
+      .map((f) => relative(SRC, f));
+    expect(offenders).toEqual([]);
+  });
+
+  it('SQL lives only in src/storage', () => {
+    const offenders = files(SRC)
+      .filter((f) => !f.includes('/storage/') && !f.endsWith('.test.ts'))
+      .filter((f) => /\b(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM)\b/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(SRC, f));
+    expect(offenders).toEqual([]);
+  });
+});

@@ -1,0 +1,130 @@
+import { SwitchboardError, ValidationError } from '../core/errors.js';
+import { newTask } from '../core/factories.js';
+import type { Policy } from '../core/policy.js';
+import type { Reporter } from '../core/state-machine.js';
+import { isEligible, scoreAgent } from '../core/scoring.js';
+import { HELD_STATUSES, type NewTaskInput, type Task, type TaskPatch } from '../core/task.js';
+import { assignBest, decisionFrom, queueHeads, rankCandidates } from './matching.js';
+import type { Actor } from './types.js';
+import type { Work, WorkRunner } from './unit-of-work.js';
+import type { Agent } from '../core/agent.js';
+
+/**
+ * Task use cases. Each is one unit of work: read, transition through the state
+ * machine, guarded write, events, all in one transaction.
+ */
+export class TaskUseCases {
+  constructor(
+    private readonly runner: WorkRunner,
+    private readonly policy: Policy,
+  ) {}
+
+  create(input: NewTaskInput, actor: Actor): Promise<Task> {
+    return this.runner.run(actor, async (work) => {
+      const deps = input.dependsOn ?? [];
+      const found = await work.tx.tasks.getMany({ ids: deps });
+      const missing = deps.filter((id) => !found.some((t) => t.id === id));
+      if (missing.length > 0) throw new SwitchboardError('DEPENDENCY_NOT_FOUND', `Unknown dependencies: ${missing.join(', ')}`, { missing });
+      const blocked = found.some((t) => t.status !== 'COMPLETED');
+      const seq = await work.tx.tasks.allocateSeq();
+      const task = newTask(input, { seq, now: work.now, policy: this.policy, blocked });
+      await work.tx.tasks.insert(task);
+      work.tasks.set(task.id, task);
+      await work.append({ type: 'task.created', taskId: task.id, agentId: null, payload: { title: task.title, priority: task.priority, status: task.status } });
+      return task;
+    });
+  }
+
+  update(id: string, patch: TaskPatch, actor: Actor): Promise<Task> {
+    return this.runner.run(actor, async (work) => (await work.apply(await work.task(id), { type: 'edit', patch })).task);
+  }
+
+  /** Manual assignment (see OrchestratorApi.assignTask). */
+  assign(id: string, opts: { agentId?: string; force?: boolean }, actor: Actor): Promise<{ task: Task; agent: Agent; changed: boolean }> {
+    return this.runner.run(actor, async (work) => {
+      let task = await work.task(id);
+      if (task.agent !== null && HELD_STATUSES.has(task.status)) return { task, agent: await work.agent(task.agent), changed: false };
+      // An operator assigning by hand overrides a retry backoff.
+      if (task.status === 'PENDING' && task.retryAt !== null && task.retryAt > work.now) task = (await work.apply(task, { type: 'backoff_over' })).task;
+      if (opts.agentId === undefined) {
+        const result = await assignBest(work, task, 'manual');
+        if (result === null) throw noAgent(task);
+        return { ...result, changed: true };
+      }
+      const agent = await work.agent(opts.agentId);
+      if (!opts.force && !isEligible(task, agent)) {
+        throw new SwitchboardError('AGENT_NOT_ELIGIBLE', `Agent ${agent.id} cannot take task ${task.id}: ${whyNot(task, agent)}`, { agentId: agent.id, taskId: task.id });
+      }
+      const others = (await rankCandidates(work.tx, task, work.now)).filter((c) => c.agentId !== agent.id);
+      const decision = decisionFrom([scoreAgent(task, agent, work.now, null), ...others], opts.force ? 'forced' : 'manual', work.now);
+      if (decision === null) throw noAgent(task);
+      const result = await work.apply(task, { type: 'assign', agentId: agent.id, decision }, { force: opts.force === true });
+      return { task: result.task, agent: result.agent ?? agent, changed: true };
+    });
+  }
+
+  /** The best assignable task in queue order, skipping groups no agent can serve. */
+  processNext(actor: Actor): Promise<{ task: Task; agent: Agent } | null> {
+    return this.runner.run(actor, async (work) => {
+      for (const head of await queueHeads(work.tx, work.now)) {
+        const result = await assignBest(work, head, 'queue');
+        if (result !== null) return result;
+      }
+      return null;
+    });
+  }
+
+  /** Applies an action reported on a task, then unblocks dependents when it completed. */
+  report(id: string, action: ReportAction, by: Reporter, actor: Actor): Promise<Task> {
+    return this.runner.run(actor, async (work) => {
+      const task = await work.task(id);
+      const { task: next } = await work.apply(task, toTaskAction(action, by));
+      if (next.status === 'COMPLETED') await unblockDependents(work, next.id);
+      return next;
+    });
+  }
+
+  progress(id: string, params: { progress: number; status?: 'IN_PROGRESS' | 'COMPLETED' }, by: Reporter, actor: Actor): Promise<Task> {
+    if (!Number.isFinite(params.progress)) throw new ValidationError('progress must be a number from 0 to 100', { field: 'progress' });
+    const completes = params.status === 'COMPLETED' || params.progress >= 100;
+    return this.report(id, completes ? { type: 'complete', result: null } : { type: 'progress', progress: params.progress }, by, actor);
+  }
+
+  operator(id: string, action: { type: 'cancel'; reason: string | null } | { type: 'retry' }, actor: Actor): Promise<Task> {
+    return this.runner.run(actor, async (work) => (await work.apply(await work.task(id), action)).task);
+  }
+}
+
+export type ReportAction =
+  | { type: 'start' }
+  | { type: 'progress'; progress: number }
+  | { type: 'complete'; result: unknown }
+  | { type: 'fail'; reason: string }
+  | { type: 'reject'; reason: string };
+
+function toTaskAction(action: ReportAction, by: Reporter) {
+  return { ...action, by };
+}
+
+async function unblockDependents(work: Work, completedId: string): Promise<void> {
+  for (const dependent of await work.tx.tasks.listDependents({ taskId: completedId })) {
+    const deps = await work.tx.tasks.getMany({ ids: dependent.dependsOn });
+    if (deps.length === dependent.dependsOn.length && deps.every((d) => d.status === 'COMPLETED')) await work.apply(dependent, { type: 'unblock' });
+  }
+}
+
+function noAgent(task: Task): SwitchboardError {
+  return new SwitchboardError('NO_AVAILABLE_AGENT', `No available agent for task ${task.id}`, {
+    taskId: task.id,
+    requiredCapabilities: task.requiredCapabilities,
+  });
+}
+
+function whyNot(task: Task, agent: Agent): string {
+  if (agent.availability !== 'AVAILABLE') return `it is ${agent.availability}`;
+  if (agent.load >= agent.maxConcurrentTasks) return `it is at capacity (${agent.load}/${agent.maxConcurrentTasks})`;
+  if (task.excludedAgents.includes(agent.id)) return 'it already rejected or failed this task';
+  const missing = task.requiredCapabilities.filter((c) => !agent.capabilities.includes(c));
+  return `it lacks ${missing.join(', ')}`;
+}
+

@@ -1,0 +1,111 @@
+import type { Agent } from '../core/agent.js';
+import type { Clock } from '../core/clock.js';
+import { SwitchboardError } from '../core/errors.js';
+import type { EventDraft, StoredEvent } from '../core/events.js';
+import type { Policy } from '../core/policy.js';
+import type { Store, StoreTx } from '../core/ports.js';
+import { transition, type TaskAction } from '../core/state-machine.js';
+import type { Task } from '../core/task.js';
+import type { EventBus } from './event-bus.js';
+import { loadAgentState } from './agent-state.js';
+
+/** A guarded write lost a race this many times in a row: give up and report the conflict. */
+export const CONFLICT_RETRIES_MAX = 3;
+
+/**
+ * One transaction's worth of work: the transaction, the time it runs at, who asked,
+ * and the events it appended (published after the commit, never before).
+ */
+export class Work {
+  readonly events: StoredEvent[] = [];
+  readonly tasks = new Map<string, Task>();
+
+  constructor(
+    readonly tx: StoreTx,
+    readonly now: number,
+    readonly actor: string,
+    private readonly policy: Policy,
+  ) {}
+
+  async append(draft: EventDraft): Promise<StoredEvent> {
+    const stored = await this.tx.events.append({ draft, at: this.now, actor: this.actor });
+    this.events.push(stored);
+    return stored;
+  }
+
+  /**
+   * Applies one transition: the guarded task update, the agent's slot change and the
+   * event, all in this transaction. A slot the agent cannot give (full, paused) aborts it.
+   */
+  async apply(task: Task, action: TaskAction, opts: { force?: boolean } = {}): Promise<{ task: Task; agent: Agent | null }> {
+    const result = transition(task, action, { now: this.now, policy: this.policy });
+    await this.tx.tasks.update({ next: result.task, expected: { status: task.status, version: task.version } });
+    this.tasks.set(result.task.id, result.task);
+    let agent: Agent | null = null;
+    if (result.slot !== null) {
+      agent = await this.tx.agents.adjustLoad({ ...result.slot, force: opts.force ?? false, now: this.now });
+      if (agent === null && result.slot.delta === 1) {
+        throw new SwitchboardError('AGENT_NOT_ELIGIBLE', `Agent ${result.slot.agentId} cannot take task ${task.id} now (full, paused, offline or unknown)`, {
+          agentId: result.slot.agentId,
+          taskId: task.id,
+        });
+      }
+    }
+    if (result.event !== null) await this.append(result.event);
+    if (agent !== null && result.slot?.delta === 1 && agent.overloaded && agent.load - 1 <= agent.maxConcurrentTasks) {
+      await this.append({ type: 'agent.overloaded', taskId: task.id, agentId: agent.id, payload: { load: agent.load, maxConcurrentTasks: agent.maxConcurrentTasks } });
+    }
+    return { task: result.task, agent };
+  }
+
+  /** Reads a task inside the transaction or fails with TASK_NOT_FOUND. */
+  async task(id: string): Promise<Task> {
+    const task = await this.tx.tasks.get({ id });
+    if (task === null) throw new SwitchboardError('TASK_NOT_FOUND', `Task not found: ${id}`, { taskId: id });
+    return task;
+  }
+
+  async agent(id: string): Promise<Agent> {
+    const agent = await this.tx.agents.get({ id });
+    if (agent === null) throw new SwitchboardError('AGENT_NOT_FOUND', `Agent not found: ${id}`, { agentId: id });
+    return agent;
+  }
+}
+
+/**
+ * Runs work in store transactions and publishes what committed. A VERSION_CONFLICT
+ * (another node or request won a guarded write) re-runs the work on fresh state, since
+ * every transition re-validates; after CONFLICT_RETRIES_MAX the conflict reaches the caller.
+ */
+export class WorkRunner {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly policy: Policy,
+    private readonly bus: EventBus,
+  ) {}
+
+  async run<T>(actor: string, fn: (work: Work) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      let work: Work | undefined;
+      try {
+        const value = await this.store.transaction(async (tx) => {
+          work = new Work(tx, this.clock.now(), actor, this.policy);
+          return fn(work);
+        });
+        if (work !== undefined) await this.publish(work);
+        return value;
+      } catch (err) {
+        if (!(err instanceof SwitchboardError && err.code === 'VERSION_CONFLICT') || attempt >= CONFLICT_RETRIES_MAX) throw err;
+      }
+    }
+  }
+
+  private async publish(work: Work): Promise<void> {
+    for (const event of work.events) {
+      const task = event.taskId !== null ? (work.tasks.get(event.taskId) ?? (await this.store.tasks.get({ id: event.taskId }))) : null;
+      const agent = event.agentId !== null ? await loadAgentState(this.store, event.agentId) : null;
+      this.bus.publish({ event, task, agent });
+    }
+  }
+}
