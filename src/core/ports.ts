@@ -1,3 +1,4 @@
+import type { ApiToken } from './access.js';
 import type { Agent } from './agent.js';
 import type { EventDraft, EventType, StoredEvent } from './events.js';
 import type { Priority, Task, TaskStatus } from './task.js';
@@ -37,6 +38,7 @@ export interface StoreReads {
   readonly agents: AgentReads;
   readonly events: EventReads;
   readonly idempotency: IdempotencyReads;
+  readonly tokens: TokenReads;
 }
 
 export interface StoreTx extends StoreReads {
@@ -44,6 +46,7 @@ export interface StoreTx extends StoreReads {
   readonly agents: AgentReads & AgentWrites;
   readonly events: EventReads & EventWrites;
   readonly idempotency: IdempotencyReads & IdempotencyWrites;
+  readonly tokens: TokenReads & TokenWrites;
 }
 
 // ---------------------------------------------------------------- tasks
@@ -192,4 +195,20 @@ export interface IdempotencyReads {
 export interface IdempotencyWrites {
   /** Throws ConflictError if the key is already stored. */
   put(params: IdempotentResponse): Promise<void>;
+}
+
+// ---------------------------------------------------------------- tokens
+
+export interface TokenReads {
+  /** The token whose secret hashes to `secretHash`, revoked or not (the caller checks). */
+  findByHash(params: { secretHash: string }): Promise<ApiToken | null>;
+  /** Every token, oldest first. */
+  list(): Promise<ApiToken[]>;
+}
+
+export interface TokenWrites {
+  /** Throws ConflictError if the id or hash exists. */
+  insert(token: ApiToken): Promise<void>;
+  /** Sets `revokedAt`; false when the id is unknown or already revoked. */
+  revoke(params: { id: string; now: number }): Promise<boolean>;
 }

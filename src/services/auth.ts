@@ -1,10 +1,6 @@
-/**
- * Roles (DESIGN §8): `admin` everything; `operator` tasks, assignment and agents;
- * `viewer` read only; `agent` bound to one agent id, may claim, heartbeat and report
- * only on its own tasks.
- */
-export const ROLES = ['admin', 'operator', 'viewer', 'agent'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../core/access.js';
+
+export { ROLES, type Role } from '../core/access.js';
 
 export interface Principal {
   /** Written to the event log as the actor: `token:<id>`, `agent:<id>` or `anonymous`. */

@@ -1,0 +1,73 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { ApiToken, Role } from '../core/access.js';
+import type { Clock } from '../core/clock.js';
+import type { Store } from '../core/ports.js';
+import type { Authenticator, Principal } from './auth.js';
+
+/** Secrets start with this prefix so a leaked one is easy to spot in logs and scanners. */
+export const TOKEN_PREFIX = 'sbt_';
+const SECRET_BYTES = 32;
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** A new token's secret, shown once; only its hash is stored. */
+export interface IssuedToken {
+  token: ApiToken;
+  secret: string;
+}
+
+/** Issues, lists and revokes API tokens; secrets are random and stored as SHA-256 hashes. */
+export class TokenService implements Authenticator {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  async issue(params: { label: string; role: Role; agentId?: string | null }): Promise<IssuedToken> {
+    const secret = TOKEN_PREFIX + randomBytes(SECRET_BYTES).toString('base64url');
+    const token: ApiToken = {
+      id: randomUUID(),
+      label: params.label,
+      role: params.role,
+      agentId: params.role === 'agent' ? (params.agentId ?? null) : null,
+      secretHash: hashSecret(secret),
+      createdAt: this.clock.now(),
+      revokedAt: null,
+    };
+    await this.store.transaction((tx) => tx.tokens.insert(token));
+    return { token, secret };
+  }
+
+  /**
+   * First start: when no admin token exists, issues one and returns its secret so
+   * main.ts can print it once. Later starts return null (the secret is not recoverable).
+   */
+  async bootstrapAdmin(): Promise<IssuedToken | null> {
+    const tokens = await this.store.tokens.list();
+    if (tokens.some((t) => t.role === 'admin' && t.revokedAt === null)) return null;
+    return this.issue({ label: 'bootstrap admin', role: 'admin' });
+  }
+
+  list(): Promise<ApiToken[]> {
+    return this.store.tokens.list();
+  }
+
+  revoke(id: string): Promise<boolean> {
+    return this.store.transaction((tx) => tx.tokens.revoke({ id, now: this.clock.now() }));
+  }
+
+  async authenticate(secret: string): Promise<Principal | null> {
+    const hash = hashSecret(secret);
+    const token = await this.store.tokens.findByHash({ secretHash: hash });
+    // The lookup is by hash already; the constant-time compare guards against a store that matches loosely.
+    if (token === null || token.revokedAt !== null || !timingSafeEqual(Buffer.from(token.secretHash), Buffer.from(hash))) return null;
+    return { subject: token.role === 'agent' && token.agentId !== null ? `agent:${token.agentId}` : `token:${token.id}`, role: token.role, agentId: token.agentId };
+  }
+}
+
+/** The authenticator main.ts wires into the API and the realtime gateway. */
+export function createTokenAuthenticator(store: Store, clock: Clock): TokenService {
+  return new TokenService(store, clock);
+}
