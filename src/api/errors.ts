@@ -1,0 +1,153 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { SwitchboardError, type ErrorCode } from '../core/errors.js';
+import type { ErrorBody } from './schemas.js';
+
+/**
+ * The one place HTTP statuses live (style rule 8). Exhaustive: adding an ErrorCode
+ * without a status fails the type check.
+ */
+export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
+  VALIDATION_FAILED: 400,
+  INVALID_JSON: 400,
+  BODY_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  ROUTE_NOT_FOUND: 404,
+  TASK_NOT_FOUND: 404,
+  AGENT_NOT_FOUND: 404,
+  DEPENDENCY_NOT_FOUND: 422,
+  DEPENDENCY_CYCLE: 422,
+  TASK_INVALID_TRANSITION: 409,
+  AGENT_INVALID_TRANSITION: 409,
+  VERSION_CONFLICT: 409,
+  ALREADY_EXISTS: 409,
+  NO_AVAILABLE_AGENT: 409,
+  AGENT_NOT_ELIGIBLE: 409,
+  STALE_LEASE: 409,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  STORE_UNAVAILABLE: 503,
+  INTERNAL: 500,
+});
+
+/** How many individual validation problems an error lists in `details.errors`. */
+export const VALIDATION_ERRORS_SHOWN = 10;
+
+/** What a validation error from the schema compiler looks like (TypeBox and Ajv share it). */
+interface SchemaIssue {
+  instancePath?: string;
+  keyword?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/**
+ * Turns any error into the API's envelope and status. Fastify's own errors (bad JSON,
+ * body too large, schema validation) get our codes; anything not coded on purpose is
+ * an INTERNAL error whose message is never shown to the caller.
+ */
+export function toErrorResponse(err: unknown): { statusCode: number; body: ErrorBody; internal: boolean } {
+  if (err instanceof SwitchboardError) return { ...envelope(err.code, publicMessage(err), err.details), internal: false };
+  const fastifyError = asFastifyError(err);
+  if (fastifyError !== null) {
+    if (Array.isArray(fastifyError.validation)) {
+      return { ...validationEnvelope(fastifyError.validation as SchemaIssue[], fastifyError.validationContext ?? 'body'), internal: false };
+    }
+    const mapped = typeof fastifyError.code === 'string' ? FASTIFY_CODES[fastifyError.code] : undefined;
+    if (mapped !== undefined) return { ...envelope(mapped.code, mapped.message), internal: false };
+    const status = fastifyError.statusCode ?? 500;
+    if (status >= 400 && status < 500) return { ...envelope('VALIDATION_FAILED', fastifyError.message), internal: false };
+  }
+  return { ...envelope('INTERNAL', 'Internal server error'), internal: true };
+}
+
+/** The JSON 404 for an unknown route, so scripts never have to parse an HTML page (seed defect 13). */
+export function routeNotFound(method: string, url: string): { statusCode: number; body: ErrorBody } {
+  const path = url.split('?')[0] ?? url;
+  return envelope('ROUTE_NOT_FOUND', `Route ${method} ${path} not found`, { method, path });
+}
+
+/** Fastify error handler: logs what the caller cannot fix, answers the envelope. */
+export function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const { statusCode, body, internal } = toErrorResponse(err);
+  if (internal) request.log.error({ err }, 'unhandled error');
+  else if (statusCode >= 500) request.log.warn({ err }, body.error);
+  if (body.code === 'RATE_LIMITED') {
+    const retryAfter = body.details?.['retryAfterSeconds'];
+    if (typeof retryAfter === 'number') void reply.header('Retry-After', String(retryAfter));
+  }
+  void reply.code(statusCode).send(body);
+}
+
+const FASTIFY_CODES: Readonly<Record<string, { code: ErrorCode; message: string }>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: 'Request body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'INVALID_JSON', message: 'Request body is empty but content-type is application/json' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'BODY_TOO_LARGE', message: 'Request body is too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported media type: send application/json' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'VALIDATION_FAILED', message: 'Request body size did not match Content-Length' },
+};
+
+function envelope(code: ErrorCode, message: string, details?: Record<string, unknown>): { statusCode: number; body: ErrorBody } {
+  const body: ErrorBody = { success: false, error: message, code };
+  if (details !== undefined && Object.keys(details).length > 0) body.details = details;
+  // The seed's scripts read `taskId` / `agentId` next to `error` on a 404.
+  const id = details?.[code === 'TASK_NOT_FOUND' ? 'taskId' : 'agentId'];
+  if (code === 'TASK_NOT_FOUND' && typeof id === 'string') body.taskId = id;
+  if (code === 'AGENT_NOT_FOUND' && typeof id === 'string') body.agentId = id;
+  return { statusCode: HTTP_STATUS[code], body };
+}
+
+/** The seed answered exactly "Task not found" / "Agent not found"; scripts may compare the text. */
+function publicMessage(err: SwitchboardError): string {
+  if (err.code === 'TASK_NOT_FOUND') return 'Task not found';
+  if (err.code === 'AGENT_NOT_FOUND') return 'Agent not found';
+  return err.message;
+}
+
+function validationEnvelope(issues: readonly SchemaIssue[], location: string): { statusCode: number; body: ErrorBody } {
+  const seen = new Map<string, string>();
+  for (const issue of issues) {
+    const field = issueField(issue);
+    if (!seen.has(field)) seen.set(field, issueMessage(issue));
+  }
+  const errors = [...seen].map(([field, message]) => ({ field, message }));
+  const first = errors[0] ?? { field: '', message: 'is invalid' };
+  return envelope('VALIDATION_FAILED', `Invalid ${location}: ${first.field === '' ? '' : `${first.field} `}${first.message}`, {
+    field: first.field,
+    location,
+    errors: errors.slice(0, VALIDATION_ERRORS_SHOWN),
+  });
+}
+
+/** The path of the offending field; a missing or unknown property names the property itself. */
+function issueField(issue: SchemaIssue): string {
+  const path = issue.instancePath ?? '';
+  const params = issue.params ?? {};
+  const missing = params['requiredProperties'] ?? params['missingProperty'];
+  if (issue.keyword === 'required') {
+    const name = Array.isArray(missing) ? missing[0] : missing;
+    if (typeof name === 'string') return `${path}/${name}`;
+  }
+  const extra = params['additionalProperties'] ?? params['additionalProperty'];
+  if (issue.keyword === 'additionalProperties') {
+    const name = Array.isArray(extra) ? extra[0] : extra;
+    if (typeof name === 'string') return `${path}/${name}`;
+  }
+  return path;
+}
+
+function issueMessage(issue: SchemaIssue): string {
+  const params = issue.params ?? {};
+  if (issue.keyword === 'enum' && Array.isArray(params['allowedValues'])) return `must be one of ${params['allowedValues'].join(', ')}`;
+  if (issue.keyword === 'boolean' || issue.keyword === 'additionalProperties') return 'is not an allowed property';
+  if (issue.keyword === 'required') return 'is required';
+  return issue.message ?? 'is invalid';
+}
+
+function asFastifyError(err: unknown): (FastifyError & { validation?: unknown; validationContext?: string }) | null {
+  if (!(err instanceof Error)) return null;
+  const candidate = err as Partial<FastifyError> & { validation?: unknown };
+  const coded = typeof candidate.code === 'string' || typeof candidate.statusCode === 'number' || Array.isArray(candidate.validation);
+  return coded ? (err as FastifyError) : null;
+}

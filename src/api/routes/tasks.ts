@@ -1,0 +1,206 @@
+import { Type, type Static } from '@fastify/type-provider-typebox';
+import { normaliseCapability } from '../../core/capabilities.js';
+import { ValidationError } from '../../core/errors.js';
+import { PRIORITIES, TASK_STATUSES, type NewTaskInput, type Priority, type TaskPatch, type TaskStatus } from '../../core/task.js';
+import type { TaskPage } from '../../services/types.js';
+import { actorOf, parseList, type RouteContext, type TypedApp } from '../route-context.js';
+import {
+  CandidateSchema,
+  CreateTaskBody,
+  LIMITS,
+  PatchTaskBody,
+  TaskEnvelope,
+  TaskIdParams,
+  TaskListQuery,
+  TaskViewSchema,
+  errorResponses,
+  ok,
+} from '../schemas.js';
+import { taskView } from '../views.js';
+
+const TaskList = ok({ tasks: Type.Array(TaskViewSchema), count: Type.Integer(), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+const tags = ['tasks'];
+
+/**
+ * Task resources: the seed's reads (list, by status, by priority, by id) and the CRUD it
+ * lacked (create, patch, recommendations). Actions on a task live in task-actions.ts.
+ */
+export function taskRoutes(app: TypedApp, { orchestrator, creates }: RouteContext): void {
+  app.get(
+    '/tasks',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags,
+        summary: 'List tasks (creation order), filtered and paginated',
+        querystring: TaskListQuery,
+        response: { 200: TaskList, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const page = await orchestrator.listTasks({
+        status: parseList(q.status, TASK_STATUSES, 'status'),
+        priority: parseList(q.priority, PRIORITIES, 'priority'),
+        agent: q.agent,
+        capability: q.capability === undefined ? undefined : normaliseCapability(q.capability),
+        label: q.label,
+        text: q.q === undefined || q.q.trim() === '' ? undefined : q.q.trim(),
+        afterSeq: q.cursor === undefined ? undefined : Number(q.cursor),
+        limit: q.limit ?? LIMITS.taskPageDefault,
+      });
+      return { success: true as const, ...pageView(page) };
+    },
+  );
+
+  app.get(
+    '/tasks/status/:status',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags,
+        summary: 'Tasks in one status (seed route; any case, echoed as sent)',
+        params: Type.Object({ status: Type.String({ minLength: 1, maxLength: 32 }) }),
+        response: { 200: ok({ status: Type.String(), ...TaskList.properties }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const status = oneOf<TaskStatus>(request.params.status, TASK_STATUSES, 'status');
+      const page = await orchestrator.listTasks({ status: [status], limit: LIMITS.taskPageMax });
+      return { success: true as const, status: request.params.status, ...pageView(page) };
+    },
+  );
+
+  app.get(
+    '/tasks/priority/:priority',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags,
+        summary: 'Tasks of one priority (seed route; any case, echoed as sent)',
+        params: Type.Object({ priority: Type.String({ minLength: 1, maxLength: 8 }) }),
+        response: { 200: ok({ priority: Type.String(), ...TaskList.properties }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const priority = oneOf<Priority>(request.params.priority, PRIORITIES, 'priority');
+      const page = await orchestrator.listTasks({ priority: [priority], limit: LIMITS.taskPageMax });
+      return { success: true as const, priority: request.params.priority, ...pageView(page) };
+    },
+  );
+
+  app.get(
+    '/tasks/:taskId',
+    {
+      config: { permission: 'read' },
+      schema: { tags, summary: 'One task', params: TaskIdParams, response: { 200: TaskEnvelope, ...errorResponses } },
+    },
+    async (request) => ({ success: true as const, task: taskView(await orchestrator.getTask(request.params.taskId)) }),
+  );
+
+  app.post(
+    '/tasks',
+    {
+      config: { permission: 'tasks:write' },
+      schema: {
+        tags,
+        summary: 'Create a task (honours Idempotency-Key)',
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) }),
+        body: CreateTaskBody,
+        response: { 201: TaskEnvelope, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      return creates.run(request, reply, actor, async () => {
+        const task = await orchestrator.createTask(newTaskInput(request.body), actor);
+        return { statusCode: 201, body: { success: true as const, task: taskView(task) } };
+      });
+    },
+  );
+
+  app.patch(
+    '/tasks/:taskId',
+    {
+      config: { permission: 'tasks:write' },
+      schema: {
+        tags,
+        summary: 'Edit a task that has not ended (capabilities only while it waits)',
+        params: TaskIdParams,
+        body: PatchTaskBody,
+        response: { 200: TaskEnvelope, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const task = await orchestrator.updateTask(request.params.taskId, taskPatch(request.body), actorOf(request));
+      return { success: true as const, task: taskView(task) };
+    },
+  );
+
+  app.get(
+    '/tasks/:taskId/recommendations',
+    {
+      config: { permission: 'read' },
+      schema: {
+        tags,
+        summary: 'Ranked agents for a task, with every score term, or why none can take it',
+        params: TaskIdParams,
+        response: {
+          200: ok({ taskId: Type.String(), candidates: Type.Array(CandidateSchema), blockedBy: Type.Union([Type.String(), Type.Null()]) }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const recommendation = await orchestrator.recommend(request.params.taskId);
+      return { success: true as const, ...recommendation };
+    },
+  );
+}
+
+function pageView(page: TaskPage) {
+  return {
+    tasks: page.tasks.map(taskView),
+    count: page.tasks.length,
+    nextCursor: page.nextCursor === null ? null : String(page.nextCursor),
+  };
+}
+
+/** The seed matched `param.toUpperCase()`; an unknown value is a 400 rather than an empty list. */
+function oneOf<T extends string>(raw: string, allowed: readonly T[], field: string): T {
+  const match = allowed.find((a) => a === raw.toUpperCase());
+  if (match === undefined) throw new ValidationError(`Invalid ${field} "${raw}": expected one of ${allowed.join(', ')}`, { field: `/${field}` });
+  return match;
+}
+
+function newTaskInput(body: Static<typeof CreateTaskBody>): NewTaskInput {
+  const title = body.title ?? body.name;
+  if (title === undefined) throw new ValidationError('Invalid body: title (or name) is required', { field: '/title', location: 'body' });
+  return {
+    title: title.trim(),
+    description: body.description,
+    priority: body.priority,
+    requiredCapabilities: body.requiredCapabilities,
+    preferredCapabilities: body.preferredCapabilities,
+    dependsOn: body.dependsOn,
+    labels: body.labels,
+    eta: body.eta,
+    slaDeadline: body.slaDeadline === undefined ? undefined : Date.parse(body.slaDeadline),
+    maxAttempts: body.maxAttempts,
+  };
+}
+
+function taskPatch(body: Static<typeof PatchTaskBody>): TaskPatch {
+  const patch: TaskPatch = {};
+  const title = body.title ?? body.name;
+  if (title !== undefined) patch.title = title.trim();
+  if (body.description !== undefined) patch.description = body.description;
+  if (body.priority !== undefined) patch.priority = body.priority;
+  if (body.requiredCapabilities !== undefined) patch.requiredCapabilities = body.requiredCapabilities;
+  if (body.preferredCapabilities !== undefined) patch.preferredCapabilities = body.preferredCapabilities;
+  if (body.labels !== undefined) patch.labels = body.labels;
+  if (body.eta !== undefined) patch.eta = body.eta;
+  if (body.slaDeadline !== undefined) patch.slaDeadline = Date.parse(body.slaDeadline);
+  if (body.maxAttempts !== undefined) patch.maxAttempts = body.maxAttempts;
+  return patch;
+}

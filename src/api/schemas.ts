@@ -1,0 +1,354 @@
+import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox';
+import { AGENT_AVAILABILITIES, AGENT_KINDS, AGENT_STATUSES } from '../core/agent.js';
+import { ERROR_CODES } from '../core/errors.js';
+import { EVENT_TYPES } from '../core/events.js';
+import { PRIORITIES, TASK_STATUSES } from '../core/task.js';
+import type { AgentView, EventView, TaskView } from './views.js';
+
+/**
+ * The JSON schemas of the REST API. They drive request validation, the OpenAPI document
+ * and the handlers' types at once (TypeBox type provider), so the three cannot drift.
+ * Response schemas document and type the payloads; responses are serialised with
+ * JSON.stringify, so a schema can never silently drop a field of a view.
+ */
+
+/** Bounds of request fields: generous for real use, small enough that no body can exhaust memory through one field. */
+export const LIMITS = Object.freeze({
+  titleChars: 500,
+  descriptionChars: 20_000,
+  reasonChars: 2_000,
+  capabilityChars: 64,
+  capabilities: 50,
+  labels: 50,
+  labelChars: 64,
+  dependsOn: 100,
+  idChars: 64,
+  etaChars: 64,
+  maxAttempts: 20,
+  maxConcurrentTasks: 1000,
+  claimWaitMs: 30_000,
+  taskPageDefault: 500,
+  taskPageMax: 1000,
+  eventPageDefault: 100,
+  eventPageMax: 500,
+});
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const IsoDate = Type.String({ format: 'date-time' });
+const NullableDate = Nullable(IsoDate);
+const Strings = Type.Array(Type.String());
+/** Text that must say something: not empty, not only whitespace. */
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
+const CapabilityList = Type.Array(Text(LIMITS.capabilityChars), { maxItems: LIMITS.capabilities });
+const LeaseToken = Type.Integer({ minimum: 0, description: 'Fencing token of the lease (also accepted as the X-Lease-Token header).' });
+
+/** P0..P3, exact case: the seed never sent anything else. */
+export const PrioritySchema = Type.Enum(PRIORITIES);
+/** The task states of the state machine (docs/state-machine.md). */
+export const TaskStatusSchema = Type.Enum(TASK_STATUSES);
+
+// ---------------------------------------------------------------- views (responses)
+
+const ScoreTermsSchema = Type.Object({
+  capabilityFit: Type.Number(),
+  reliability: Type.Number(),
+  spareCapacity: Type.Number(),
+  deadlineFit: Type.Number(),
+  recency: Type.Number(),
+});
+
+/** One scored agent: every score term is shown so "why this agent" is answerable. */
+export const CandidateSchema = Type.Object({ agentId: Type.String(), score: Type.Number(), terms: ScoreTermsSchema });
+
+/** The task JSON (src/api/views.ts taskView): the seed's fields next to ours. */
+export const TaskViewSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String({ description: 'The seed name of `title`.' }),
+    title: Type.String(),
+    description: Type.String(),
+    priority: PrioritySchema,
+    status: TaskStatusSchema,
+    progress: Type.Number(),
+    agent: Nullable(Type.String()),
+    eta: Nullable(Type.String()),
+    requiredCapabilities: Strings,
+    preferredCapabilities: Strings,
+    dependsOn: Strings,
+    labels: Strings,
+    sla: NullableDate,
+    slaDeadline: NullableDate,
+    slaWarningAt: NullableDate,
+    slaWarned: Type.Boolean(),
+    slaViolated: Type.Boolean(),
+    queueRank: Type.Integer(),
+    maxAttempts: Type.Integer(),
+    attempts: Type.Integer(),
+    retryAt: NullableDate,
+    excludedAgents: Strings,
+    leaseToken: Type.Integer(),
+    offerExpiresAt: NullableDate,
+    leaseExpiresAt: NullableDate,
+    assignment: Nullable(
+      Type.Object({
+        mode: Type.Enum(['auto', 'manual', 'queue', 'claim', 'forced']),
+        chosen: CandidateSchema,
+        runnersUp: Type.Array(CandidateSchema),
+        consideredCount: Type.Integer(),
+        decidedAt: IsoDate,
+      }),
+    ),
+    result: Type.Unknown(),
+    failureReason: Nullable(Type.String()),
+    createdAt: NullableDate,
+    updatedAt: NullableDate,
+    assignedAt: NullableDate,
+    startedAt: NullableDate,
+    completedAt: NullableDate,
+    failedAt: NullableDate,
+    cancelledAt: NullableDate,
+    version: Type.Integer(),
+  },
+  { title: 'Task' },
+);
+
+/** The agent JSON (agentView); `status` derives from availability and load. */
+export const AgentViewSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    kind: Type.Enum(AGENT_KINDS),
+    status: Type.Enum(AGENT_STATUSES),
+    availability: Type.Enum(AGENT_AVAILABILITIES),
+    capabilities: Strings,
+    currentTasks: Strings,
+    load: Type.Integer(),
+    maxConcurrentTasks: Type.Integer(),
+    reliability: Type.Number({ description: 'Learned reliability (Bayesian, prior = declaredReliability).' }),
+    declaredReliability: Type.Number(),
+    completedCount: Type.Integer(),
+    failedCount: Type.Integer(),
+    costPerHour: Nullable(Type.Number()),
+    overloaded: Type.Boolean(),
+    lastHeartbeatAt: NullableDate,
+    lastAssignedAt: NullableDate,
+    createdAt: NullableDate,
+    updatedAt: NullableDate,
+    version: Type.Integer(),
+  },
+  { title: 'Agent' },
+);
+
+/** One row of the event log as JSON; `id` is what clients resume from. */
+export const EventViewSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    type: Type.Enum(EVENT_TYPES),
+    taskId: Nullable(Type.String()),
+    agentId: Nullable(Type.String()),
+    actor: Type.String(),
+    at: IsoDate,
+    payload: Type.Record(Type.String(), Type.Unknown()),
+  },
+  { title: 'Event' },
+);
+
+/** Compile-time guard: a view and its schema have the same fields and the view fits the schema. */
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
+type Fits<View, Schema extends TSchema> = View extends Static<Schema> ? SameKeys<View, Static<Schema>> : false;
+const viewsMatchSchemas: [Fits<TaskView, typeof TaskViewSchema>, Fits<AgentView, typeof AgentViewSchema>, Fits<EventView, typeof EventViewSchema>] = [
+  true,
+  true,
+  true,
+];
+void viewsMatchSchemas;
+
+/** The error envelope: the seed had no `success` on errors and no code (seed defect 13). */
+export const ErrorSchema = Type.Object(
+  {
+    success: Type.Literal(false),
+    error: Type.String({ description: 'Human-readable message.' }),
+    code: Type.Enum(ERROR_CODES),
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    taskId: Type.Optional(Type.String({ description: 'Seed compatibility: set on TASK_NOT_FOUND.' })),
+    agentId: Type.Optional(Type.String({ description: 'Seed compatibility: set on AGENT_NOT_FOUND.' })),
+  },
+  { title: 'Error' },
+);
+/** An error response body, as errors.ts builds it. */
+export type ErrorBody = Static<typeof ErrorSchema>;
+
+/** Every route may answer with the error envelope. */
+export const errorResponses = { '4xx': ErrorSchema, '5xx': ErrorSchema } as const;
+
+// ---------------------------------------------------------------- params and queries
+
+/** `:taskId`, bounded so a huge id never reaches the store. */
+export const TaskIdParams = Type.Object({ taskId: Type.String({ minLength: 1, maxLength: LIMITS.idChars }) });
+/** `:agentId`, bounded like task ids. */
+export const AgentIdParams = Type.Object({ agentId: Type.String({ minLength: 1, maxLength: LIMITS.idChars }) });
+
+/** Filters and cursor of GET /api/tasks; unknown parameters are refused so typos are not silently ignored. */
+export const TaskListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.String({ description: 'Comma-separated statuses, any case (PENDING,ASSIGNED).' })),
+    priority: Type.Optional(Type.String({ description: 'Comma-separated priorities (P0,P1).' })),
+    agent: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.idChars })),
+    capability: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.capabilityChars })),
+    label: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.labelChars })),
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'Case-insensitive text in id, title or description.' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.taskPageMax, default: LIMITS.taskPageDefault })),
+    cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'The nextCursor of the previous page.' })),
+  },
+  { additionalProperties: false },
+);
+
+/** Filters of GET /api/events: the activity feed (desc) and replay (asc). */
+export const EventListQuery = Type.Object(
+  {
+    taskId: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.idChars })),
+    agentId: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.idChars })),
+    type: Type.Optional(Type.String({ description: 'Comma-separated event types (task.assigned,task.failed).' })),
+    after: Type.Optional(Type.Integer({ minimum: 0, description: 'Only events with a greater id.' })),
+    before: Type.Optional(Type.Integer({ minimum: 1, description: 'Only events with a smaller id.' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.eventPageMax, default: LIMITS.eventPageDefault })),
+    order: Type.Optional(Type.Enum(['asc', 'desc'], { default: 'desc', description: 'desc = newest first (feed), asc = replay.' })),
+  },
+  { additionalProperties: false },
+);
+
+// ---------------------------------------------------------------- request bodies
+
+const taskFields = {
+  description: Type.String({ maxLength: LIMITS.descriptionChars }),
+  priority: PrioritySchema,
+  requiredCapabilities: CapabilityList,
+  preferredCapabilities: CapabilityList,
+  labels: Type.Array(Text(LIMITS.labelChars), { maxItems: LIMITS.labels }),
+  eta: Nullable(Type.String({ maxLength: LIMITS.etaChars, description: 'Free text such as "30min" or "2-4h".' })),
+  slaDeadline: IsoDate,
+  maxAttempts: Type.Integer({ minimum: 1, maximum: LIMITS.maxAttempts }),
+};
+
+/** POST /api/tasks: unknown fields are refused (a typo such as `priorty` must not be dropped silently). */
+export const CreateTaskBody = Type.Object(
+  {
+    title: Type.Optional(Text(LIMITS.titleChars)),
+    name: Type.Optional(Text(LIMITS.titleChars)),
+    description: Type.Optional(taskFields.description),
+    priority: Type.Optional(taskFields.priority),
+    requiredCapabilities: Type.Optional(taskFields.requiredCapabilities),
+    preferredCapabilities: Type.Optional(taskFields.preferredCapabilities),
+    dependsOn: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: LIMITS.idChars }), { maxItems: LIMITS.dependsOn })),
+    labels: Type.Optional(taskFields.labels),
+    eta: Type.Optional(taskFields.eta),
+    slaDeadline: Type.Optional(taskFields.slaDeadline),
+    maxAttempts: Type.Optional(taskFields.maxAttempts),
+  },
+  { additionalProperties: false, description: 'A new task; `title` (or the seed name `name`) is required.' },
+);
+
+/** PATCH /api/tasks/:taskId: at least one field; dependencies cannot change after creation. */
+export const PatchTaskBody = Type.Object(
+  {
+    title: Type.Optional(Text(LIMITS.titleChars)),
+    name: Type.Optional(Text(LIMITS.titleChars)),
+    description: Type.Optional(taskFields.description),
+    priority: Type.Optional(taskFields.priority),
+    requiredCapabilities: Type.Optional(taskFields.requiredCapabilities),
+    preferredCapabilities: Type.Optional(taskFields.preferredCapabilities),
+    labels: Type.Optional(taskFields.labels),
+    eta: Type.Optional(taskFields.eta),
+    slaDeadline: Type.Optional(taskFields.slaDeadline),
+    maxAttempts: Type.Optional(taskFields.maxAttempts),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+/** Optional: the seed dashboard posts no body at all. */
+export const AssignBody = Type.Object(
+  {
+    agentId: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.idChars })),
+    force: Type.Optional(Type.Boolean({ description: 'Assign to agentId even if it is not eligible (full, paused, missing a capability).' })),
+  },
+  { additionalProperties: false },
+);
+
+/** Reports with nothing to say but the fencing token (start). */
+export const ReportBody = Type.Object({ leaseToken: Type.Optional(LeaseToken) }, { additionalProperties: false });
+
+/** The seed's PUT progress body, with the range and status it never checked (seed defect 10). */
+export const ProgressBody = Type.Object(
+  {
+    progress: Type.Number({ minimum: 0, maximum: 100 }),
+    status: Type.Optional(Type.Enum(['IN_PROGRESS', 'COMPLETED'])),
+    leaseToken: Type.Optional(LeaseToken),
+  },
+  { additionalProperties: false },
+);
+
+/** Completion with an optional result of any JSON shape. */
+export const CompleteBody = Type.Object({ result: Type.Optional(Type.Unknown()), leaseToken: Type.Optional(LeaseToken) }, { additionalProperties: false });
+/** A failure must say why: the reason is shown to operators and kept in the history. */
+export const FailBody = Type.Object({ reason: Text(LIMITS.reasonChars), leaseToken: Type.Optional(LeaseToken) }, { additionalProperties: false });
+/** Declining an offer must say why, like a failure. */
+export const RejectBody = FailBody;
+/** Cancelling may say why. */
+export const CancelBody = Type.Object({ reason: Type.Optional(Text(LIMITS.reasonChars)) }, { additionalProperties: false });
+
+const agentFields = {
+  name: Text(200),
+  kind: Type.Enum(AGENT_KINDS),
+  capabilities: CapabilityList,
+  maxConcurrentTasks: Type.Integer({ minimum: 1, maximum: LIMITS.maxConcurrentTasks }),
+  reliability: Type.Number({ minimum: 0, maximum: 1, description: 'Declared reliability: the prior of the learned one.' }),
+  costPerHour: Nullable(Type.Number({ minimum: 0 })),
+};
+
+/** POST /api/agents (the registration the seed lacked: seed defect 2). */
+export const CreateAgentBody = Type.Object(
+  {
+    id: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'Derived from the name when absent.' })),
+    name: agentFields.name,
+    kind: Type.Optional(agentFields.kind),
+    capabilities: Type.Optional(agentFields.capabilities),
+    maxConcurrentTasks: Type.Optional(agentFields.maxConcurrentTasks),
+    reliability: Type.Optional(agentFields.reliability),
+    costPerHour: Type.Optional(agentFields.costPerHour),
+  },
+  { additionalProperties: false },
+);
+
+/** PATCH /api/agents/:agentId: at least one field. */
+export const PatchAgentBody = Type.Object(
+  {
+    name: Type.Optional(agentFields.name),
+    kind: Type.Optional(agentFields.kind),
+    capabilities: Type.Optional(agentFields.capabilities),
+    maxConcurrentTasks: Type.Optional(agentFields.maxConcurrentTasks),
+    reliability: Type.Optional(agentFields.reliability),
+    costPerHour: Type.Optional(agentFields.costPerHour),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+/** The seed's PUT status, limited to statuses that mean something (seed defect 10). */
+export const AgentStatusBody = Type.Object({ status: Type.Enum(['ACTIVE', 'IDLE', 'PAUSED', 'OFFLINE']) }, { additionalProperties: false });
+
+/** Pull mode; the wait is bounded so a request never hangs past proxies' timeouts. */
+export const ClaimBody = Type.Object(
+  { waitMs: Type.Optional(Type.Integer({ minimum: 0, maximum: LIMITS.claimWaitMs, description: 'Long-poll: wait up to this long for work.' })) },
+  { additionalProperties: false },
+);
+
+// ---------------------------------------------------------------- envelopes
+
+/** `{ success: true, ...fields }`: the seed's success envelope. */
+export const ok = <T extends Record<string, TSchema>>(fields: T) => Type.Object({ success: Type.Literal(true), ...fields });
+
+/** `{ success, task }`: the seed's single-task envelope. */
+export const TaskEnvelope = ok({ task: TaskViewSchema });
+/** `{ success, agent }`: the seed's single-agent envelope. */
+export const AgentEnvelope = ok({ agent: AgentViewSchema });
+/** `{ success, message, task }`: the seed's answer to progress and fail. */
+export const TaskMessageEnvelope = ok({ message: Type.String(), task: TaskViewSchema });

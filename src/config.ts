@@ -1,0 +1,230 @@
+import { DEFAULT_POLICY, type Policy } from './core/policy.js';
+import { PRIORITIES, type Priority } from './core/task.js';
+import { ROLES, type Role } from './services/auth.js';
+import type { DispatchMode } from './services/orchestrator-deps.js';
+
+/** Log levels pino (Fastify's logger) understands. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** A pino log level. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The seed's port, so its dashboard and scripts find us where they found it. */
+export const PORT_DEFAULT = 3000;
+/** Loopback by default: exposing the API is a decision, not an accident. */
+export const HOST_DEFAULT = '127.0.0.1';
+/** Embedded SQLite under ./data: zero configuration (DESIGN §6). */
+export const DATA_FILE_DEFAULT = './data/switchboard.db';
+/** Automatic: work is matched the moment it or a free agent appears. */
+export const DISPATCH_DEFAULT: DispatchMode = 'auto';
+/** 1 MiB: far above any real task, far below what could exhaust memory. */
+export const BODY_LIMIT_DEFAULT_BYTES = 1_048_576;
+/** A larger body than this is a mistake, not a task: refuse the setting rather than invite memory exhaustion. */
+export const BODY_LIMIT_MAX_BYTES = 64 * 1_048_576;
+/** Start-up, shutdown and warnings, without per-request noise beyond pino's request lines. */
+export const LOG_LEVEL_DEFAULT: LogLevel = 'info';
+
+/**
+ * Everything the process is configured with, read once from the environment and the
+ * command line by {@link loadConfig} and frozen. main.ts passes pieces of it on;
+ * nothing else in the project reads `process.env` (style rule 12).
+ */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** SQLite file used when no `databaseUrl` is given. */
+  readonly dataFile: string;
+  /** PostgreSQL connection string; when set it replaces the SQLite file. */
+  readonly databaseUrl: string | null;
+  readonly dispatch: DispatchMode;
+  /** Load the seed system's demo tasks and agents into an empty store. */
+  readonly demo: boolean;
+  /** Role of a request or socket without a token; `none` requires a token everywhere. */
+  readonly anonymousRole: Role | 'none';
+  readonly bodyLimitBytes: number;
+  readonly logLevel: LogLevel;
+  readonly policy: Readonly<Policy>;
+}
+
+/** A setting that cannot be used; the message names the variable so the operator can fix it at once. */
+export class ConfigError extends Error {
+  readonly variable: string;
+
+  constructor(variable: string, message: string) {
+    super(message);
+    this.name = 'ConfigError';
+    this.variable = variable;
+  }
+}
+
+/**
+ * One line per setting: the variable, its default and what it does. The README and
+ * docs/configuration.md are written from this table, so defaults are documented once.
+ */
+export const CONFIG_VARIABLES: readonly { variable: string; default: string; description: string }[] = Object.freeze([
+  { variable: 'PORT', default: String(PORT_DEFAULT), description: 'HTTP and Socket.io port (0 = any free port).' },
+  { variable: 'HOST', default: HOST_DEFAULT, description: 'Interface to listen on. A loopback host makes anonymous requests operators by default.' },
+  { variable: 'SWITCHBOARD_DATA', default: DATA_FILE_DEFAULT, description: 'SQLite database file (ignored when DATABASE_URL is set).' },
+  { variable: 'DATABASE_URL', default: '(unset)', description: 'postgres:// connection string; switches storage to PostgreSQL.' },
+  { variable: 'SWITCHBOARD_DISPATCH', default: DISPATCH_DEFAULT, description: 'auto: match work as soon as it or an agent appears; manual: only on assign, queue/next and claim.' },
+  { variable: 'SWITCHBOARD_DEMO', default: '0', description: 'Set to 1 (or pass --demo) to load the demo tasks and agents into an empty store.' },
+  {
+    variable: 'SWITCHBOARD_ANONYMOUS_ROLE',
+    default: 'operator on a loopback HOST, else none',
+    description: 'Role given to requests without a token: none, viewer, operator or admin.',
+  },
+  { variable: 'SWITCHBOARD_BODY_LIMIT', default: String(BODY_LIMIT_DEFAULT_BYTES), description: 'Largest accepted request body, in bytes.' },
+  { variable: 'LOG_LEVEL', default: LOG_LEVEL_DEFAULT, description: `One of ${LOG_LEVELS.join(', ')}.` },
+  { variable: 'SWITCHBOARD_OFFER_TIMEOUT_MS', default: String(DEFAULT_POLICY.offerTimeoutMs), description: 'How long an offer waits to be started before the task is requeued; 0 disables.' },
+  { variable: 'SWITCHBOARD_LEASE_MS', default: String(DEFAULT_POLICY.leaseMs), description: 'How long a running task stays held without a heartbeat or progress; 0 disables.' },
+  { variable: 'SWITCHBOARD_RETRY_BASE_MS', default: String(DEFAULT_POLICY.retryBaseMs), description: 'First retry backoff after a failed attempt (doubles per attempt).' },
+  { variable: 'SWITCHBOARD_RETRY_MAX_MS', default: String(DEFAULT_POLICY.retryMaxMs), description: 'Largest retry backoff; at least SWITCHBOARD_RETRY_BASE_MS.' },
+  { variable: 'SWITCHBOARD_AGING_STEP_MS', default: String(DEFAULT_POLICY.agingStepMs), description: 'Waiting this long raises a pending task one queue rank; 0 disables aging.' },
+  ...PRIORITIES.map((p) => ({
+    variable: `SWITCHBOARD_SLA_${p}_MS`,
+    default: String(DEFAULT_POLICY.slaByPriorityMs[p]),
+    description: `SLA window of a ${p} task that gives no slaDeadline.`,
+  })),
+  { variable: 'SWITCHBOARD_SLA_WARNING_RATIO', default: String(DEFAULT_POLICY.slaWarningRatio), description: 'Share of the SLA window after which task.sla_warning fires (0 < ratio <= 1).' },
+]);
+
+/** Command-line options `loadConfig` understands; anything else starting with `--` is refused. */
+export const KNOWN_OPTIONS = ['--demo'] as const;
+
+/**
+ * Reads, validates and freezes the configuration. Throws {@link ConfigError} naming the
+ * first bad variable, so a typo stops the process at start-up instead of surfacing
+ * later as odd behaviour. `argv` is `process.argv` (the first two entries are skipped).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Config {
+  const read = reader(env);
+  const options = parseOptions(argv);
+  const host = read.string('HOST') ?? HOST_DEFAULT;
+  const retryBaseMs = read.integer('SWITCHBOARD_RETRY_BASE_MS', DEFAULT_POLICY.retryBaseMs, { min: 0 });
+  const retryMaxMs = read.integer('SWITCHBOARD_RETRY_MAX_MS', DEFAULT_POLICY.retryMaxMs, { min: 0 });
+  if (retryMaxMs < retryBaseMs) {
+    throw new ConfigError(
+      'SWITCHBOARD_RETRY_MAX_MS',
+      `Invalid SWITCHBOARD_RETRY_MAX_MS: expected at least SWITCHBOARD_RETRY_BASE_MS (${retryBaseMs}), got "${retryMaxMs}"`,
+    );
+  }
+  const slaByPriorityMs = {} as Record<Priority, number>;
+  for (const p of PRIORITIES) slaByPriorityMs[p] = read.integer(`SWITCHBOARD_SLA_${p}_MS`, DEFAULT_POLICY.slaByPriorityMs[p], { min: 1 });
+
+  const config: Config = {
+    port: read.integer('PORT', PORT_DEFAULT, { min: 0, max: 65_535 }),
+    host,
+    dataFile: read.string('SWITCHBOARD_DATA') ?? DATA_FILE_DEFAULT,
+    databaseUrl: read.databaseUrl('DATABASE_URL'),
+    dispatch: read.oneOf('SWITCHBOARD_DISPATCH', ['auto', 'manual'] as const, DISPATCH_DEFAULT),
+    demo: options.demo || read.flag('SWITCHBOARD_DEMO'),
+    anonymousRole: read.oneOf('SWITCHBOARD_ANONYMOUS_ROLE', ['none', ...ROLES.filter((r) => r !== 'agent')] as const, isLoopbackHost(host) ? 'operator' : 'none'),
+    bodyLimitBytes: read.integer('SWITCHBOARD_BODY_LIMIT', BODY_LIMIT_DEFAULT_BYTES, { min: 1, max: BODY_LIMIT_MAX_BYTES }),
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, LOG_LEVEL_DEFAULT),
+    policy: {
+      slaByPriorityMs,
+      slaWarningRatio: read.ratio('SWITCHBOARD_SLA_WARNING_RATIO', DEFAULT_POLICY.slaWarningRatio),
+      offerTimeoutMs: read.integer('SWITCHBOARD_OFFER_TIMEOUT_MS', DEFAULT_POLICY.offerTimeoutMs, { min: 0 }),
+      leaseMs: read.integer('SWITCHBOARD_LEASE_MS', DEFAULT_POLICY.leaseMs, { min: 0 }),
+      retryBaseMs,
+      retryMaxMs,
+      agingStepMs: read.integer('SWITCHBOARD_AGING_STEP_MS', DEFAULT_POLICY.agingStepMs, { min: 0 }),
+    },
+  };
+  return deepFreeze(config);
+}
+
+/**
+ * The configuration of this process: `loadConfig(process.env, process.argv)`. Lives here
+ * so config.ts stays the only module that touches `process.env` (style rule 12).
+ */
+export function loadProcessConfig(): Config {
+  return loadConfig(process.env, process.argv);
+}
+
+/**
+ * Whether a host name only accepts connections from this machine. Only then is it safe
+ * to let token-less requests act as an operator, as the seed's dashboard and scripts expect.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(h);
+}
+
+function parseOptions(argv: readonly string[]): { demo: boolean } {
+  let demo = false;
+  for (const arg of argv.slice(2)) {
+    if (!arg.startsWith('--')) continue;
+    if (arg === '--demo') demo = true;
+    else throw new ConfigError(arg, `Unknown option ${arg}: expected one of ${KNOWN_OPTIONS.join(', ')}`);
+  }
+  return { demo };
+}
+
+function reader(env: NodeJS.ProcessEnv) {
+  /** Unset and blank values both mean "use the default" (docker-compose passes `VAR=` for unset). */
+  const raw = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const invalid = (name: string, expected: string, got: string): ConfigError =>
+    new ConfigError(name, `Invalid ${name}: expected ${expected}, got "${got}"`);
+
+  return {
+    string: raw,
+    integer(name: string, fallback: number, bounds: { min: number; max?: number }): number {
+      const value = raw(name);
+      if (value === undefined) return fallback;
+      const expected =
+        bounds.max !== undefined
+          ? `an integer from ${bounds.min} to ${bounds.max}`
+          : bounds.min === 0
+            ? 'a non-negative integer'
+            : `an integer of at least ${bounds.min}`;
+      if (!/^\d+$/.test(value)) throw invalid(name, expected, value);
+      const n = Number(value);
+      if (!Number.isSafeInteger(n) || n < bounds.min || (bounds.max !== undefined && n > bounds.max)) throw invalid(name, expected, value);
+      return n;
+    },
+    ratio(name: string, fallback: number): number {
+      const value = raw(name);
+      if (value === undefined) return fallback;
+      const n = /^\d*\.?\d+$/.test(value) ? Number(value) : Number.NaN;
+      if (!(n > 0 && n <= 1)) throw invalid(name, 'a number greater than 0 and at most 1', value);
+      return n;
+    },
+    oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+      const value = raw(name);
+      if (value === undefined) return fallback;
+      const match = allowed.find((a) => a === value.toLowerCase());
+      if (match === undefined) throw invalid(name, `one of ${allowed.join(', ')}`, value);
+      return match;
+    },
+    flag(name: string): boolean {
+      const value = raw(name);
+      if (value === undefined) return false;
+      const v = value.toLowerCase();
+      if (v === '1' || v === 'true' || v === 'yes') return true;
+      if (v === '0' || v === 'false' || v === 'no') return false;
+      throw invalid(name, '1 or 0 (true/false, yes/no)', value);
+    },
+    databaseUrl(name: string): string | null {
+      const value = raw(name);
+      if (value === undefined) return null;
+      if (!/^postgres(ql)?:\/\//i.test(value)) throw invalid(name, 'a postgres:// or postgresql:// connection string', redactUrl(value));
+      return value;
+    },
+  };
+}
+
+/** Never echo a password from a connection string into a log or an error message. */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,179 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { AuthFailureLimiter, ANONYMOUS_SUBJECT } from '../api/auth-hook.js';
+import { eventView } from '../api/views.js';
+import type { Clock } from '../core/clock.js';
+import { can, type Authenticator, type Principal, type Role } from '../services/auth.js';
+import type { EventBus, Logger } from '../services/event-bus.js';
+import { systemClock } from '../services/system-clock.js';
+import type { OrchestratorApi, PublishedEvent } from '../services/types.js';
+import {
+  toSocketMessages,
+  type ClientToServerEvents,
+  type InterServerEvents,
+  type ServerToClientEvents,
+  type SocketData,
+  type SocketMessage,
+} from './socket-events.js';
+
+/** Every authenticated socket joins this room; events are broadcast to it. */
+export const ROOM_ALL = 'all';
+/** How many missed events a resuming client is sent at most. */
+export const REPLAY_MAX = 1000;
+/** Dashboards need fresh counts, not one recount per event in a burst. */
+export const METRICS_THROTTLE_DEFAULT_MS = 1000;
+
+/** The Socket.io server typed with our event map, so a wrong payload is a compile error. */
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** Everything the gateway needs; main.ts builds it, tests pass their own. */
+/** The running gateway; main.ts closes it on shutdown. */
+export interface RealtimeDeps {
+  httpServer: HttpServer;
+  bus: EventBus;
+  orchestrator: OrchestratorApi;
+  authenticator: Authenticator;
+  anonymousRole: Role | 'none';
+  logger: Logger;
+  /** Least time between two `metrics:updated` messages. */
+  metricsThrottleMs?: number;
+  /** Time for the auth-failure windows. */
+  clock?: Clock;
+}
+
+export interface Realtime {
+  io: RealtimeServer;
+  /** Disconnects every client, stops listening to the bus and cancels the metrics timer. */
+  close(): Promise<void>;
+}
+
+/**
+ * Socket.io on the HTTP server's port (default path `/socket.io`): committed domain
+ * events become the seed's socket events and ours, only for authenticated sockets
+ * (seed defect 15), and a client that reconnects with `auth.lastEventId` is first sent
+ * what it missed, in order, with no gap or duplicate against the live stream.
+ */
+export function attachRealtime(deps: RealtimeDeps): Realtime {
+  const io: RealtimeServer = new Server(deps.httpServer, { serveClient: false });
+  const limiter = new AuthFailureLimiter(deps.clock ?? systemClock);
+  /** Sockets still being sent their replay: live events wait here until it is done. */
+  const resuming = new Map<string, PublishedEvent[]>();
+  let metricsTimer: NodeJS.Timeout | null = null;
+  let closed = false;
+
+  io.use((socket, next) => {
+    authenticateSocket(socket, deps, limiter).then(
+      (principal) => {
+        socket.data.principal = principal;
+        next();
+      },
+      (err: unknown) => next(err instanceof Error ? err : new Error(String(err))),
+    );
+  });
+
+  io.on('connection', (socket) => {
+    const lastEventId: unknown = socket.handshake.auth['lastEventId'];
+    if (typeof lastEventId === 'number' && Number.isSafeInteger(lastEventId) && lastEventId >= 0) void resume(socket, lastEventId);
+    else void socket.join(ROOM_ALL);
+  });
+
+  async function resume(socket: RealtimeSocket, lastEventId: number): Promise<void> {
+    const buffered: PublishedEvent[] = [];
+    resuming.set(socket.id, buffered);
+    let last = lastEventId;
+    let replayed = 0;
+    try {
+      const events = await deps.orchestrator.listEvents({ afterId: lastEventId, order: 'asc', limit: REPLAY_MAX });
+      for (const event of events) socket.emit('event', eventView(event));
+      replayed = events.length;
+      last = events.at(-1)?.id ?? lastEventId;
+      socket.emit('replay:done', { lastEventId: last, replayed, truncated: events.length === REPLAY_MAX });
+    } catch (err) {
+      deps.logger.error({ err, socket: socket.id }, 'realtime: replay failed');
+      socket.emit('replay:done', { lastEventId: last, replayed, truncated: true });
+    } finally {
+      // Synchronous from here on: no live event can be published between the flush and the join.
+      resuming.delete(socket.id);
+      for (const published of buffered) if (published.event.id > last) emitAll(socket, toSocketMessages(published));
+      if (socket.connected) void socket.join(ROOM_ALL);
+    }
+  }
+
+  const unsubscribe = deps.bus.subscribe((published) => {
+    if (closed) return;
+    emitAll(io.to(ROOM_ALL), toSocketMessages(published));
+    for (const buffer of resuming.values()) buffer.push(published);
+    scheduleMetrics();
+  });
+
+  function scheduleMetrics(): void {
+    if (metricsTimer !== null || closed) return;
+    metricsTimer = setTimeout(() => {
+      metricsTimer = null;
+      deps.orchestrator.metrics().then(
+        (metrics) => {
+          if (!closed) io.to(ROOM_ALL).emit('metrics:updated', { metrics });
+        },
+        (err: unknown) => deps.logger.warn({ err }, 'realtime: metrics unavailable'),
+      );
+    }, deps.metricsThrottleMs ?? METRICS_THROTTLE_DEFAULT_MS);
+    metricsTimer.unref();
+  }
+
+  return {
+    io,
+    async close() {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      if (metricsTimer !== null) clearTimeout(metricsTimer);
+      metricsTimer = null;
+      await io.close();
+    },
+  };
+}
+
+/** Anything that can emit a typed message: one socket or a room. */
+interface Emitter {
+  emit<K extends keyof ServerToClientEvents>(name: K, ...args: Parameters<ServerToClientEvents[K]>): unknown;
+}
+
+function emitAll(target: Emitter, messages: readonly SocketMessage[]): void {
+  // SocketMessage pairs each name with its payload type; TypeScript cannot follow the pairing through a union, hence the widening.
+  const emit = target.emit.bind(target) as (name: string, payload: unknown) => unknown;
+  for (const m of messages) emit(m.name, m.payload);
+}
+
+/** A refused handshake: the client sees `connect_error` with this message and `data.code`. */
+function refusal(code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'RATE_LIMITED', message: string): Error {
+  return Object.assign(new Error(message), { data: { code } });
+}
+
+async function authenticateSocket(socket: RealtimeSocket, deps: RealtimeDeps, limiter: AuthFailureLimiter): Promise<Principal> {
+  const token = handshakeToken(socket);
+  let principal: Principal | null;
+  if (token === null) {
+    if (deps.anonymousRole === 'none') throw refusal('UNAUTHENTICATED', 'Authentication required: pass auth.token');
+    principal = { subject: ANONYMOUS_SUBJECT, role: deps.anonymousRole, agentId: null };
+  } else {
+    const ip = socket.handshake.address;
+    if (limiter.blockedFor(ip) > 0) throw refusal('RATE_LIMITED', 'Too many failed authentications; try again later');
+    principal = await deps.authenticator.authenticate(token);
+    if (principal === null) {
+      limiter.recordFailure(ip);
+      throw refusal('UNAUTHENTICATED', 'Invalid or revoked token');
+    }
+  }
+  if (!can(principal.role, 'read')) throw refusal('FORBIDDEN', `Role ${principal.role} may not read events`);
+  return principal;
+}
+
+/** `auth.token` from the client, or an `Authorization: Bearer` header (Node clients). */
+function handshakeToken(socket: RealtimeSocket): string | null {
+  const fromAuth: unknown = socket.handshake.auth['token'];
+  if (typeof fromAuth === 'string' && fromAuth.trim() !== '') return fromAuth.trim();
+  const header = socket.handshake.headers.authorization;
+  const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1] ?? null;
+}

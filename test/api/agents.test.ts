@@ -1,0 +1,145 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TOKENS, agentToken, startHarness, type Harness } from '../support/api-harness.js';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => h.close());
+
+const admin = { authorization: `Bearer ${TOKENS.admin}` };
+const as = (agentId: string) => ({ authorization: `Bearer ${agentToken(agentId)}` });
+
+async function register(body: Record<string, unknown>) {
+  const res = await h.request('POST', '/api/agents', body);
+  expect(res.statusCode).toBe(201);
+  return res.json.agent;
+}
+
+async function createTask(body: Record<string, unknown> = { title: 'Work' }): Promise<string> {
+  return (await h.request('POST', '/api/tasks', body)).json.task.id;
+}
+
+describe('POST /api/agents', () => {
+  it('registers an agent with every field', async () => {
+    const agent = await register({ id: 'claude-1', name: 'Claude', kind: 'ai', capabilities: ['TypeScript', 'code review'], maxConcurrentTasks: 4, reliability: 0.8, costPerHour: 3.5 });
+    expect(agent).toMatchObject({
+      id: 'claude-1',
+      name: 'Claude',
+      kind: 'ai',
+      status: 'IDLE',
+      capabilities: ['code-review', 'typescript'],
+      currentTasks: [],
+      maxConcurrentTasks: 4,
+      declaredReliability: 0.8,
+      costPerHour: 3.5,
+    });
+  });
+
+  it('refuses a duplicate id (409) and bad fields (400 naming the field)', async () => {
+    await register({ id: 'dup', name: 'One' });
+    const dup = await h.request('POST', '/api/agents', { id: 'dup', name: 'Two' });
+    expect(dup.statusCode).toBe(409);
+    expect(dup.json.code).toBe('ALREADY_EXISTS');
+    for (const [body, field] of [
+      [{ name: 'x', reliability: 2 }, '/reliability'],
+      [{ name: 'x', maxConcurrentTasks: 0 }, '/maxConcurrentTasks'],
+      [{ name: 'x', kind: 'robot' }, '/kind'],
+      [{ name: 'x', id: 'has spaces' }, '/id'],
+      [{ capabilities: [] }, '/name'],
+    ] as const) {
+      const res = await h.request('POST', '/api/agents', body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(res.json.details.field).toBe(field);
+    }
+  });
+
+  it('honours Idempotency-Key', async () => {
+    const key = { 'idempotency-key': 'register-once' };
+    const first = await h.request('POST', '/api/agents', { name: 'Once' }, key);
+    const again = await h.request('POST', '/api/agents', { name: 'Once' }, key);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json.agent.id).toBe(first.json.agent.id);
+    expect((await h.request('GET', '/api/agents')).json.count).toBe(1);
+  });
+});
+
+describe('PATCH and DELETE /api/agents/:agentId', () => {
+  it('edits an agent', async () => {
+    await register({ id: 'a1', name: 'Old' });
+    const res = await h.request('PATCH', '/api/agents/a1', { name: 'New', capabilities: ['rust'], maxConcurrentTasks: 2 });
+    expect(res.json.agent).toMatchObject({ name: 'New', capabilities: ['rust'], maxConcurrentTasks: 2 });
+    expect((await h.request('PATCH', '/api/agents/a1', {})).statusCode).toBe(400);
+    expect((await h.request('PATCH', '/api/agents/nobody', { name: 'x' })).statusCode).toBe(404);
+  });
+
+  it('removal requeues the tasks the agent held and needs agents:admin', async () => {
+    await register({ id: 'leaving', name: 'Leaving', maxConcurrentTasks: 2 });
+    const id = await createTask();
+    await h.request('POST', `/api/tasks/${id}/assign`);
+    const byOperator = await h.request('DELETE', '/api/agents/leaving', undefined, { authorization: `Bearer ${TOKENS.operator}` });
+    expect(byOperator.statusCode).toBe(403);
+    const res = await h.request('DELETE', '/api/agents/leaving', undefined, admin);
+    expect(res.json).toEqual({ success: true, requeued: [id] });
+    expect((await h.request('GET', `/api/tasks/${id}`)).json.task).toMatchObject({ status: 'PENDING', agent: null });
+  });
+});
+
+describe('agent protocol: heartbeat and claim', () => {
+  it('heartbeat marks the agent seen and brings it back from OFFLINE', async () => {
+    await register({ id: 'hb', name: 'Beating' });
+    await h.request('PUT', '/api/agents/hb/status', { status: 'OFFLINE' });
+    const res = await h.request('POST', '/api/agents/hb/heartbeat', undefined, as('hb'));
+    expect(res.statusCode).toBe(200);
+    expect(res.json.agent).toMatchObject({ status: 'IDLE', lastHeartbeatAt: new Date(h.clock.now()).toISOString() });
+  });
+
+  it('an agent token may heartbeat and claim only as itself', async () => {
+    await register({ id: 'me', name: 'Me' });
+    await register({ id: 'other', name: 'Other' });
+    for (const url of ['/api/agents/other/heartbeat', '/api/agents/other/claim']) {
+      const res = await h.request('POST', url, {}, as('me'));
+      expect(res.statusCode, url).toBe(403);
+      expect(res.json.code).toBe('FORBIDDEN');
+    }
+  });
+
+  it('claim assigns and starts the best task, or answers task null', async () => {
+    await register({ id: 'puller', name: 'Puller', capabilities: ['go'] });
+    const empty = await h.request('POST', '/api/agents/puller/claim', {}, as('puller'));
+    expect(empty.json).toEqual({ success: true, task: null });
+    await createTask({ title: 'Python thing', requiredCapabilities: ['python'] });
+    const goTask = await createTask({ title: 'Go thing', requiredCapabilities: ['go'] });
+    const res = await h.request('POST', '/api/agents/puller/claim', { waitMs: 0 }, as('puller'));
+    expect(res.json.task).toMatchObject({ id: goTask, status: 'IN_PROGRESS', agent: 'puller' });
+  });
+
+  it('claim long-polls until work arrives', async () => {
+    await register({ id: 'waiter', name: 'Waiter' });
+    const pending = h.request('POST', '/api/agents/waiter/claim', { waitMs: 30_000 }, as('waiter'));
+    const id = await createTask({ title: 'Arrives later' });
+    const res = await pending;
+    expect(res.json.task).toMatchObject({ id, status: 'IN_PROGRESS' });
+  });
+
+  it('claim refuses a wait over 30 s', async () => {
+    await register({ id: 'greedy', name: 'Greedy' });
+    const res = await h.request('POST', '/api/agents/greedy/claim', { waitMs: 60_000 });
+    expect(res.statusCode).toBe(400);
+    expect(res.json.details.field).toBe('/waitMs');
+  });
+
+  it('an agent reports only on the tasks it holds', async () => {
+    await register({ id: 'holder', name: 'Holder' });
+    await register({ id: 'intruder', name: 'Intruder' });
+    const id = await createTask();
+    await h.request('POST', `/api/tasks/${id}/assign`, { agentId: 'holder' });
+    const intrusion = await h.request('PUT', `/api/tasks/${id}/progress`, { progress: 90 }, as('intruder'));
+    expect(intrusion.statusCode).toBe(409);
+    expect(intrusion.json.code).toBe('STALE_LEASE');
+    const own = await h.request('PUT', `/api/tasks/${id}/progress`, { progress: 90 }, as('holder'));
+    expect(own.json.task).toMatchObject({ progress: 90, status: 'IN_PROGRESS' });
+    const events = await h.request('GET', `/api/tasks/${id}/events`);
+    expect(events.json.events.at(-1)).toMatchObject({ type: 'task.progressed', actor: 'agent:holder' });
+  });
+});

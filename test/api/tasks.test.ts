@@ -1,0 +1,286 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TOKENS, startHarness, type Harness } from '../support/api-harness.js';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => h.close());
+
+async function create(body: Record<string, unknown>, headers?: Record<string, string>) {
+  return h.request('POST', '/api/tasks', body, headers);
+}
+
+async function registerWorker(body: Record<string, unknown> = {}) {
+  const res = await h.request('POST', '/api/agents', { name: 'Worker', maxConcurrentTasks: 10, ...body });
+  expect(res.statusCode).toBe(201);
+  return res.json.agent.id;
+}
+
+describe('POST /api/tasks', () => {
+  it('creates a task with every field and answers 201 { success, task }', async () => {
+    const res = await create({
+      title: 'Add SSO',
+      description: 'SAML and OIDC',
+      priority: 'P1',
+      requiredCapabilities: ['Backend', 'auth'],
+      preferredCapabilities: ['security'],
+      labels: ['q3'],
+      eta: '2h',
+      slaDeadline: '2026-01-13T09:00:00.000Z',
+      maxAttempts: 3,
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.json.success).toBe(true);
+    expect(res.json.task).toMatchObject({
+      id: 'TASK-001',
+      title: 'Add SSO',
+      name: 'Add SSO',
+      priority: 'P1',
+      status: 'PENDING',
+      requiredCapabilities: ['auth', 'backend'],
+      preferredCapabilities: ['security'],
+      labels: ['q3'],
+      eta: '2h',
+      slaDeadline: '2026-01-13T09:00:00.000Z',
+      maxAttempts: 3,
+      agent: null,
+      progress: 0,
+    });
+  });
+
+  it('accepts the seed name `name` for the title, and requires one of them', async () => {
+    expect((await create({ name: 'Seed style' })).json.task.title).toBe('Seed style');
+    const missing = await create({ description: 'no title' });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: '/title' } });
+  });
+
+  it('rejects unknown fields and bad values, naming the field', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ title: 'x', priorty: 'P1' }, '/priorty'],
+      [{ title: 'x', priority: 'P5' }, '/priority'],
+      [{ title: 'x', maxAttempts: 0 }, '/maxAttempts'],
+      [{ title: 'x', maxAttempts: 21 }, '/maxAttempts'],
+      [{ title: 'x', slaDeadline: 'tomorrow' }, '/slaDeadline'],
+      [{ title: 'x', requiredCapabilities: ['ok', ''] }, '/requiredCapabilities/1'],
+      [{ title: '   ' }, '/title'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await create(body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(res.json.details.field, JSON.stringify(body)).toBe(field);
+      expect(res.json.error).toContain(field);
+    }
+    expect((await h.request('GET', '/api/tasks')).json.count).toBe(0);
+  });
+
+  it('blocks a task on open dependencies and refuses unknown ones', async () => {
+    const dep = (await create({ title: 'First' })).json.task.id;
+    const blocked = await create({ title: 'Second', dependsOn: [dep] });
+    expect(blocked.json.task.status).toBe('BLOCKED');
+    const unknown = await create({ title: 'Third', dependsOn: ['TASK-999'] });
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.json.code).toBe('DEPENDENCY_NOT_FOUND');
+
+    await registerWorker();
+    await h.request('POST', `/api/tasks/${dep}/assign`);
+    await h.request('POST', `/api/tasks/${dep}/complete`, { result: { pr: 42 } });
+    expect((await h.request('GET', `/api/tasks/${blocked.json.task.id}`)).json.task.status).toBe('PENDING');
+    expect((await h.request('GET', `/api/tasks/${dep}`)).json.task.result).toEqual({ pr: 42 });
+  });
+});
+
+describe('Idempotency-Key on POST /api/tasks', () => {
+  it('replays the stored answer for the same key and body', async () => {
+    const key = { 'idempotency-key': 'create-sso-1' };
+    const first = await create({ title: 'SSO', priority: 'P1' }, key);
+    const again = await create({ priority: 'P1', title: 'SSO' }, key);
+    expect(first.statusCode).toBe(201);
+    expect(again.statusCode).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(again.json).toEqual(first.json);
+    expect((await h.request('GET', '/api/tasks')).json.count).toBe(1);
+  });
+
+  it('refuses the same key with another body (422)', async () => {
+    const key = { 'idempotency-key': 'k-2' };
+    await create({ title: 'One' }, key);
+    const other = await create({ title: 'Two' }, key);
+    expect(other.statusCode).toBe(422);
+    expect(other.json).toMatchObject({ success: false, code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect((await h.request('GET', '/api/tasks')).json.count).toBe(1);
+  });
+
+  it('scopes keys by caller and validates them', async () => {
+    const key = 'shared-key';
+    await create({ title: 'Mine' }, { 'idempotency-key': key });
+    const theirs = await create({ title: 'Mine' }, { 'idempotency-key': key, authorization: `Bearer ${TOKENS.operator}` });
+    expect(theirs.headers['idempotent-replayed']).toBeUndefined();
+    expect((await h.request('GET', '/api/tasks')).json.count).toBe(2);
+    const tooLong = await create({ title: 'x' }, { 'idempotency-key': 'k'.repeat(300) });
+    expect(tooLong.statusCode).toBe(400);
+  });
+
+  it('serialises concurrent retries with the same key', async () => {
+    const key = { 'idempotency-key': 'burst' };
+    const answers = await Promise.all(Array.from({ length: 8 }, () => create({ title: 'Burst' }, key)));
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(8).fill(201));
+    expect(answers.filter((a) => a.headers['idempotent-replayed'] === 'true')).toHaveLength(7);
+    expect(new Set(answers.map((a) => a.json.task.id)).size).toBe(1);
+    expect((await h.request('GET', '/api/tasks')).json.count).toBe(1);
+  });
+});
+
+describe('PATCH /api/tasks/:taskId', () => {
+  it('edits a waiting task', async () => {
+    const id = (await create({ title: 'Draft', priority: 'P3' })).json.task.id;
+    const res = await h.request('PATCH', `/api/tasks/${id}`, { name: 'Final', priority: 'P0', labels: ['hot'] });
+    expect(res.statusCode).toBe(200);
+    expect(res.json.task).toMatchObject({ title: 'Final', name: 'Final', priority: 'P0', labels: ['hot'] });
+  });
+
+  it('refuses an empty patch, capability changes once assigned, and edits of ended tasks', async () => {
+    const id = (await create({ title: 'Draft' })).json.task.id;
+    expect((await h.request('PATCH', `/api/tasks/${id}`, {})).statusCode).toBe(400);
+    await registerWorker();
+    await h.request('POST', `/api/tasks/${id}/assign`);
+    const caps = await h.request('PATCH', `/api/tasks/${id}`, { requiredCapabilities: ['rust'] });
+    expect(caps.statusCode).toBe(409);
+    await h.request('POST', `/api/tasks/${id}/cancel`, {});
+    expect((await h.request('PATCH', `/api/tasks/${id}`, { title: 'late' })).statusCode).toBe(409);
+  });
+});
+
+describe('task lifecycle routes', () => {
+  it('start, progress, complete', async () => {
+    await registerWorker();
+    const id = (await create({ title: 'Ship it' })).json.task.id;
+    await h.request('POST', `/api/tasks/${id}/assign`);
+    const started = await h.request('POST', `/api/tasks/${id}/start`, {});
+    expect(started.json.task).toMatchObject({ status: 'IN_PROGRESS' });
+    expect(started.json.task.leaseExpiresAt).not.toBeNull();
+    const done = await h.request('POST', `/api/tasks/${id}/complete`, { result: 'merged' });
+    expect(done.json.task).toMatchObject({ status: 'COMPLETED', progress: 100, result: 'merged' });
+  });
+
+  it('reject sends the offer back to the queue without the rejecting agent', async () => {
+    const agentId = await registerWorker();
+    const id = (await create({ title: 'Not for me' })).json.task.id;
+    await h.request('POST', `/api/tasks/${id}/assign`);
+    const res = await h.request('POST', `/api/tasks/${id}/reject`, { reason: 'outside my skills' });
+    expect(res.json.task).toMatchObject({ status: 'PENDING', agent: null, excludedAgents: [agentId] });
+    expect((await h.request('POST', `/api/tasks/${id}/reject`, {})).statusCode).toBe(400);
+  });
+
+  it('cancel ends a task; retry only applies to FAILED ones', async () => {
+    const id = (await create({ title: 'Obsolete' })).json.task.id;
+    expect((await h.request('POST', `/api/tasks/${id}/retry`, {})).statusCode).toBe(409);
+    const cancelled = await h.request('POST', `/api/tasks/${id}/cancel`);
+    expect(cancelled.json.task.status).toBe('CANCELLED');
+    expect((await h.request('POST', `/api/tasks/${id}/cancel`, {})).statusCode).toBe(409);
+  });
+
+  it('refuses a report with a superseded lease token, from the body or the header', async () => {
+    await registerWorker();
+    const id = (await create({ title: 'Fenced' })).json.task.id;
+    const assigned = await h.request('POST', `/api/tasks/${id}/assign`);
+    const token = assigned.json.task.leaseToken;
+    const stale = await h.request('POST', `/api/tasks/${id}/start`, { leaseToken: token + 1 });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json.code).toBe('STALE_LEASE');
+    const staleHeader = await h.request('POST', `/api/tasks/${id}/start`, {}, { 'x-lease-token': String(token + 1) });
+    expect(staleHeader.json.code).toBe('STALE_LEASE');
+    expect((await h.request('POST', `/api/tasks/${id}/start`, {}, { 'x-lease-token': 'abc' })).statusCode).toBe(400);
+    const ok = await h.request('POST', `/api/tasks/${id}/start`, {}, { 'x-lease-token': String(token) });
+    expect(ok.json.task.status).toBe('IN_PROGRESS');
+  });
+});
+
+describe('GET /api/tasks filters and pagination', () => {
+  beforeEach(async () => {
+    await create({ title: 'Fix login bug', priority: 'P0', labels: ['auth'], requiredCapabilities: ['backend'] });
+    await create({ title: 'Dark mode', priority: 'P2', requiredCapabilities: ['frontend'] });
+    await create({ title: 'Docs for login', priority: 'P3', description: 'explain the LOGIN flow' });
+  });
+
+  it('filters by status, priority, capability, label and text', async () => {
+    const ids = async (query: string) => (await h.request('GET', `/api/tasks?${query}`)).json.tasks.map((t) => t.id);
+    expect(await ids('priority=P0,p3')).toEqual(['TASK-001', 'TASK-003']);
+    expect(await ids('status=pending')).toEqual(['TASK-001', 'TASK-002', 'TASK-003']);
+    expect(await ids('status=COMPLETED')).toEqual([]);
+    expect(await ids('capability=Frontend')).toEqual(['TASK-002']);
+    expect(await ids('label=auth')).toEqual(['TASK-001']);
+    expect(await ids('q=login')).toEqual(['TASK-001', 'TASK-003']);
+  });
+
+  it('pages with limit and cursor', async () => {
+    const first = await h.request('GET', '/api/tasks?limit=2');
+    expect(first.json.tasks.map((t) => t.id)).toEqual(['TASK-001', 'TASK-002']);
+    expect(first.json.nextCursor).not.toBeNull();
+    const second = await h.request('GET', `/api/tasks?limit=2&cursor=${first.json.nextCursor}`);
+    expect(second.json.tasks.map((t) => t.id)).toEqual(['TASK-003']);
+    expect(second.json.nextCursor).toBeNull();
+  });
+
+  it('refuses bad filters with 400 naming the parameter', async () => {
+    for (const [query, field] of [
+      ['status=DONE', '/status'],
+      ['priority=P7', '/priority'],
+      ['limit=0', '/limit'],
+      ['limit=1001', '/limit'],
+      ['limit=abc', '/limit'],
+      ['cursor=-1', '/cursor'],
+      ['sort=title', '/sort'],
+    ] as const) {
+      const res = await h.request('GET', `/api/tasks?${query}`);
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json.details.field, query).toBe(field);
+    }
+  });
+});
+
+describe('timeline, events and recommendations', () => {
+  it("GET /api/tasks/:taskId/events is the task's timeline, oldest first", async () => {
+    await registerWorker();
+    const id = (await create({ title: 'Traced' })).json.task.id;
+    await h.request('POST', `/api/tasks/${id}/assign`);
+    await h.request('PUT', `/api/tasks/${id}/progress`, { progress: 40 });
+    const res = await h.request('GET', `/api/tasks/${id}/events`);
+    expect(res.json).toMatchObject({ success: true, taskId: id });
+    expect(res.json.events.map((e) => e.type)).toEqual(['task.created', 'task.assigned', 'task.progressed']);
+    expect(res.json.events[0]).toMatchObject({ taskId: id, actor: 'anonymous' });
+    expect((await h.request('GET', '/api/tasks/TASK-999/events')).statusCode).toBe(404);
+  });
+
+  it('GET /api/events: newest first, filters, replay order and cursor', async () => {
+    await registerWorker();
+    const id = (await create({ title: 'Evented' })).json.task.id;
+    await h.request('POST', `/api/tasks/${id}/assign`);
+    const feed = await h.request('GET', '/api/events');
+    const types = feed.json.events.map((e) => e.type);
+    expect(types).toEqual(['task.assigned', 'task.created', 'agent.registered']);
+    const asc = await h.request('GET', '/api/events?order=asc&limit=2');
+    expect(asc.json.events.map((e) => e.type)).toEqual(['agent.registered', 'task.created']);
+    const next = await h.request('GET', `/api/events?order=asc&after=${asc.json.nextCursor}`);
+    expect(next.json.events.map((e) => e.type)).toEqual(['task.assigned']);
+    expect(next.json.nextCursor).toBeNull();
+    expect((await h.request('GET', '/api/events?type=task.created')).json.events).toHaveLength(1);
+    expect((await h.request('GET', '/api/events?type=task.exploded')).statusCode).toBe(400);
+    expect((await h.request('GET', '/api/events?limit=501')).statusCode).toBe(400);
+  });
+
+  it('GET /api/tasks/:taskId/recommendations ranks agents or says why none fits', async () => {
+    await registerWorker({ id: 'strong', reliability: 0.99, capabilities: ['go'] });
+    await registerWorker({ id: 'weak', reliability: 0.3, capabilities: ['go'] });
+    const id = (await create({ title: 'Go service', requiredCapabilities: ['go'] })).json.task.id;
+    const res = await h.request('GET', `/api/tasks/${id}/recommendations`);
+    expect(res.json.candidates.map((c) => c.agentId)).toEqual(['strong', 'weak']);
+    expect(res.json.candidates[0]?.terms).toHaveProperty('reliability');
+    const none = (await create({ title: 'Haskell', requiredCapabilities: ['haskell'] })).json.task.id;
+    const empty = await h.request('GET', `/api/tasks/${none}/recommendations`);
+    expect(empty.json.candidates).toEqual([]);
+    expect(empty.json.blockedBy).toContain('haskell');
+  });
+});
