@@ -3,7 +3,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { API_DOCS_PATH, buildApp, findWebRoot } from './api/app.js';
-import { idempotencyStoreFrom } from './api/idempotency.js';
 import { ConfigError, loadProcessConfig, type Config } from './config.js';
 import type { Store } from './core/ports.js';
 import { DEMO_ACTOR, loadDemo } from './demo/load-demo.js';
@@ -99,7 +98,6 @@ async function serve(config: Config, logger: DeferredLogger): Promise<Running> {
       bodyLimitBytes: config.bodyLimitBytes,
       logger: { level: config.logLevel },
       webRoot,
-      idempotency: idempotencyStoreFrom(store),
       clock: systemClock,
     });
     built.app = app;

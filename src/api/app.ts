@@ -11,7 +11,7 @@ import { systemClock } from '../services/system-clock.js';
 import type { OrchestratorApi } from '../services/types.js';
 import { installAuth } from './auth-hook.js';
 import { handleError, routeNotFound } from './errors.js';
-import { IdempotentCreates, memoryIdempotencyStore, type IdempotencyStore } from './idempotency.js';
+import { IdempotentCreates } from './idempotency.js';
 import type { RouteContext } from './route-context.js';
 import { agentRoutes } from './routes/agents.js';
 import { eventRoutes } from './routes/events.js';
@@ -35,9 +35,7 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** Folder of the built dashboard (web/dist), served at `/` with an SPA fallback; null when not built. */
   webRoot?: string | null;
-  /** Answers to creates made with an Idempotency-Key. Defaults to a per-process memory store. */
-  idempotency?: IdempotencyStore;
-  /** Time for idempotency records, rate-limit windows and health timestamps. Defaults to the wall clock. */
+  /** Time for rate-limit windows and health timestamps. Defaults to the wall clock. */
   clock?: Clock;
 }
 
@@ -71,7 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: API_DOCS_PATH });
 
-  const ctx: RouteContext = { orchestrator: deps.orchestrator, creates: new IdempotentCreates(deps.idempotency ?? memoryIdempotencyStore(), clock) };
+  const ctx: RouteContext = { orchestrator: deps.orchestrator, creates: new IdempotentCreates((key) => deps.orchestrator.idempotentResult(key)) };
   await app.register(
     async (api) => {
       const typed = api.withTypeProvider<TypeBoxTypeProvider>();

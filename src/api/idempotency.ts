@@ -1,19 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Clock } from '../core/clock.js';
-import { ConflictError, SwitchboardError, ValidationError } from '../core/errors.js';
-import type { IdempotentResponse, Store } from '../core/ports.js';
-
-/**
- * Where answers to creates made with an `Idempotency-Key` are kept. The orchestrator
- * does not expose the store's idempotency table, so the API is given this narrow view
- * of it (main.ts builds it with {@link idempotencyStoreFrom}).
- */
-export interface IdempotencyStore {
-  get(key: string): Promise<IdempotentResponse | null>;
-  /** Throws ConflictError (ALREADY_EXISTS) when the key is already stored. */
-  put(record: IdempotentResponse): Promise<void>;
-}
+import { SwitchboardError, ValidationError } from '../core/errors.js';
+import type { IdempotentResponse } from '../core/ports.js';
+import type { IdempotencyClaim } from '../services/types.js';
 
 /** The request header (lower case, as Node delivers it) that makes a create retry-safe. */
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -21,35 +10,6 @@ export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
 /** Long enough for a UUID plus a prefix; longer keys are a client bug. */
 export const IDEMPOTENCY_KEY_MAX_CHARS = 255;
-/** How many keys the in-memory fallback remembers (oldest forgotten first). */
-export const MEMORY_IDEMPOTENCY_KEYS_MAX = 10_000;
-
-/** The store's idempotency table as an {@link IdempotencyStore}. */
-export function idempotencyStoreFrom(store: Pick<Store, 'idempotency' | 'transaction'>): IdempotencyStore {
-  return {
-    get: (key) => store.idempotency.get({ key }),
-    put: (record) => store.transaction((tx) => tx.idempotency.put(record)),
-  };
-}
-
-/**
- * A per-process store for apps built without one (tests, tools). Keys are lost on
- * restart and not shared between nodes; production passes the database-backed one.
- */
-export function memoryIdempotencyStore(maxKeys = MEMORY_IDEMPOTENCY_KEYS_MAX): IdempotencyStore {
-  const records = new Map<string, IdempotentResponse>();
-  return {
-    get: async (key) => records.get(key) ?? null,
-    put: async (record) => {
-      if (records.has(record.key)) throw new ConflictError(`Idempotency key ${record.key} is already stored`, { key: record.key });
-      records.set(record.key, record);
-      if (records.size > maxKeys) {
-        const oldest = records.keys().next();
-        if (oldest.done !== true) records.delete(oldest.value);
-      }
-    },
-  };
-}
 
 /** The result of a create: the status and body to send, and to store under the key. */
 export interface CreatedResponse<T = unknown> {
@@ -57,85 +17,54 @@ export interface CreatedResponse<T = unknown> {
   body: T;
 }
 
+/** How a route creates (with the claim to store in the same transaction) and how it answers a replay. */
+export interface CreateOps<T> {
+  create(claim: IdempotencyClaim | undefined): Promise<CreatedResponse<T>>;
+  /** Renders the answer for a create already made under the key (`stored.body` names the record). */
+  replay(stored: IdempotentResponse): Promise<CreatedResponse<T>>;
+}
+
 /**
- * Runs a create at most once per `Idempotency-Key`: the first request runs `create` and
- * stores its answer; a retry with the same key and body gets that answer again (with
- * `Idempotent-Replayed: true`); the same key with another body is refused (422).
- * Keys are scoped by the caller's subject, so one client can never read another's answer.
- * Concurrent retries in this process wait for the first; across nodes two simultaneous
- * first attempts can both run (the store's unique key then keeps the first answer).
+ * Runs a create at most once per `Idempotency-Key`. The key is stored by the orchestrator
+ * in the same transaction as the record it created, so a retry after a crash, or two
+ * nodes racing with the same key, can never create twice: the loser replays the
+ * winner's answer (with `Idempotent-Replayed: true`). The same key with another request
+ * is refused (422). Keys are scoped by the caller's subject.
  */
 export class IdempotentCreates {
-  readonly #inFlight = new Map<string, Promise<unknown>>();
+  constructor(private readonly lookup: (key: string) => Promise<IdempotentResponse | null>) {}
 
-  constructor(
-    private readonly store: IdempotencyStore,
-    private readonly clock: Clock,
-  ) {}
-
-  async run<T>(request: FastifyRequest, reply: FastifyReply, subject: string, create: () => Promise<CreatedResponse<T>>): Promise<T> {
+  async run<T>(request: FastifyRequest, reply: FastifyReply, subject: string, ops: CreateOps<T>): Promise<T> {
     const rawKey = request.headers[IDEMPOTENCY_HEADER];
-    if (rawKey === undefined) return send(reply, await create(), false);
+    if (rawKey === undefined) return send(reply, await ops.create(undefined), false);
     const key = validKey(rawKey);
-    const scopedKey = `${subject}|${key}`;
-    const requestHash = hashRequest(request.method, request.url, request.body);
-
-    // Wait for any attempt under this key, then claim the key with no await in between.
-    for (let pending = this.#inFlight.get(scopedKey); pending !== undefined; pending = this.#inFlight.get(scopedKey)) {
-      await pending.catch(() => undefined);
-    }
-    const attempt = this.#lookUpOrCreate(scopedKey, requestHash, create);
-    this.#inFlight.set(scopedKey, attempt);
+    const claim: IdempotencyClaim = { key: `${subject}|${key}`, requestHash: hashRequest(request.method, request.url, request.body) };
+    const stored = await this.lookup(claim.key);
+    if (stored !== null) return send(reply, await ops.replay(checkReplay(stored, claim.requestHash, key)), true);
     try {
-      const outcome = await attempt;
-      // A stored answer was produced by this same route, so it has the route's shape.
-      if ('stored' in outcome) return send(reply, checkReplay(outcome.stored, requestHash, key) as CreatedResponse<T>, true);
-      return send(reply, outcome.created, false);
-    } finally {
-      if (this.#inFlight.get(scopedKey) === attempt) this.#inFlight.delete(scopedKey);
-    }
-  }
-
-  async #lookUpOrCreate<T>(
-    scopedKey: string,
-    requestHash: string,
-    create: () => Promise<CreatedResponse<T>>,
-  ): Promise<{ stored: IdempotentResponse } | { created: CreatedResponse<T> }> {
-    const stored = await this.store.get(scopedKey);
-    if (stored !== null) return { stored };
-    try {
-      return { created: await this.#createAndStore(scopedKey, requestHash, create) };
+      return send(reply, await ops.create(claim), false);
     } catch (err) {
-      if (err instanceof KeyTakenError) return { stored: err.stored };
-      throw err;
+      if (!(err instanceof SwitchboardError && err.code === 'ALREADY_EXISTS' && err.details?.['idempotencyKey'] === claim.key)) throw err;
+      const winner = await this.lookup(claim.key);
+      if (winner === null) throw err;
+      return send(reply, await ops.replay(checkReplay(winner, claim.requestHash, key)), true);
     }
-  }
-
-  async #createAndStore<T>(scopedKey: string, requestHash: string, create: () => Promise<CreatedResponse<T>>): Promise<CreatedResponse<T>> {
-    const response = await create();
-    try {
-      await this.store.put({ key: scopedKey, requestHash, statusCode: response.statusCode, body: response.body, createdAt: this.clock.now() });
-    } catch (err) {
-      if (!(err instanceof SwitchboardError && err.code === 'ALREADY_EXISTS')) throw err;
-      const stored = await this.store.get(scopedKey);
-      if (stored !== null) throw new KeyTakenError(stored);
-    }
-    return response;
   }
 }
 
-/** Another request stored an answer under the key first; its answer wins. */
-class KeyTakenError extends Error {
-  constructor(readonly stored: IdempotentResponse) {
-    super('idempotency key taken');
-  }
-}
-
-function checkReplay(stored: IdempotentResponse, requestHash: string, key: string): CreatedResponse {
+function checkReplay(stored: IdempotentResponse, requestHash: string, key: string): IdempotentResponse {
   if (stored.requestHash !== requestHash) {
     throw new SwitchboardError('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key ${key} was already used with a different request`, { key });
   }
-  return { statusCode: stored.statusCode, body: stored.body };
+  return stored;
+}
+
+/** The id a stored create names (`{ taskId }` or `{ agentId }`). */
+export function storedId(stored: IdempotentResponse, field: 'taskId' | 'agentId'): string {
+  const body = stored.body;
+  const id = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined;
+  if (typeof id !== 'string') throw new SwitchboardError('INTERNAL', `Stored idempotent answer has no ${field}`);
+  return id;
 }
 
 function send<T>(reply: FastifyReply, response: CreatedResponse<T>, replayed: boolean): T {

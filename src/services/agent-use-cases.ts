@@ -8,7 +8,7 @@ import { scoreAgent } from '../core/scoring.js';
 import type { Task } from '../core/task.js';
 import type { EventBus } from './event-bus.js';
 import { nextTaskFor } from './matching.js';
-import type { Actor, AgentStatusRequest } from './types.js';
+import type { Actor, AgentStatusRequest, IdempotencyClaim } from './types.js';
 import type { Work, WorkRunner } from './unit-of-work.js';
 
 const AVAILABILITY_OF: Record<AgentStatusRequest, AgentAvailability> = {
@@ -26,10 +26,11 @@ export class AgentUseCases {
     private readonly bus: EventBus,
   ) {}
 
-  register(input: NewAgentInput, actor: Actor): Promise<Agent> {
+  register(input: NewAgentInput, actor: Actor, claim?: IdempotencyClaim): Promise<Agent> {
     return this.runner.run(actor, async (work) => {
       const agent = newAgent({ ...input, id: input.id ?? (await freeId(work, agentIdFromName(input.name))) }, work.now);
       await work.tx.agents.insert(agent);
+      await work.claimIdempotency(claim, { agentId: agent.id });
       await work.append({ type: 'agent.registered', taskId: null, agentId: agent.id, payload: { name: agent.name, capabilities: agent.capabilities } });
       return agent;
     });

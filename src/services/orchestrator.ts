@@ -12,7 +12,7 @@ import type { OrchestratorDeps } from './orchestrator-deps.js';
 import { computeDelegationReport, computeMetrics } from './reports.js';
 import { TaskUseCases } from './task-use-cases.js';
 import { TimerService } from './timers.js';
-import type { Actor, AgentState, AgentStatusRequest, OrchestratorApi, Recommendation, TaskPage } from './types.js';
+import type { Actor, AgentState, AgentStatusRequest, IdempotencyClaim, OrchestratorApi, Recommendation, TaskPage } from './types.js';
 import { WorkRunner } from './unit-of-work.js';
 
 /** The orchestrator as main.ts runs it: the use cases plus the lifecycle of timers and dispatch. */
@@ -63,8 +63,12 @@ class DefaultOrchestrator implements Orchestrator {
 
   // ------------------------------------------------------------- tasks
 
-  createTask(input: NewTaskInput, actor: Actor): Promise<Task> {
-    return this.#tasks.create(input, actor);
+  createTask(input: NewTaskInput, actor: Actor, claim?: IdempotencyClaim): Promise<Task> {
+    return this.#tasks.create(input, actor, claim);
+  }
+
+  idempotentResult(key: string) {
+    return this.deps.store.idempotency.get({ key });
   }
 
   async getTask(id: string): Promise<Task> {
@@ -135,8 +139,8 @@ class DefaultOrchestrator implements Orchestrator {
 
   // ------------------------------------------------------------- agents
 
-  async registerAgent(input: NewAgentInput, actor: Actor): Promise<AgentState> {
-    return this.#state(await this.#agents.register(input, actor));
+  async registerAgent(input: NewAgentInput, actor: Actor, claim?: IdempotencyClaim): Promise<AgentState> {
+    return this.#state(await this.#agents.register(input, actor, claim));
   }
 
   async getAgent(id: string): Promise<AgentState> {

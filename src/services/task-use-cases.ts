@@ -5,7 +5,7 @@ import type { Reporter } from '../core/state-machine.js';
 import { isEligible, scoreAgent } from '../core/scoring.js';
 import { HELD_STATUSES, type NewTaskInput, type Task, type TaskPatch } from '../core/task.js';
 import { assignBest, decisionFrom, queueHeads, rankCandidates } from './matching.js';
-import type { Actor } from './types.js';
+import type { Actor, IdempotencyClaim } from './types.js';
 import type { Work, WorkRunner } from './unit-of-work.js';
 import type { Agent } from '../core/agent.js';
 
@@ -19,7 +19,7 @@ export class TaskUseCases {
     private readonly policy: Policy,
   ) {}
 
-  create(input: NewTaskInput, actor: Actor): Promise<Task> {
+  create(input: NewTaskInput, actor: Actor, claim?: IdempotencyClaim): Promise<Task> {
     return this.runner.run(actor, async (work) => {
       const deps = input.dependsOn ?? [];
       const found = await work.tx.tasks.getMany({ ids: deps });
@@ -29,6 +29,7 @@ export class TaskUseCases {
       const seq = await work.tx.tasks.allocateSeq();
       const task = newTask(input, { seq, now: work.now, policy: this.policy, blocked });
       await work.tx.tasks.insert(task);
+      await work.claimIdempotency(claim, { taskId: task.id });
       work.tasks.set(task.id, task);
       await work.append({ type: 'task.created', taskId: task.id, agentId: null, payload: { title: task.title, priority: task.priority, status: task.status } });
       return task;

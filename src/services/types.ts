@@ -1,6 +1,6 @@
 import type { Agent, AgentPatch, NewAgentInput } from '../core/agent.js';
 import type { StoredEvent } from '../core/events.js';
-import type { EventFilter, TaskFilter } from '../core/ports.js';
+import type { EventFilter, IdempotentResponse, TaskFilter } from '../core/ports.js';
 import type { Reporter } from '../core/state-machine.js';
 import type { NewTaskInput, Priority, ScoredCandidate, Task, TaskPatch, TaskStatus } from '../core/task.js';
 
@@ -14,6 +14,16 @@ export interface PublishedEvent {
   event: StoredEvent;
   task: Task | null;
   agent: AgentState | null;
+}
+
+/**
+ * A create made with an `Idempotency-Key`: the key (scoped by the caller) and a hash of
+ * the request. The key is stored in the same transaction as the created record, so a
+ * retry after a crash or a race between nodes can never create twice.
+ */
+export interface IdempotencyClaim {
+  key: string;
+  requestHash: string;
 }
 
 /** Who asked: a token's subject, an agent id, or "system" for timers. Written to the event log. */
@@ -71,7 +81,10 @@ export interface Recommendation {
  * on the bus after the commit.
  */
 export interface OrchestratorApi {
-  createTask(input: NewTaskInput, actor: Actor): Promise<Task>;
+  /** With a claim whose key is already stored, throws ALREADY_EXISTS with `details.idempotencyKey`: look it up with `idempotentResult`. */
+  createTask(input: NewTaskInput, actor: Actor, claim?: IdempotencyClaim): Promise<Task>;
+  /** What a create stored under an idempotency key: `body` is `{ taskId }` or `{ agentId }`. */
+  idempotentResult(key: string): Promise<IdempotentResponse | null>;
   getTask(id: string): Promise<Task>;
   listTasks(filter: TaskFilter): Promise<TaskPage>;
   updateTask(id: string, patch: TaskPatch, actor: Actor): Promise<Task>;
@@ -93,7 +106,7 @@ export interface OrchestratorApi {
   retryTask(id: string, actor: Actor): Promise<Task>;
   recommend(id: string): Promise<Recommendation>;
 
-  registerAgent(input: NewAgentInput, actor: Actor): Promise<AgentState>;
+  registerAgent(input: NewAgentInput, actor: Actor, claim?: IdempotencyClaim): Promise<AgentState>;
   getAgent(id: string): Promise<AgentState>;
   listAgents(): Promise<AgentState[]>;
   updateAgent(id: string, patch: AgentPatch, actor: Actor): Promise<AgentState>;

@@ -1,6 +1,6 @@
 import type { Agent } from '../core/agent.js';
 import type { Clock } from '../core/clock.js';
-import { SwitchboardError } from '../core/errors.js';
+import { ConflictError, SwitchboardError } from '../core/errors.js';
 import type { EventDraft, StoredEvent } from '../core/events.js';
 import type { Policy } from '../core/policy.js';
 import type { Store, StoreTx } from '../core/ports.js';
@@ -8,6 +8,7 @@ import { transition, type TaskAction } from '../core/state-machine.js';
 import type { Task } from '../core/task.js';
 import type { EventBus } from './event-bus.js';
 import { loadAgentState } from './agent-state.js';
+import type { IdempotencyClaim } from './types.js';
 
 /** A guarded write lost a race this many times in a row: give up and report the conflict. */
 export const CONFLICT_RETRIES_MAX = 3;
@@ -56,6 +57,21 @@ export class Work {
       await this.append({ type: 'agent.overloaded', taskId: task.id, agentId: agent.id, payload: { load: agent.load, maxConcurrentTasks: agent.maxConcurrentTasks } });
     }
     return { task: result.task, agent };
+  }
+
+  /**
+   * Records that this transaction answers the create under `claim`; a key already used
+   * (by a retry, or a racing node) aborts it with ALREADY_EXISTS so the caller replays.
+   */
+  async claimIdempotency(claim: IdempotencyClaim | undefined, body: Record<string, string>): Promise<void> {
+    if (claim === undefined) return;
+    const taken = () => new ConflictError(`Idempotency key already used: ${claim.key}`, { idempotencyKey: claim.key });
+    if ((await this.tx.idempotency.get({ key: claim.key })) !== null) throw taken();
+    try {
+      await this.tx.idempotency.put({ key: claim.key, requestHash: claim.requestHash, statusCode: 201, body, createdAt: this.now });
+    } catch (err) {
+      throw err instanceof SwitchboardError && err.code === 'ALREADY_EXISTS' ? taken() : err;
+    }
   }
 
   /** Reads a task inside the transaction or fails with TASK_NOT_FOUND. */

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp, type AppDeps } from '../../src/api/app.js';
-import { idempotencyStoreFrom } from '../../src/api/idempotency.js';
 import { DEFAULT_POLICY, type Policy } from '../../src/core/policy.js';
 import type { Authenticator, Principal, Role } from '../../src/services/auth.js';
 import { EventBus, silentLogger } from '../../src/services/event-bus.js';
@@ -110,7 +109,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     authenticator: new StaticAuthenticator(),
     anonymousRole: options.anonymousRole ?? 'operator',
     bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576,
-    idempotency: idempotencyStoreFrom(store),
     clock,
     webRoot: options.webRoot ?? null,
   };

@@ -14,6 +14,8 @@ import {
   errorResponses,
   ok,
 } from '../schemas.js';
+import type { AgentState } from '../../services/types.js';
+import { storedId } from '../idempotency.js';
 import { agentView, taskView } from '../views.js';
 
 const tags = ['agents'];
@@ -59,9 +61,10 @@ export function agentRoutes(app: TypedApp, { orchestrator, creates }: RouteConte
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      return creates.run(request, reply, actor, async () => {
-        const agent = await orchestrator.registerAgent(newAgentInput(request.body), actor);
-        return { statusCode: 201, body: { success: true as const, agent: agentView(agent) } };
+      const created = (agent: AgentState) => ({ statusCode: 201, body: { success: true as const, agent: agentView(agent) } });
+      return creates.run(request, reply, actor, {
+        create: async (claim) => created(await orchestrator.registerAgent(newAgentInput(request.body), actor, claim)),
+        replay: async (stored) => created(await orchestrator.getAgent(storedId(stored, 'agentId'))),
       });
     },
   );

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import { normaliseCapability } from '../../core/capabilities.js';
 import { ValidationError } from '../../core/errors.js';
-import { PRIORITIES, TASK_STATUSES, type NewTaskInput, type Priority, type TaskPatch, type TaskStatus } from '../../core/task.js';
+import { PRIORITIES, TASK_STATUSES, type NewTaskInput, type Priority, type Task, type TaskPatch, type TaskStatus } from '../../core/task.js';
 import type { TaskPage } from '../../services/types.js';
 import { actorOf, parseList, type RouteContext, type TypedApp } from '../route-context.js';
 import {
@@ -16,6 +16,7 @@ import {
   errorResponses,
   ok,
 } from '../schemas.js';
+import { storedId } from '../idempotency.js';
 import { taskView } from '../views.js';
 
 const TaskList = ok({ tasks: Type.Array(TaskViewSchema), count: Type.Integer(), nextCursor: Type.Union([Type.String(), Type.Null()]) });
@@ -112,9 +113,10 @@ export function taskRoutes(app: TypedApp, { orchestrator, creates }: RouteContex
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      return creates.run(request, reply, actor, async () => {
-        const task = await orchestrator.createTask(newTaskInput(request.body), actor);
-        return { statusCode: 201, body: { success: true as const, task: taskView(task) } };
+      const created = (task: Task) => ({ statusCode: 201, body: { success: true as const, task: taskView(task) } });
+      return creates.run(request, reply, actor, {
+        create: async (claim) => created(await orchestrator.createTask(newTaskInput(request.body), actor, claim)),
+        replay: async (stored) => created(await orchestrator.getTask(storedId(stored, 'taskId'))),
       });
     },
   );
