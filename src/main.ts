@@ -11,6 +11,8 @@ import { EventBus, type Logger } from './services/event-bus.js';
 import { createOrchestrator, type Orchestrator } from './services/orchestrator.js';
 import { systemClock } from './services/system-clock.js';
 import { createTokenAuthenticator } from './services/tokens.js';
+import { ClusterRelay } from './services/cluster-relay.js';
+import { postgresClusterChannel } from './storage/postgres/cluster-channel.js';
 import { openPostgresStore } from './storage/postgres/postgres-store.js';
 import { openSqliteStore } from './storage/sqlite/sqlite-store.js';
 
@@ -22,6 +24,7 @@ interface Running {
   app: FastifyInstance;
   realtime: Realtime;
   orchestrator: Orchestrator;
+  relay: ClusterRelay | null;
   store: Store;
 }
 
@@ -83,7 +86,7 @@ async function main(): Promise<void> {
 async function serve(config: Config, logger: DeferredLogger): Promise<Running> {
   const store: Store = config.databaseUrl !== null ? await openPostgresStore({ connectionString: config.databaseUrl }) : openSqliteStore({ file: config.dataFile });
   /** What has been built so far, torn down in reverse if a later step fails. */
-  const built: { app?: FastifyInstance; realtime?: Realtime; orchestrator?: Orchestrator } = {};
+  const built: { app?: FastifyInstance; realtime?: Realtime; orchestrator?: Orchestrator; relay?: ClusterRelay } = {};
   try {
     await store.migrate();
     const bus = new EventBus(logger);
@@ -109,6 +112,15 @@ async function serve(config: Config, logger: DeferredLogger): Promise<Running> {
     if (admin !== null) {
       process.stdout.write(`\nFirst start: created an admin API token. It is shown only this once:\n\n  ${admin.secret}\n\n`);
     }
+    // Several nodes on one PostgreSQL database hear each other's events (Socket.io, timers, claims).
+    const relay =
+      config.databaseUrl !== null
+        ? new ClusterRelay(store, postgresClusterChannel({ connectionString: config.databaseUrl, onError: (err) => logger.warn({ err }, 'cluster channel') }), bus, logger)
+        : null;
+    if (relay !== null) {
+      built.relay = relay;
+      await relay.start();
+    }
     if (config.demo) await loadDemo(orchestrator, DEMO_ACTOR, logger);
     await orchestrator.start();
     await app.listen({ port: config.port, host: config.host });
@@ -123,20 +135,22 @@ async function serve(config: Config, logger: DeferredLogger): Promise<Running> {
         '',
       ].join('\n'),
     );
-    return { app, realtime, orchestrator, store };
+    return { app, realtime, orchestrator, relay, store };
   } catch (err) {
     const quietly = (p: Promise<unknown> | undefined) => (p ?? Promise.resolve()).catch(() => undefined);
     await Promise.all([quietly(built.app?.close()), quietly(built.realtime?.close())]);
     await quietly(built.orchestrator?.stop());
+    await quietly(built.relay?.close());
     await quietly(store.close());
     throw err;
   }
 }
 
 /** Stop accepting and let in-flight requests finish, disconnect sockets, stop timers, then close the store. */
-async function stop({ app, realtime, orchestrator, store }: Running): Promise<void> {
+async function stop({ app, realtime, orchestrator, relay, store }: Running): Promise<void> {
   await Promise.all([app.close(), realtime.close()]);
   await orchestrator.stop();
+  await relay?.close();
   await store.close();
 }
 

@@ -55,7 +55,9 @@ export class Dispatcher {
     await this.idle();
   }
 
-  #onEvent({ event, task }: PublishedEvent): void {
+  #onEvent({ event, task, remote }: PublishedEvent): void {
+    // The node that committed a change dispatches for it; the others would only race it.
+    if (remote === true) return;
     switch (event.type) {
       case 'task.created':
       case 'task.unblocked':

@@ -14,6 +14,8 @@ export interface PublishedEvent {
   event: StoredEvent;
   task: Task | null;
   agent: AgentState | null;
+  /** Committed by another node and relayed here (see ClusterRelay); absent for this node's own. */
+  remote?: true;
 }
 
 /**

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { StoredEvent } from '../core/events.js';
+import type { Store } from '../core/ports.js';
+import { loadAgentState } from './agent-state.js';
+import type { EventBus, Logger } from './event-bus.js';
+
+/**
+ * A broadcast channel between the nodes sharing one database (PostgreSQL LISTEN/NOTIFY
+ * in production). Delivery is best effort: a node that misses a message only misses a
+ * wake-up, never data, since everything is in the store.
+ */
+export interface ClusterChannel {
+  publish(message: string): Promise<void>;
+  subscribe(handler: (message: string) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** NOTIFY payloads must stay under 8,000 bytes: ids are sent in chunks of this many. */
+export const RELAY_IDS_PER_MESSAGE = 400;
+
+interface RelayMessage {
+  node: string;
+  ids: number[];
+}
+
+/**
+ * Carries committed events between nodes: each node announces the ids of the events it
+ * committed; the others read those events from the log and publish them on their own
+ * bus (marked `remote`), so every node's Socket.io clients, timers and long-polling
+ * claims hear about every change. Ids, not "everything after N", are sent because
+ * concurrent writers commit event ids out of order.
+ */
+export class ClusterRelay {
+  readonly node = randomUUID();
+  #pending: number[] = [];
+  #flushing: NodeJS.Immediate | null = null;
+  #unsubscribe: (() => void) | null = null;
+  #closed = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly channel: ClusterChannel,
+    private readonly bus: EventBus,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.channel.subscribe((message) => void this.#receive(message));
+    this.#unsubscribe = this.bus.subscribe(({ event, remote }) => {
+      if (remote === true || this.#closed) return;
+      this.#pending.push(event.id);
+      this.#flushing ??= setImmediate(() => this.#flush());
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#unsubscribe?.();
+    if (this.#flushing !== null) clearImmediate(this.#flushing);
+    this.#flush();
+    await this.channel.close();
+  }
+
+  #flush(): void {
+    this.#flushing = null;
+    const ids = this.#pending;
+    this.#pending = [];
+    for (let i = 0; i < ids.length; i += RELAY_IDS_PER_MESSAGE) {
+      const message: RelayMessage = { node: this.node, ids: ids.slice(i, i + RELAY_IDS_PER_MESSAGE) };
+      this.channel.publish(JSON.stringify(message)).catch((err: unknown) => this.logger.warn({ err }, 'cluster relay: publish failed'));
+    }
+  }
+
+  async #receive(raw: string): Promise<void> {
+    try {
+      const message = JSON.parse(raw) as RelayMessage;
+      if (message.node === this.node || !Array.isArray(message.ids) || message.ids.length === 0) return;
+      for (const event of await this.#events(message.ids)) {
+        const task = event.taskId !== null ? await this.store.tasks.get({ id: event.taskId }) : null;
+        const agent = event.agentId !== null ? await loadAgentState(this.store, event.agentId) : null;
+        this.bus.publish({ event, task, agent, remote: true });
+      }
+    } catch (err) {
+      this.logger.warn({ err }, 'cluster relay: could not replay a message');
+    }
+  }
+
+  async #events(ids: number[]): Promise<StoredEvent[]> {
+    const wanted = new Set(ids);
+    const min = Math.min(...ids);
+    const max = Math.max(...ids);
+    const found: StoredEvent[] = [];
+    for (let afterId = min - 1; found.length < wanted.size; ) {
+      const page = await this.store.events.list({ afterId, beforeId: max + 1, order: 'asc', limit: 1000 });
+      found.push(...page.filter((e) => wanted.has(e.id)));
+      const last = page.at(-1);
+      if (page.length < 1000 || last === undefined) break;
+      afterId = last.id;
+    }
+    return found;
+  }
+}
