@@ -97,6 +97,7 @@ async function serve(config: Config, logger: DeferredLogger): Promise<Running> {
     const app = await buildApp({
       orchestrator,
       authenticator,
+      tokens: authenticator,
       anonymousRole: config.anonymousRole,
       bodyLimitBytes: config.bodyLimitBytes,
       logger: { level: config.logLevel },

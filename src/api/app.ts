@@ -18,6 +18,7 @@ import { eventRoutes } from './routes/events.js';
 import { taskActionRoutes } from './routes/task-actions.js';
 import { taskRoutes } from './routes/tasks.js';
 import { systemRoutes } from './routes/system.js';
+import { tokenRoutes, type TokenAdmin } from './routes/tokens.js';
 
 /** Version of the REST contract in the OpenAPI document (not the package version). */
 export const API_VERSION = '1.0.0';
@@ -35,6 +36,8 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** Folder of the built dashboard (web/dist), served at `/` with an SPA fallback; null when not built. */
   webRoot?: string | null;
+  /** Token administration (admin routes under /api/tokens); omitted, those routes are absent. */
+  tokens?: TokenAdmin;
   /** Time for rate-limit windows and health timestamps. Defaults to the wall clock. */
   clock?: Clock;
 }
@@ -78,6 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       taskActionRoutes(typed, ctx);
       agentRoutes(typed, ctx);
       eventRoutes(typed, ctx);
+      if (deps.tokens !== undefined) tokenRoutes(typed, deps.tokens);
     },
     { prefix: '/api' },
   );
