@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../src/core/errors.js';
 import { EVENT_TYPES } from '../src/core/events.js';
 import { TASK_STATUSES } from '../src/core/task.js';
+import { CONFIG_VARIABLES } from '../src/config.js';
 
 const doc = (name: string) => readFileSync(new URL(`../docs/${name}`, import.meta.url), 'utf8');
 
@@ -15,6 +16,11 @@ describe('docs stay in sync with the code', () => {
   it('docs/events.md lists every domain event', () => {
     const text = doc('events.md');
     expect(EVENT_TYPES.filter((type) => !text.includes(`\`${type}\``))).toEqual([]);
+  });
+
+  it('the README documents every configuration variable', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(CONFIG_VARIABLES.map((v) => v.variable).filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
   });
 
   it('docs/state-machine.md shows every status', () => {
