@@ -9,6 +9,9 @@ import type { WorkRunner } from './unit-of-work.js';
 /** Bounds one agent's refill loop: its free slots plus a margin for tasks won by better-scored agents. */
 const REFILL_EXTRA_ROUNDS = 8;
 
+/** Attempts to place one task when racing nodes keep taking the chosen agent's last slot. */
+const SLOT_RACE_ROUNDS = 3;
+
 /**
  * Automatic delegation, driven by committed events rather than a polling loop: a task
  * that becomes assignable is matched at once, and an agent that gains a free slot pulls
@@ -113,13 +116,22 @@ export class Dispatcher {
   }
 
   async #dispatchTask(taskId: string): Promise<void> {
-    await this.#tolerant(() =>
-      this.runner.run('system', async (work) => {
-        const task = await work.tx.tasks.get({ id: taskId });
-        if (task === null || task.status !== 'PENDING' || (task.retryAt !== null && task.retryAt > work.now)) return;
-        await assignBest(work, task, 'auto');
-      }),
-    );
+    // The chosen agent's last slot can be taken by another node between scoring and the
+    // guarded update; the next round scores again without it.
+    for (let round = 0; round < SLOT_RACE_ROUNDS; round++) {
+      try {
+        await this.runner.run('system', async (work) => {
+          const task = await work.tx.tasks.get({ id: taskId });
+          if (task === null || task.status !== 'PENDING' || (task.retryAt !== null && task.retryAt > work.now)) return;
+          await assignBest(work, task, 'auto');
+        });
+        return;
+      } catch (err) {
+        if (codeOf(err) === 'AGENT_NOT_ELIGIBLE') continue;
+        if (lostRace(err)) return;
+        throw err;
+      }
+    }
   }
 
   async #refillAgent(agentId: string): Promise<void> {
@@ -143,10 +155,19 @@ export class Dispatcher {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof SwitchboardError && (err.code === 'AGENT_NOT_ELIGIBLE' || err.code === 'VERSION_CONFLICT' || err.code === 'TASK_INVALID_TRANSITION')) return undefined;
+      if (lostRace(err)) return undefined;
       throw err;
     }
   }
+}
+
+function codeOf(err: unknown): string | undefined {
+  return err instanceof SwitchboardError ? err.code : undefined;
+}
+
+function lostRace(err: unknown): boolean {
+  const code = codeOf(err);
+  return code === 'AGENT_NOT_ELIGIBLE' || code === 'VERSION_CONFLICT' || code === 'TASK_INVALID_TRANSITION';
 }
 
 function first(set: Set<string>): string | undefined {
