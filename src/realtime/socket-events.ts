@@ -116,19 +116,25 @@ export function toSocketMessages(published: PublishedEvent): SocketMessage[] {
     case 'task.retried':
       withTask('task:updated');
       break;
+    // A finished, failed, requeued or cancelled task gives its agent's slot back:
+    // the agent's new load goes out with it, so dashboards need not refetch agents.
     case 'task.completed':
       withTask('task:completed', 'task:updated');
+      withAgent('agent:updated');
       break;
     case 'task.failed':
       if (task !== null) out.push(message('task:failed', { task, reason: event.payload.reason }));
       withTask('task:updated');
+      withAgent('agent:updated');
       break;
     case 'task.requeued':
       if (task !== null) out.push(message('task:requeued', { task, reason: event.payload.reason }));
       withTask('task:updated');
+      withAgent('agent:updated');
       break;
     case 'task.cancelled':
       withTask('task:cancelled', 'task:updated');
+      withAgent('agent:updated');
       break;
     case 'task.sla_warning':
       withTask('task:sla-warning');

@@ -138,6 +138,17 @@ describe('Socket.io gateway', () => {
     expect(await rec.waitFor('task:failed')).toMatchObject({ task: { id: b, status: 'FAILED' }, reason: 'flaky' });
   });
 
+  it('pushes the agent with its new load when a held task ends, so clients need not refetch agents', async () => {
+    const { h, url } = await start();
+    const rec = await connected(url);
+    await h.request('POST', '/api/agents', { id: 'w', name: 'Worker', maxConcurrentTasks: 2 });
+    const id = (await h.request('POST', '/api/tasks', { title: 'a' })).json.task.id;
+    await h.request('POST', `/api/tasks/${id}/assign`);
+    await h.request('POST', `/api/tasks/${id}/complete`, {});
+    const freed = await rec.waitFor('agent:updated', (p) => p.agent.id === 'w' && p.agent.load === 0);
+    expect(freed.agent).toMatchObject({ status: 'IDLE', currentTasks: [], completedCount: 1 });
+  });
+
   it('maps agent events', async () => {
     const { h, url } = await start();
     const rec = await connected(url, { token: TOKENS.admin });

@@ -1,0 +1,103 @@
+import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useEffect, useMemo } from 'react';
+import { useApi, useServices, type Services } from '../app/services.js';
+import { flattenTaskPages, type TaskPages } from '../lib/task-cache.js';
+import { TASK_PAGE_LIMIT, type SwitchboardApi } from './endpoints.js';
+import { queryKeys, RECENT_EVENTS_LIMIT } from './query-keys.js';
+import type { AgentView, EventView, Metrics, Recommendation, TaskPage, TaskView } from './types.js';
+
+export interface AllTasks {
+  tasks: TaskView[];
+  /** No page has arrived yet. */
+  isLoading: boolean;
+  /** Every page has arrived (the list is complete). */
+  isComplete: boolean;
+  error: Error | null;
+  retry: () => void;
+}
+
+/**
+ * Every task, loaded progressively: the first page (1,000 tasks) renders at once, the
+ * next pages follow one after another in the background. Socket messages keep the
+ * cached pages current, so nothing here refetches on its own.
+ */
+export function allTasksQuery(api: SwitchboardApi) {
+  return infiniteQueryOptions<TaskPage, Error, TaskPages, typeof queryKeys.allTasks, string | null>({
+    queryKey: queryKeys.allTasks,
+    queryFn: ({ pageParam, signal }) => api.listTasks({ limit: TASK_PAGE_LIMIT, cursor: pageParam }, signal),
+    initialPageParam: null,
+    getNextPageParam: (last) => (last.nextCursor === null || last.nextCursor === undefined ? undefined : String(last.nextCursor)),
+    staleTime: Infinity,
+  });
+}
+
+export function useAllTasks(): AllTasks {
+  const query = useInfiniteQuery(allTasksQuery(useApi()));
+  const { hasNextPage, isFetchingNextPage, isError, fetchNextPage } = query;
+  useEffect(() => {
+    if (hasNextPage && !isFetchingNextPage && !isError) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, isError, fetchNextPage]);
+  const tasks = useMemo(() => flattenTaskPages(query.data), [query.data]);
+  return {
+    tasks,
+    isLoading: query.isPending,
+    isComplete: query.isSuccess && !hasNextPage,
+    error: query.error,
+    retry: () => void query.refetch(),
+  };
+}
+
+export function agentsQuery(api: SwitchboardApi) {
+  return queryOptions<AgentView[]>({ queryKey: queryKeys.agents, queryFn: ({ signal }) => api.listAgents(signal), staleTime: Infinity });
+}
+
+export function useAgents() {
+  return useQuery(agentsQuery(useApi()));
+}
+
+/** Shared by the hook and the prefetch that main.tsx starts before React renders. */
+export function metricsQuery(api: SwitchboardApi) {
+  return queryOptions<Metrics>({ queryKey: queryKeys.metrics, queryFn: ({ signal }) => api.metrics(signal), staleTime: Infinity });
+}
+
+export function useMetrics() {
+  return useQuery(metricsQuery(useApi()));
+}
+
+/** The activity feed: the newest events, kept live by `event` messages. */
+export function recentEventsQuery({ api, connection }: Pick<Services, 'api' | 'connection'>) {
+  return queryOptions<EventView[]>({
+    queryKey: queryKeys.recentEvents,
+    queryFn: async ({ signal }) => {
+      const page = await api.listEvents({ limit: RECENT_EVENTS_LIMIT, order: 'desc' }, signal);
+      const newest = page.events[0];
+      if (newest !== undefined) connection.noteEventId(newest.id);
+      return page.events;
+    },
+    staleTime: Infinity,
+  });
+}
+
+export function useRecentEvents() {
+  return useQuery(recentEventsQuery(useServices()));
+}
+
+export function useTask(id: string) {
+  const api = useApi();
+  return useQuery<TaskView>({ queryKey: queryKeys.task(id), queryFn: ({ signal }) => api.getTask(id, signal), staleTime: 30_000 });
+}
+
+export function useTaskEvents(id: string) {
+  const api = useApi();
+  return useQuery<EventView[]>({ queryKey: queryKeys.taskEvents(id), queryFn: ({ signal }) => api.taskEvents(id, signal), staleTime: Infinity });
+}
+
+export function useRecommendations(id: string, enabled: boolean) {
+  const api = useApi();
+  return useQuery<Recommendation>({
+    queryKey: queryKeys.recommendations(id),
+    queryFn: ({ signal }) => api.recommendations(id, signal),
+    enabled,
+    staleTime: 10_000,
+  });
+}

@@ -1,0 +1,18 @@
+/**
+ * Every React Query key in one place. Anything under `tasks` is a list of tasks in the
+ * TaskPages shape: socket updates are written into all of them.
+ */
+export const queryKeys = {
+  taskLists: ['tasks'] as const,
+  allTasks: ['tasks', 'all'] as const,
+  task: (id: string) => ['task', id] as const,
+  taskEvents: (id: string) => ['task-events', id] as const,
+  recommendations: (id: string) => ['recommendations', id] as const,
+  agents: ['agents'] as const,
+  metrics: ['metrics'] as const,
+  recentEvents: ['events', 'recent'] as const,
+  history: ['events', 'history'] as const,
+};
+
+/** How many events the activity feed keeps. */
+export const RECENT_EVENTS_LIMIT = 40;

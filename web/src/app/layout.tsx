@@ -1,0 +1,91 @@
+import { Bot, Columns3, LayoutDashboard, Plus } from 'lucide-react';
+import { Suspense, type ReactNode } from 'react';
+import { NavLink, useLocation } from 'react-router-dom';
+import { ErrorBoundary } from '../components/error-boundary.js';
+import { SkeletonRows } from '../components/states.js';
+import { ConnectionIndicator } from './connection-indicator.js';
+import { useNewTask } from './new-task-context.js';
+import { ThemeToggle } from './theme.js';
+
+const NAV = [
+  { to: '/', label: 'Overview', icon: LayoutDashboard, end: true },
+  { to: '/board', label: 'Board', icon: Columns3, end: false },
+  { to: '/agents', label: 'Agents', icon: Bot, end: false },
+] as const;
+
+function Brand() {
+  return (
+    <div className="brand">
+      <svg className="brand__mark" viewBox="0 0 32 32" aria-hidden="true">
+        <rect width="32" height="32" rx="8" />
+        <path d="M9 11h6l4 10h4M9 21h6l4-10h4" />
+      </svg>
+      <span className="brand__name">Switchboard</span>
+    </div>
+  );
+}
+
+function NavItems({ variant }: { variant: 'side' | 'bottom' }) {
+  return (
+    <ul className={`nav nav--${variant}`}>
+      {NAV.map(({ to, label, icon: Icon, end }) => (
+        <li key={to}>
+          <NavLink to={to} end={end} className={({ isActive }) => `nav__link ${isActive ? 'nav__link--active' : ''}`}>
+            <Icon size={variant === 'side' ? 16 : 20} aria-hidden="true" />
+            <span>{label}</span>
+          </NavLink>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * The shell: a left navigation (a bottom bar under 640 px), a top bar with the
+ * connection state, the theme toggle and the always-reachable "New task" button, and
+ * the routed view inside its own error boundary.
+ */
+export function Layout({ children }: { children: ReactNode }) {
+  const { openNewTask } = useNewTask();
+  const location = useLocation();
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#content">
+        Skip to content
+      </a>
+      <aside className="sidebar">
+        <Brand />
+        <nav aria-label="Main">
+          <NavItems variant="side" />
+        </nav>
+        <div className="sidebar__footer">
+          <ConnectionIndicator />
+        </div>
+      </aside>
+      <div className="main">
+        <header className="topbar">
+          <div className="topbar__brand">
+            <Brand />
+          </div>
+          <div className="topbar__spacer" />
+          <div className="topbar__connection">
+            <ConnectionIndicator compact />
+          </div>
+          <ThemeToggle />
+          <button type="button" className="button button--primary" onClick={openNewTask} aria-label="New task" data-testid="new-task">
+            <Plus size={16} aria-hidden="true" />
+            <span className="button__label">New task</span>
+          </button>
+        </header>
+        <main id="content" className="content" tabIndex={-1}>
+          <ErrorBoundary resetKey={location.pathname}>
+            <Suspense fallback={<div className="view"><SkeletonRows rows={6} /></div>}>{children}</Suspense>
+          </ErrorBoundary>
+        </main>
+      </div>
+      <nav className="bottom-bar" aria-label="Main">
+        <NavItems variant="bottom" />
+      </nav>
+    </div>
+  );
+}

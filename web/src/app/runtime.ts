@@ -1,0 +1,72 @@
+import { QueryClient } from '@tanstack/react-query';
+import { ApiClient, ApiError } from '../api/client.js';
+import { SwitchboardApi } from '../api/endpoints.js';
+import { TokenStore } from '../api/token-store.js';
+import { CacheSync } from '../realtime/cache-sync.js';
+import { LiveConnection } from '../realtime/connection.js';
+import { LiveSeries } from '../realtime/live-series.js';
+import { Reconciler } from '../realtime/reconciler.js';
+import { AuthGate } from './auth-gate.js';
+import { Ticker } from './ticker.js';
+
+/** The page's long-lived objects, built once in main.tsx (no module-level singletons). */
+export interface Services {
+  api: SwitchboardApi;
+  tokens: TokenStore;
+  auth: AuthGate;
+  connection: LiveConnection;
+  series: LiveSeries;
+  sync: CacheSync;
+  ticker: Ticker;
+}
+
+export interface AppRuntime {
+  queryClient: QueryClient;
+  services: Services;
+  reconciler: Reconciler;
+}
+
+function makeQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        refetchOnWindowFocus: false,
+        // A 4xx will not get better by asking again; network blips and 5xx might.
+        retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
+      },
+    },
+  });
+}
+
+/**
+ * Builds the query cache, the API client and the live connection, wired together:
+ * socket messages go to the cache writer, the reconciler and the chart series. Nothing
+ * starts here; ServicesProvider starts and stops the connection and the clock.
+ */
+export function createAppRuntime(): AppRuntime {
+  const queryClient = makeQueryClient();
+  const tokens = new TokenStore();
+  const auth = new AuthGate();
+  const api = new SwitchboardApi(new ApiClient({ tokens, onUnauthorized: auth.request }));
+  const sync = new CacheSync(queryClient);
+  const reconciler = new Reconciler(sync, api, queryClient);
+  const series = new LiveSeries(Date.now());
+  const connection = new LiveConnection(tokens, {
+    task: (task) => sync.task(task),
+    agent: (agent) => sync.agent(agent),
+    agentRemoved: (id) => sync.removeAgent(id),
+    metrics: (metrics) => {
+      sync.metrics(metrics);
+      series.onMetrics(metrics, Date.now());
+    },
+    event: (event) => {
+      sync.event(event);
+      reconciler.onEvent(event);
+      series.onEvent(event, Date.now());
+    },
+    resumed: () => reconciler.onResume(),
+    replayDone: (truncated) => reconciler.onReplayDone(truncated),
+    unauthorized: auth.request,
+  }, async () => (await api.listEvents({ limit: 1, order: 'desc' })).events[0]?.id ?? 0);
+  return { queryClient, reconciler, services: { api, tokens, auth, connection, series, sync, ticker: new Ticker() } };
+}

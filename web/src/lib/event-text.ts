@@ -1,0 +1,83 @@
+import type { EventView } from '../api/types.js';
+
+export type EventTone = 'neutral' | 'info' | 'success' | 'warning' | 'danger';
+
+export interface EventText {
+  /** What happened, with the task / agent ids left for the caller to link. */
+  verb: string;
+  detail: string | null;
+  tone: EventTone;
+}
+
+function field(e: EventView, key: string): unknown {
+  const payload: Record<string, unknown> = e.payload;
+  return payload[key];
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+const REQUEUE_REASONS: Record<string, string> = {
+  offer_expired: 'offer expired',
+  lease_expired: 'lease expired',
+  agent_removed: 'agent removed',
+  released: 'released',
+};
+
+/** A short human sentence for one event of the log (activity feed and task timeline). */
+export function describeEvent(e: EventView): EventText {
+  const agent = e.agentId;
+  switch (e.type) {
+    case 'task.created':
+      return { verb: 'created', detail: str(field(e, 'title')), tone: 'neutral' };
+    case 'task.updated': {
+      const changes = field(e, 'changes');
+      return { verb: 'edited', detail: Array.isArray(changes) ? changes.join(', ') : null, tone: 'neutral' };
+    }
+    case 'task.unblocked':
+      return { verb: field(e, 'reason') === 'backoff_over' ? 'ready to retry' : 'unblocked', detail: null, tone: 'info' };
+    case 'task.assigned':
+      return { verb: 'assigned', detail: agent === null ? null : `to ${agent}`, tone: 'info' };
+    case 'task.rejected':
+      return { verb: 'rejected', detail: [agent === null ? null : `by ${agent}`, str(field(e, 'reason'))].filter((x) => x !== null).join(': '), tone: 'warning' };
+    case 'task.started':
+      return { verb: 'started', detail: agent === null ? null : `by ${agent}`, tone: 'info' };
+    case 'task.progressed':
+      return { verb: 'progressed', detail: typeof field(e, 'progress') === 'number' ? `${String(field(e, 'progress'))}%` : null, tone: 'neutral' };
+    case 'task.completed':
+      return { verb: 'completed', detail: agent === null ? null : `by ${agent}`, tone: 'success' };
+    case 'task.failed': {
+      const final = field(e, 'final') === true;
+      return { verb: final ? 'failed' : 'failed, will retry', detail: str(field(e, 'reason')), tone: 'danger' };
+    }
+    case 'task.requeued':
+      return { verb: 'requeued', detail: REQUEUE_REASONS[String(field(e, 'reason'))] ?? null, tone: 'warning' };
+    case 'task.cancelled':
+      return { verb: 'cancelled', detail: str(field(e, 'reason')), tone: 'neutral' };
+    case 'task.retried':
+      return { verb: 'retried', detail: null, tone: 'info' };
+    case 'task.promoted':
+      return { verb: 'aged up', detail: typeof field(e, 'queueRank') === 'number' ? `now ranks as P${String(field(e, 'queueRank'))}` : null, tone: 'neutral' };
+    case 'task.sla_warning':
+      return { verb: 'SLA at risk', detail: null, tone: 'warning' };
+    case 'task.sla_violated':
+      return { verb: 'SLA violated', detail: null, tone: 'danger' };
+    case 'agent.registered':
+      return { verb: 'registered', detail: str(field(e, 'name')), tone: 'success' };
+    case 'agent.updated': {
+      const changes = field(e, 'changes');
+      return { verb: 'updated', detail: Array.isArray(changes) ? changes.join(', ') : null, tone: 'neutral' };
+    }
+    case 'agent.status_changed':
+      return { verb: 'is now', detail: String(field(e, 'availability') ?? '').toLowerCase(), tone: 'info' };
+    case 'agent.offline':
+      return { verb: 'went offline', detail: str(field(e, 'reason')), tone: 'warning' };
+    case 'agent.overloaded':
+      return { verb: 'overloaded', detail: `${String(field(e, 'load'))}/${String(field(e, 'maxConcurrentTasks'))}`, tone: 'danger' };
+    case 'agent.removed':
+      return { verb: 'removed', detail: null, tone: 'neutral' };
+    default:
+      return { verb: String(e.type), detail: null, tone: 'neutral' };
+  }
+}

@@ -1,0 +1,169 @@
+import type { Socket } from 'socket.io-client';
+import type { TokenStore } from '../api/token-store.js';
+import type { AgentView, EventView, Metrics, TaskView } from '../api/types.js';
+import { AGENT_MESSAGES, TASK_MESSAGES, type ClientToServerEvents, type ServerToClientEvents } from './messages.js';
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+/** After this many failed attempts in a row the indicator says "offline" (it keeps trying). */
+const OFFLINE_AFTER_FAILURES = 3;
+
+export interface LiveHandlers {
+  task(task: TaskView): void;
+  agent(agent: AgentView): void;
+  agentRemoved(agentId: string): void;
+  metrics(metrics: Metrics): void;
+  event(event: EventView): void;
+  /** A reconnect (not the first connect) succeeded: missed events are being replayed. */
+  resumed(): void;
+  /** The replay after a resume ended; `truncated`: more was missed than the server replays. */
+  replayDone(truncated: boolean): void;
+  unauthorized(): void;
+}
+
+type Listener = () => void;
+
+/**
+ * The one Socket.io connection of the page: same origin, default path, websocket with
+ * polling fallback. Credentials and the resume point are read on every (re)connect, so
+ * a reconnect asks the server to replay what was missed (`auth.lastEventId`).
+ */
+export class LiveConnection {
+  readonly #tokens: TokenStore;
+  readonly #handlers: LiveHandlers;
+  readonly #listeners = new Set<Listener>();
+  #socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
+  #status: ConnectionStatus = 'connecting';
+  #lastEventId: number | null = null;
+  #everConnected = false;
+  #failures = 0;
+  #unsubscribeToken: (() => void) | null = null;
+  /** Bumped by stop(): a start() whose client library arrives after a stop() does nothing. */
+  #generation = 0;
+
+  readonly #resumePoint: () => Promise<number | null>;
+
+  /**
+   * `resumePoint` reads the newest event id before the first connect: the first
+   * connection already resumes from it, so nothing committed between the page's first
+   * REST reads and the socket handshake is lost.
+   */
+  constructor(tokens: TokenStore, handlers: LiveHandlers, resumePoint: () => Promise<number | null>) {
+    this.#tokens = tokens;
+    this.#handlers = handlers;
+    this.#resumePoint = resumePoint;
+  }
+
+  readonly subscribe = (listener: Listener): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  readonly getStatus = (): ConnectionStatus => this.#status;
+
+  get lastEventId(): number | null {
+    return this.#lastEventId;
+  }
+
+  /** Raises the resume point (also fed from REST reads of the event log). */
+  noteEventId(id: number): void {
+    if (this.#lastEventId === null || id > this.#lastEventId) this.#lastEventId = id;
+  }
+
+  /** Loads the Socket.io client in its own chunk (not needed for the first paint), then connects. */
+  start(): void {
+    if (this.#socket !== null) return;
+    const generation = ++this.#generation;
+    const head = this.#lastEventId === null ? this.#resumePoint().catch(() => null) : Promise.resolve(null);
+    void Promise.all([import('socket.io-client'), head]).then(([{ io }, id]) => {
+      if (id !== null) this.noteEventId(id);
+      if (generation === this.#generation && this.#socket === null) this.#connect(io);
+    });
+  }
+
+  #connect(io: typeof import('socket.io-client').io): void {
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
+      auth: (cb) => {
+        const auth: { token?: string; lastEventId?: number } = {};
+        const token = this.#tokens.get();
+        if (token !== null) auth.token = token;
+        if (this.#lastEventId !== null) auth.lastEventId = this.#lastEventId;
+        cb(auth);
+      },
+    });
+    this.#socket = socket;
+    this.#wire(socket);
+    this.#unsubscribeToken = this.#tokens.subscribe(() => {
+      socket.disconnect();
+      socket.connect();
+    });
+    window.addEventListener('online', this.#onOnline);
+    window.addEventListener('offline', this.#onOffline);
+  }
+
+  stop(): void {
+    this.#generation++;
+    window.removeEventListener('online', this.#onOnline);
+    window.removeEventListener('offline', this.#onOffline);
+    this.#unsubscribeToken?.();
+    this.#unsubscribeToken = null;
+    this.#socket?.removeAllListeners();
+    this.#socket?.disconnect();
+    this.#socket = null;
+  }
+
+  #wire(socket: Socket<ServerToClientEvents, ClientToServerEvents>): void {
+    const h = this.#handlers;
+    for (const name of TASK_MESSAGES) {
+      socket.on(name, (m: { task: TaskView; agent?: AgentView }) => {
+        if (m.task !== undefined) h.task(m.task);
+        if (m.agent !== undefined) h.agent(m.agent);
+      });
+    }
+    for (const name of AGENT_MESSAGES) socket.on(name, (m) => h.agent(m.agent));
+    socket.on('agent:removed', (m) => h.agentRemoved(m.agentId));
+    socket.on('metrics:updated', (m) => h.metrics(m.metrics));
+    socket.on('event', (e) => {
+      this.noteEventId(e.id);
+      h.event(e);
+    });
+    socket.on('replay:done', (m) => h.replayDone(m.truncated));
+    socket.on('connect', () => {
+      this.#failures = 0;
+      this.#setStatus('connected');
+      if (this.#everConnected) h.resumed();
+      this.#everConnected = true;
+    });
+    socket.on('disconnect', (reason) => {
+      this.#setStatus('reconnecting');
+      // The server closed the session on purpose: Socket.io will not retry by itself.
+      if (reason === 'io server disconnect') socket.connect();
+    });
+    socket.on('connect_error', (err) => {
+      this.#failures++;
+      const code = (err as Error & { data?: { code?: unknown } }).data?.code;
+      if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' || /unauth|forbidden/i.test(err.message)) {
+        this.#setStatus('offline');
+        h.unauthorized();
+        return;
+      }
+      if (!socket.active || this.#failures >= OFFLINE_AFTER_FAILURES) this.#setStatus('offline');
+      else this.#setStatus(this.#everConnected ? 'reconnecting' : 'connecting');
+      if (!socket.active) setTimeout(() => this.#socket === socket && socket.connect(), 2_000);
+    });
+  }
+
+  readonly #onOnline = (): void => {
+    if (this.#socket !== null && !this.#socket.connected) this.#socket.connect();
+  };
+
+  readonly #onOffline = (): void => this.#setStatus('offline');
+
+  #setStatus(status: ConnectionStatus): void {
+    if (status === this.#status) return;
+    this.#status = status;
+    for (const listener of this.#listeners) listener();
+  }
+}
