@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,14 +5,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { describe, it } from 'vitest';
+import { startServerProcess } from '../support/server-process.js';
 
 /** Debian's Chromium: the browser tests drive it with playwright-core (no browser download). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SCREENSHOT_DIR = join(ROOT, 'test-results', 'screenshots');
-/** How long the server may take to print its listening line. */
-const SERVER_START_TIMEOUT_MS = 30_000;
-const SERVER_STOP_TIMEOUT_MS = 10_000;
 
 export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM_PATH);
@@ -60,62 +57,28 @@ export interface RunningServer {
 }
 
 /**
- * Starts the real server (`node --import tsx src/main.ts`) on a free port with its own
- * SQLite file and manual dispatch, and resolves once it prints its listening line.
+ * Starts the real server on a free port with its own SQLite file and manual dispatch
+ * (the tests decide when work is assigned), and resolves once it is listening.
  */
 export async function startServer(options: { demo?: boolean; env?: Record<string, string> } = {}): Promise<RunningServer> {
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-browser-'));
-  const args = ['--import', 'tsx', 'src/main.ts', ...(options.demo === true ? ['--demo'] : [])];
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SWITCHBOARD_DATA: join(dir, 'sb.db'),
-      SWITCHBOARD_DISPATCH: 'manual',
-      ...options.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => (output += chunk));
-  const stop = async () => {
-    await stopChild(child);
-    await rm(dir, { recursive: true, force: true });
-  };
   try {
-    const baseUrl = await new Promise<string>((resolveUrl, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start within ${SERVER_START_TIMEOUT_MS} ms:\n${output}`)), SERVER_START_TIMEOUT_MS);
-      child.stdout.on('data', (chunk: string) => {
-        output += chunk;
-        const match = /Switchboard listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(output);
-        if (match?.[1] !== undefined) {
-          clearTimeout(timer);
-          resolveUrl(match[1]);
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`server exited with code ${String(code)} before listening:\n${output}`));
-      });
-    });
-    return { baseUrl, output: () => output, stop };
+    const server = await startServerProcess(
+      { SWITCHBOARD_DATA: join(dir, 'sb.db'), SWITCHBOARD_DISPATCH: 'manual', LOG_LEVEL: 'info', ...options.env },
+      options.demo === true ? ['--demo'] : [],
+    );
+    return {
+      baseUrl: server.baseUrl,
+      output: server.output,
+      stop: async () => {
+        await server.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
   } catch (err) {
-    await stop();
+    await rm(dir, { recursive: true, force: true });
     throw err;
   }
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), SERVER_STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** A small REST client for arranging state "from another client". */
