@@ -7,8 +7,11 @@ const UI_TIMEOUT_MS = 15_000;
 const TEST_TIMEOUT_MS = 60_000;
 /** The performance mark the overview sets once the metric cards show real numbers. */
 const METRICS_MARK = 'switchboard:overview-metrics';
-/** README pictures (committed), taken on the demo data. */
-const DOCS_SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
+/**
+ * README pictures (committed), taken on the demo data. They are rewritten only on request
+ * (SWITCHBOARD_UPDATE_SCREENSHOTS=1), so a test run never leaves the work tree dirty.
+ */
+const README_SCREENSHOTS = process.env['SWITCHBOARD_UPDATE_SCREENSHOTS'] === '1' ? join(ROOT, 'docs', 'screenshots') : undefined;
 
 describeBrowser('dashboard on the demo data (browser)', () => {
   let server: RunningServer;
@@ -40,11 +43,11 @@ describeBrowser('dashboard on the demo data (browser)', () => {
 
     await page.locator('.chart svg').nth(1).waitFor({ timeout: UI_TIMEOUT_MS });
     await page.locator('[data-testid="activity-feed"] li').first().waitFor({ timeout: UI_TIMEOUT_MS });
-    await screenshot(page, 'overview', DOCS_SCREENSHOTS);
+    await screenshot(page, 'overview', README_SCREENSHOTS);
 
     await page.goto('/board');
     await page.locator('[data-testid="board"] [data-task-id]').first().waitFor({ timeout: UI_TIMEOUT_MS });
-    await screenshot(page, 'board', DOCS_SCREENSHOTS);
+    await screenshot(page, 'board', README_SCREENSHOTS);
     expect(console.problems()).toEqual([]);
     await context.close();
   }, TEST_TIMEOUT_MS);
