@@ -101,6 +101,13 @@ export interface TaskReads {
 }
 
 export interface TaskWrites {
+  /**
+   * The task, locked for the rest of this transaction, if it is PENDING and no other
+   * transaction is claiming it; null otherwise. PostgreSQL uses `FOR UPDATE SKIP LOCKED`,
+   * so concurrent claimers pass over each other's picks instead of queueing on one row
+   * and losing the guarded update; SQLite has one writer at a time, so a plain read.
+   */
+  lockPending(params: { id: string }): Promise<Task | null>;
   /** Next value of the task sequence; ids are `formatTaskId(seq)`. */
   allocateSeq(): Promise<number>;
   /** Throws ConflictError if the id exists. */

@@ -4,10 +4,10 @@ import type { Clock } from '../core/clock.js';
 import { SwitchboardError } from '../core/errors.js';
 import { normaliseCapabilities } from '../core/capabilities.js';
 import { agentIdFromName, newAgent } from '../core/factories.js';
-import { scoreAgent } from '../core/scoring.js';
+import { isEligible, scoreAgent } from '../core/scoring.js';
 import type { Task } from '../core/task.js';
 import type { EventBus } from './event-bus.js';
-import { nextTaskFor } from './matching.js';
+import { tasksFor } from './matching.js';
 import type { Actor, AgentStatusRequest, IdempotencyClaim } from './types.js';
 import type { Work, WorkRunner } from './unit-of-work.js';
 
@@ -100,11 +100,15 @@ export class AgentUseCases {
         const task = await this.runner.run(actor, async (work) => {
           const agent = await this.#touch(work, await work.agent(id));
           if (!canTakeWork(agent)) return null;
-          const next = await nextTaskFor(work.tx, agent, work.now);
-          if (next === null) return null;
-          const chosen = scoreAgent(next, agent, work.now, null);
-          const assigned = await work.apply(next, { type: 'assign', agentId: id, decision: { mode: 'claim', chosen, runnersUp: [], consideredCount: 1, decidedAt: work.now } });
-          return (await work.apply(assigned.task, { type: 'start', by: { agentId: id } })).task;
+          for (const candidate of await tasksFor(work.tx, agent, work.now)) {
+            // Another agent claiming the same head is passed over, not waited for.
+            const task = await work.tx.tasks.lockPending({ id: candidate.id });
+            if (task === null || !isEligible(task, agent) || (task.retryAt !== null && task.retryAt > work.now)) continue;
+            const chosen = scoreAgent(task, agent, work.now, null);
+            const assigned = await work.apply(task, { type: 'assign', agentId: id, decision: { mode: 'claim', chosen, runnersUp: [], consideredCount: 1, decidedAt: work.now } });
+            return (await work.apply(assigned.task, { type: 'start', by: { agentId: id } })).task;
+          }
+          return null;
         });
         const left = until - this.clock.now();
         if (task !== null || left <= 0) return task;

@@ -2,7 +2,7 @@ import { canTakeWork } from '../core/agent.js';
 import { SwitchboardError } from '../core/errors.js';
 import type { Store } from '../core/ports.js';
 import type { EventBus, Logger } from './event-bus.js';
-import { assignBest, nextTaskFor } from './matching.js';
+import { assignBest, tasksFor } from './matching.js';
 import type { PublishedEvent } from './types.js';
 import type { WorkRunner } from './unit-of-work.js';
 
@@ -142,8 +142,12 @@ export class Dispatcher {
         this.runner.run('system', async (work) => {
           const fresh = await work.tx.agents.get({ id: agentId });
           if (fresh === null || !canTakeWork(fresh)) return false;
-          const task = await nextTaskFor(work.tx, fresh, work.now);
-          return task !== null && (await assignBest(work, task, 'auto')) !== null;
+          // The best task may go to a better-scored agent; either way the queue moved on.
+          for (const task of await tasksFor(work.tx, fresh, work.now)) {
+            const outcome = await assignBest(work, task, 'auto');
+            if (outcome !== 'taken') return outcome !== 'no-agent';
+          }
+          return false;
         }),
       );
       if (assigned !== true) return;

@@ -12,7 +12,7 @@ import type { Work } from './unit-of-work.js';
  */
 export const CANDIDATES_SCORED_MAX = 64;
 
-/** Tasks looked at per capability group when skipping tasks that exclude an agent. */
+/** Tasks looked at per capability group: enough to pass over tasks that exclude an agent or that others are claiming. */
 export const QUEUE_PEEK = 16;
 
 /** Scores the agents that could take `task` now, best first. */
@@ -31,28 +31,36 @@ export function decisionFrom(ranked: ScoredCandidate[], mode: AssignmentDecision
   return { mode, chosen, runnersUp: rest.slice(0, RUNNERS_UP_KEPT), consideredCount: ranked.length, decidedAt: now };
 }
 
-/** Assigns `task` to its best eligible agent within `work`; null when none can take it. */
-export async function assignBest(work: Work, task: Task, mode: AssignmentDecision['mode']): Promise<{ task: Task; agent: Agent } | null> {
-  const decision = decisionFrom(await rankCandidates(work.tx, task, work.now), mode, work.now);
-  if (decision === null) return null;
-  const result = await work.apply(task, { type: 'assign', agentId: decision.chosen.agentId, decision });
-  return result.agent === null ? null : { task: result.task, agent: result.agent };
+/** What became of an attempt to assign one task. */
+export type AssignOutcome = { task: Task; agent: Agent } | 'taken' | 'no-agent';
+
+/**
+ * Locks `task` and assigns it to its best eligible agent within `work`. `taken` means
+ * another transaction is claiming it or already moved it (skip it, do not wait for it);
+ * `no-agent` means nobody eligible has a free slot.
+ */
+export async function assignBest(work: Work, task: Task, mode: AssignmentDecision['mode']): Promise<AssignOutcome> {
+  const locked = await work.tx.tasks.lockPending({ id: task.id });
+  if (locked === null || (locked.retryAt !== null && locked.retryAt > work.now)) return 'taken';
+  const decision = decisionFrom(await rankCandidates(work.tx, locked, work.now), mode, work.now);
+  if (decision === null) return 'no-agent';
+  const result = await work.apply(locked, { type: 'assign', agentId: decision.chosen.agentId, decision });
+  return result.agent === null ? 'no-agent' : { task: result.task, agent: result.agent };
 }
 
 /**
- * The first task in queue order that this agent may take. PENDING tasks are grouped by
- * their required capabilities, so the cost grows with the number of distinct groups,
- * not with the number of waiting tasks.
+ * The tasks this agent may take, in queue order: the first few of every capability
+ * group it can serve. PENDING tasks are indexed by group, so the cost grows with the
+ * number of distinct groups, not with the number of waiting tasks.
  */
-export async function nextTaskFor(reads: StoreReads, agent: Agent, now: number): Promise<Task | null> {
-  let best: Task | null = null;
+export async function tasksFor(reads: StoreReads, agent: Agent, now: number): Promise<Task[]> {
+  const tasks: Task[] = [];
   for (const key of await reads.tasks.pendingCapabilityKeys()) {
     if (!holdsAll(agent.capabilities, splitKey(key))) continue;
     const queue = await reads.tasks.peekQueue({ capabilityKey: key, now, limit: QUEUE_PEEK });
-    const head = queue.find((t) => !t.excludedAgents.includes(agent.id));
-    if (head !== undefined && (best === null || compareQueueOrder(head, best) < 0)) best = head;
+    tasks.push(...queue.filter((t) => !t.excludedAgents.includes(agent.id)));
   }
-  return best;
+  return tasks.sort(compareQueueOrder);
 }
 
 /**

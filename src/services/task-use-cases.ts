@@ -1,4 +1,4 @@
-import { SwitchboardError, ValidationError } from '../core/errors.js';
+import { SwitchboardError, ValidationError, VersionConflictError } from '../core/errors.js';
 import { newTask } from '../core/factories.js';
 import type { Policy } from '../core/policy.js';
 import type { Reporter } from '../core/state-machine.js';
@@ -48,9 +48,11 @@ export class TaskUseCases {
       // An operator assigning by hand overrides a retry backoff.
       if (task.status === 'PENDING' && task.retryAt !== null && task.retryAt > work.now) task = (await work.apply(task, { type: 'backoff_over' })).task;
       if (opts.agentId === undefined) {
-        const result = await assignBest(work, task, 'manual');
-        if (result === null) throw noAgent(task);
-        return { ...result, changed: true };
+        const outcome = await assignBest(work, task, 'manual');
+        // Being claimed elsewhere right now: re-run, and find it assigned (or free) then.
+        if (outcome === 'taken') throw new VersionConflictError('task', task.id);
+        if (outcome === 'no-agent') throw noAgent(task);
+        return { ...outcome, changed: true };
       }
       const agent = await work.agent(opts.agentId);
       if (!opts.force && !isEligible(task, agent)) {
@@ -68,8 +70,8 @@ export class TaskUseCases {
   processNext(actor: Actor): Promise<{ task: Task; agent: Agent } | null> {
     return this.runner.run(actor, async (work) => {
       for (const head of await queueHeads(work.tx, work.now)) {
-        const result = await assignBest(work, head, 'queue');
-        if (result !== null) return result;
+        const outcome = await assignBest(work, head, 'queue');
+        if (outcome !== 'taken' && outcome !== 'no-agent') return outcome;
       }
       return null;
     });

@@ -213,6 +213,41 @@ export function agentCases(h: StoreHarness): void {
       expect(await candidates(['x', 'y'], ['a0'], 1)).toEqual(['a3']);
     });
 
+    it('agrees with filtering and sorting list() for common, rare and unheld capabilities at every limit', async () => {
+      // 60 agents registered in an order unrelated to their ids, with tied and null lastAssignedAt,
+      // so the id tie-break matters. 'common' is held by most, 'mid' by a third, 'rare' by three:
+      // a store may plan each differently (SQLite starts from the holders of a rare one).
+      const fleet: Agent[] = Array.from({ length: 60 }, (_, i) => {
+        const capabilities = [...(i % 10 === 0 ? [] : ['common']), ...(i % 3 === 0 ? ['mid'] : []), ...(i % 20 === 7 ? ['rare'] : [])];
+        return {
+          ...newAgent({ id: `cand-${String((i * 37) % 60).padStart(2, '0')}`, name: `C${i}`, capabilities, maxConcurrentTasks: 2 }, T0),
+          availability: i % 11 === 5 ? 'PAUSED' : i % 13 === 6 ? 'OFFLINE' : 'AVAILABLE',
+          load: i % 7 === 2 ? 2 : i % 2,
+          lastAssignedAt: i % 4 === 0 ? null : T0 + (i % 9) * 1_000,
+        };
+      });
+      await h.store.transaction(async (tx) => {
+        for (const agent of fleet) await tx.agents.insert(agent);
+      });
+      const all = await h.store.agents.list();
+      // lastAssignedAt ascending with nulls first (every time is positive), then id.
+      const byOrder = (a: Agent, b: Agent): number => (a.lastAssignedAt ?? -1) - (b.lastAssignedAt ?? -1) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+      for (const required of [[], ['common'], ['mid'], ['rare'], ['common', 'mid'], ['mid', 'rare'], ['unheld']]) {
+        for (const excluded of [[], ['cand-01', 'cand-38', 'nobody']]) {
+          for (const limit of [1, 3, 10, 64]) {
+            const expected = all
+              .filter((a) => a.availability === 'AVAILABLE' && a.load < a.maxConcurrentTasks && !excluded.includes(a.id))
+              .filter((a) => required.every((c) => a.capabilities.includes(c)))
+              .sort(byOrder)
+              .slice(0, limit);
+            const got = await h.store.agents.listCandidates({ requiredCapabilities: required, excluded, limit });
+            expect(ids(got), JSON.stringify({ required, excluded, limit })).toEqual(ids(expected));
+          }
+        }
+      }
+      expect(await candidates(['rare'])).not.toEqual([]);
+    });
+
     it('follows adjustLoad and update: a full agent drops out, a freed or re-skilled one comes back', async () => {
       await seedCandidates();
       await adjust('a3', 1, { now: T0 + 900 });

@@ -179,6 +179,34 @@ export function taskCases(h: StoreHarness): void {
     });
   });
 
+  describe('tasks: lockPending', () => {
+    it('returns a PENDING task as stored, and the transaction can then update it', async () => {
+      const task = await createTask(h.store, { requiredCapabilities: ['go'] });
+      const assigned = await h.store.transaction(async (tx) => {
+        const locked = await tx.tasks.lockPending({ id: task.id });
+        expect(locked).toEqual(task);
+        const { task: next } = transition(task, assignAction('agent-a'), { now: T0 + 1, policy });
+        await tx.tasks.update({ next, expected: { status: task.status, version: task.version } });
+        expect(await tx.tasks.lockPending({ id: task.id })).toBeNull();
+        return next;
+      });
+      await expectTask(h.store, assigned);
+    });
+
+    it('returns null for an unknown id and for a task that is not PENDING', async () => {
+      const blocked = await createTask(h.store, { dependsOn: ['TASK-900'] }, { blocked: true });
+      const assigned = await act(h.store, await createTask(h.store), assignAction('agent-a'), T0 + 1);
+      const cancelled = await act(h.store, await createTask(h.store), { type: 'cancel', reason: null }, T0 + 2);
+      const pending = await createTask(h.store);
+      const locked = await h.store.transaction(async (tx) => {
+        const out: (Task | null)[] = [];
+        for (const id of ['TASK-999', blocked.id, assigned.id, cancelled.id, pending.id]) out.push(await tx.tasks.lockPending({ id }));
+        return out;
+      });
+      expect(locked).toEqual([null, null, null, null, pending]);
+    });
+  });
+
   describe('tasks: list, counts, held and dependents', () => {
     /** Six tasks, one per interesting shape; see each line. */
     async function seedSix(): Promise<[Task, Task, Task, Task, Task, Task]> {

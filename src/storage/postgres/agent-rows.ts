@@ -89,15 +89,18 @@ export class PostgresAgentReads implements AgentReads {
   async listCandidates(params: { requiredCapabilities: readonly string[]; excluded: readonly string[]; limit: number }): Promise<Agent[]> {
     const required = [...new Set(params.requiredCapabilities)];
     // $1 = required capabilities (text[]), $2 = excluded agent ids (text[]), $3 = limit.
-    // Holders come from agent_capabilities (capability, agent_id): one index range per
-    // capability, grouped; arrays bind as one parameter (SQLite expands IN lists).
+    // A walk of agents_available_order_idx (migration 0003) in the order returned, stopping at
+    // the limit: no sort, no aggregate over the holders. Each agent is checked on its own row:
+    // `capabilities @> $1` holds exactly when agent_capabilities has every required one (the
+    // mirror is written in the same statement), and unlike a subquery on agent_capabilities it
+    // has element statistics, so for a capability few agents hold the planner can prefer one
+    // pass over the table and a sort of the few matches. SQLite has no such statistics: it
+    // counts the rarest capability's holders and picks between two queries itself.
     const res = await this.db.query<AgentRow>(
       `SELECT ${A_SELECT_LIST} FROM agents a
        WHERE a.availability = 'AVAILABLE' AND a.load < a.max_concurrent_tasks
          AND a.id <> ALL ($2::text[])
-         AND (cardinality($1::text[]) = 0 OR a.id IN (
-           SELECT c.agent_id FROM agent_capabilities c WHERE c.capability = ANY ($1::text[])
-           GROUP BY c.agent_id HAVING count(*) = cardinality($1::text[])))
+         AND a.capabilities @> $1::text[]
        ORDER BY a.last_assigned_at NULLS FIRST, a.id
        LIMIT $3`,
       [required, [...params.excluded], params.limit],

@@ -157,6 +157,66 @@ await describePg('PostgresStore', () => {
     });
   });
 
+  describe('lockPending across two nodes', () => {
+    const shared = createTestSchema();
+    let nodeA: PostgresStore;
+    let nodeB: PostgresStore;
+
+    beforeAll(async () => {
+      nodeA = await openPostgresStore({ connectionString: pgTestUrl(), schema: shared.schema, poolSize: 4 });
+      nodeB = await openPostgresStore({ connectionString: pgTestUrl(), schema: shared.schema, poolSize: 4 });
+      await nodeA.migrate();
+    });
+
+    afterAll(async () => {
+      await nodeA.close();
+      await nodeB.close();
+      await shared.dropSchema();
+    });
+
+    // A short timeout: were the lock waited for instead of skipped, B would wait on A while A
+    // waits for B's release(), and the test would fail here rather than after the default 30 s.
+    it('skips a task another transaction has locked, and sees it leave PENDING once that one commits', { timeout: 5_000 }, async () => {
+      const { tasks } = await seed(nodeA, 2, [{ id: 'agent-a', capacity: 1 }]);
+      const [first, second] = tasks as [Task, Task];
+      let locked!: () => void;
+      const lockTaken = new Promise<void>((resolve) => {
+        locked = resolve;
+      });
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const txA = nodeA.transaction(async (tx) => {
+        const task = await tx.tasks.lockPending({ id: first.id });
+        if (task === null) throw new Error(`${first.id} was not locked`);
+        locked();
+        await held;
+        await tx.agents.adjustLoad({ agentId: 'agent-a', delta: 1, outcome: null, force: false, now: NOW });
+        const { task: next } = transition(task, { type: 'assign', agentId: 'agent-a', decision: decision('agent-a') }, { now: NOW, policy: DEFAULT_POLICY });
+        await tx.tasks.update({ next, expected: { status: task.status, version: task.version } });
+      });
+      try {
+        await lockTaken;
+        await nodeB.transaction(async (tx) => {
+          expect(await tx.tasks.lockPending({ id: first.id })).toBeNull();
+          expect(await nodeB.tasks.get({ id: first.id })).toMatchObject({ status: 'PENDING' });
+          expect(await tx.tasks.lockPending({ id: second.id })).toEqual(second);
+          release();
+          await txA;
+          // READ COMMITTED: the next statement sees A's commit, and the task is no longer PENDING.
+          expect(await tx.tasks.lockPending({ id: first.id })).toBeNull();
+        });
+      } finally {
+        release();
+        await txA.catch(() => undefined);
+      }
+      expect(await nodeB.tasks.get({ id: first.id })).toMatchObject({ status: 'ASSIGNED', agent: 'agent-a' });
+      expect(await nodeB.transaction((tx) => tx.tasks.lockPending({ id: first.id }))).toBeNull();
+      expect(await nodeA.transaction((tx) => tx.tasks.lockPending({ id: second.id }))).toEqual(second);
+    });
+  });
+
   describe('migrate()', () => {
     it('succeeds once when two nodes migrate a fresh schema at the same time', async () => {
       const { schema, dropSchema } = createTestSchema();

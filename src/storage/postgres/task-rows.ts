@@ -143,6 +143,14 @@ export class PostgresTaskReads implements TaskReads {
 
 /** Task writes, only ever built on a transaction's client. */
 export class PostgresTaskRepo extends PostgresTaskReads implements TaskWrites {
+  async lockPending(params: { id: string }): Promise<Task | null> {
+    // $1 = id; primary key. FOR UPDATE SKIP LOCKED: a row another transaction has locked is
+    // passed over (null) instead of waited for, so concurrent claimers never queue on one task;
+    // a row that stopped being PENDING fails the WHERE (SQLite, one writer at a time, plain read).
+    const rows = await this.many(`SELECT ${COLUMNS} FROM tasks WHERE id = $1 AND status = 'PENDING' FOR UPDATE SKIP LOCKED`, [params.id]);
+    return rows[0] ?? null;
+  }
+
   async allocateSeq(): Promise<number> {
     // No params. A SEQUENCE (SQLite keeps a counter row); nextval is never rolled back.
     const res = await this.db.query<{ seq: number }>(`SELECT nextval('task_seq') AS seq`, []);

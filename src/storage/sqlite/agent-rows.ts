@@ -94,6 +94,39 @@ const DESCRIPTIVE_COLUMNS = [
 const UPDATE_AGENT_SQL = `UPDATE agents SET ${DESCRIPTIVE_COLUMNS.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id AND version = @expected_version`;
 
 /**
+ * Candidates in listCandidates order, walking the partial index agents_available_order
+ * (migration 0003) and stopping at @limit: no sort, and only the agents before the last
+ * one returned are read. Each is checked on its own row and on the primary key of
+ * agent_capabilities (one seek per required capability). INDEXED BY pins the walk, as
+ * peekQueue pins tasks_queue: while another index led with availability, the planner took it
+ * and sorted every available agent.
+ * Parameters: @required @excluded (JSON arrays; Postgres binds text[]), @n = number of distinct
+ * required capabilities, @limit. Postgres checks the row's capabilities array instead, which
+ * its planner has statistics for.
+ */
+const CANDIDATES_BY_ORDER_SQL = `SELECT * FROM agents INDEXED BY agents_available_order
+  WHERE availability = 'AVAILABLE' AND load < max_concurrent_tasks
+    AND id NOT IN (SELECT value FROM json_each(@excluded))
+    AND (@n = 0 OR (SELECT COUNT(*) FROM agent_capabilities c
+      WHERE c.agent_id = agents.id AND c.capability IN (SELECT value FROM json_each(@required))) = @n)
+  ORDER BY last_assigned_at NULLS FIRST, id
+  LIMIT @limit`;
+
+/**
+ * The same rows in the same order, starting from the holders of @rarest (a range of
+ * agent_capabilities_capability) and sorting them: for a capability so rare that the walk
+ * above would read most of the fleet to find @limit holders. CROSS JOIN fixes that join order.
+ * Parameters: those of CANDIDATES_BY_ORDER_SQL plus @rarest, one of the required capabilities.
+ */
+const CANDIDATES_BY_HOLDERS_SQL = `SELECT a.* FROM agent_capabilities h CROSS JOIN agents a ON a.id = h.agent_id
+  WHERE h.capability = @rarest AND a.availability = 'AVAILABLE' AND a.load < a.max_concurrent_tasks
+    AND a.id NOT IN (SELECT value FROM json_each(@excluded))
+    AND (SELECT COUNT(*) FROM agent_capabilities c
+      WHERE c.agent_id = a.id AND c.capability IN (SELECT value FROM json_each(@required))) = @n
+  ORDER BY a.last_assigned_at NULLS FIRST, a.id
+  LIMIT @limit`;
+
+/**
  * Queries of the agent aggregate; one instance per connection (see SqliteTaskRows).
  */
 export class SqliteAgentRows implements AgentReads, AgentWrites {
@@ -120,21 +153,34 @@ export class SqliteAgentRows implements AgentReads, AgentWrites {
     limit: number;
   }): Promise<Agent[]> {
     const required = [...new Set(requiredCapabilities)];
-    // @required @excluded (JSON arrays; Postgres binds text[]), @n = number of distinct required
-    // capabilities, @limit. An agent qualifies when agent_capabilities holds all n of them.
-    const rows = this.sql.all(
-      `SELECT * FROM agents
-       WHERE availability = 'AVAILABLE' AND load < max_concurrent_tasks
-         AND id NOT IN (SELECT value FROM json_each(@excluded))
-         AND (@n = 0 OR id IN (
-           SELECT agent_id FROM agent_capabilities
-           WHERE capability IN (SELECT value FROM json_each(@required))
-           GROUP BY agent_id HAVING COUNT(*) = @n))
-       ORDER BY last_assigned_at NULLS FIRST, id
-       LIMIT @limit`,
-      { required: JSON.stringify(required), excluded: JSON.stringify(excluded), n: required.length, limit },
-    );
+    const params: SqlParams = { required: JSON.stringify(required), excluded: JSON.stringify(excluded), n: required.length, limit };
+    const rarest = required.length === 0 ? null : this.rareCapability(JSON.stringify(required), limit);
+    const rows = rarest === null ? this.sql.all(CANDIDATES_BY_ORDER_SQL, params) : this.sql.all(CANDIDATES_BY_HOLDERS_SQL, { ...params, rarest });
     return rows.map(rowToAgent);
+  }
+
+  /**
+   * The required capability with the fewest holders, when so few agents hold it that
+   * starting from them beats walking agents_available_order; null otherwise. The walk reads
+   * about limit * fleet / holders agents to find `limit` of them; the holders plan reads every
+   * holder once and sorts them: the two cost the same when holders^2 = limit * fleet. Each
+   * count stops at that bound, so a common capability costs one short index range.
+   */
+  private rareCapability(required: string, limit: number): string | null {
+    // No parameters. One seek: MAX(seq) counts every agent ever registered, a cheap upper bound on the fleet.
+    const fleetRow = this.sql.get('SELECT MAX(seq) AS fleet FROM agents');
+    const fleet = fleetRow === undefined ? 0 : (numOrNull(fleetRow, 'fleet') ?? 0);
+    const bound = Math.ceil(Math.sqrt(limit * fleet));
+    // @required (JSON array), @bound. Per capability, a range of agent_capabilities_capability at most @bound long.
+    const row = this.sql.get(
+      `SELECT r.value AS capability,
+         (SELECT COUNT(*) FROM (SELECT 1 FROM agent_capabilities c WHERE c.capability = r.value LIMIT @bound)) AS holders
+       FROM json_each(@required) r
+       ORDER BY holders
+       LIMIT 1`,
+      { required, bound },
+    );
+    return row !== undefined && num(row, 'holders') < bound ? text(row, 'capability') : null;
   }
 
   async insert(agent: Agent): Promise<void> {

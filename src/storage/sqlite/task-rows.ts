@@ -168,6 +168,14 @@ export class SqliteTaskRows implements TaskReads, TaskWrites {
     return rows.map(rowToTask);
   }
 
+  async lockPending({ id }: { id: string }): Promise<Task | null> {
+    // @id. The UNIQUE index on id. No lock clause: the enclosing BEGIN IMMEDIATE already holds
+    // the only write lock, so no other writer can claim the task before this transaction ends
+    // (Postgres adds FOR UPDATE SKIP LOCKED to pass over rows other claimers hold).
+    const row = this.sql.get("SELECT * FROM tasks WHERE id = @id AND status = 'PENDING'", { id });
+    return row === undefined ? null : rowToTask(row);
+  }
+
   async allocateSeq(): Promise<number> {
     // No parameters. The counter row is write-locked by the enclosing transaction, so values are unique.
     const row = this.sql.get("UPDATE sequences SET value = value + 1 WHERE name = 'task' RETURNING value");
