@@ -7,6 +7,8 @@ import { ChipsInput } from '../../components/chips-input.js';
 import { Dialog } from '../../components/dialog.js';
 import { Field } from '../../components/field.js';
 import { useToast } from '../../components/toast.js';
+// The server's own normalisation, so a chip shows exactly the capability that will be stored.
+import { normaliseCapability } from '../../../../src/core/capabilities.js';
 
 interface Values {
   name: string;
@@ -22,7 +24,6 @@ type Errors = Partial<Record<FieldName | 'form', string>>;
 
 const EMPTY: Values = { name: '', id: '', kind: 'ai', capabilities: [], maxConcurrentTasks: '1', reliability: '0.9' };
 const KIND_LABELS: Record<AgentKind, string> = { ai: 'AI agent', human: 'Human', service: 'Service' };
-const lowerKebab = (s: string) => s.toLowerCase().replace(/\s+/g, '-');
 
 function validate(v: Values): Errors {
   const errors: Errors = {};
@@ -114,7 +115,7 @@ export function RegisterAgentDialog({ open, onClose }: { open: boolean; onClose:
           </Field>
         </div>
         <Field id="agent-capabilities" label="Capabilities" hint="Comma or Enter to add" error={errors.capabilities}>
-          {(a) => <ChipsInput id="agent-capabilities" name="capabilities" values={values.capabilities} onChange={(v) => set('capabilities', v)} normalise={lowerKebab} placeholder="typescript, react, testing" invalid={a.invalid} describedBy={a.describedBy} />}
+          {(a) => <ChipsInput id="agent-capabilities" name="capabilities" values={values.capabilities} onChange={(v) => set('capabilities', v)} normalise={normaliseCapability} placeholder="typescript, react, testing" invalid={a.invalid} describedBy={a.describedBy} />}
         </Field>
         {errors.form !== undefined && (
           <p className="form__error" role="alert">

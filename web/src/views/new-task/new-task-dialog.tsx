@@ -9,9 +9,10 @@ import { Dialog } from '../../components/dialog.js';
 import { Field } from '../../components/field.js';
 import { useToast } from '../../components/toast.js';
 import { EMPTY_TASK_FORM, serverErrors, toTaskBody, validateTaskForm, type FieldErrors, type TaskField, type TaskFormValues } from './task-form-model.js';
+// The server's own normalisation, so a chip shows exactly the capability that will be stored.
+import { normaliseCapability } from '../../../../src/core/capabilities.js';
 
 const FIELD_ORDER: readonly TaskField[] = ['title', 'description', 'priority', 'requiredCapabilities', 'dependsOn', 'slaDeadline', 'labels'];
-const lowerKebab = (s: string) => s.toLowerCase().replace(/\s+/g, '-');
 
 /** "New task": labelled fields, a required check before sending, server errors shown on the field they name. */
 export default function NewTaskDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -44,7 +45,7 @@ export default function NewTaskDialog({ open, onClose }: { open: boolean; onClos
     const pending = (name: string) => form.current?.querySelector<HTMLInputElement>(`#task-${name}`)?.value.trim() ?? '';
     const current: TaskFormValues = {
       ...values,
-      requiredCapabilities: merge(values.requiredCapabilities, pending('requiredCapabilities'), lowerKebab),
+      requiredCapabilities: merge(values.requiredCapabilities, pending('requiredCapabilities'), normaliseCapability),
       dependsOn: merge(values.dependsOn, pending('dependsOn'), (s) => s.toUpperCase()),
       labels: merge(values.labels, pending('labels'), (s) => s),
     };
@@ -94,7 +95,7 @@ export default function NewTaskDialog({ open, onClose }: { open: boolean; onClos
           </Field>
         </div>
         <Field id="task-requiredCapabilities" label="Required capabilities" hint="Comma or Enter to add, e.g. typescript, testing" error={errors.requiredCapabilities}>
-          {(a) => <ChipsInput id="task-requiredCapabilities" name="requiredCapabilities" values={values.requiredCapabilities} onChange={(v) => set('requiredCapabilities', v)} normalise={lowerKebab} placeholder="typescript, testing" invalid={a.invalid} describedBy={a.describedBy} />}
+          {(a) => <ChipsInput id="task-requiredCapabilities" name="requiredCapabilities" values={values.requiredCapabilities} onChange={(v) => set('requiredCapabilities', v)} normalise={normaliseCapability} placeholder="typescript, testing" invalid={a.invalid} describedBy={a.describedBy} />}
         </Field>
         <Field id="task-dependsOn" label="Depends on" hint="Task ids that must complete first, e.g. TASK-004" error={errors.dependsOn}>
           {(a) => <ChipsInput id="task-dependsOn" name="dependsOn" values={values.dependsOn} onChange={(v) => set('dependsOn', v)} normalise={(s) => s.toUpperCase()} placeholder="TASK-001" invalid={a.invalid} describedBy={a.describedBy} />}
