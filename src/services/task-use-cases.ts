@@ -81,7 +81,7 @@ export class TaskUseCases {
   report(id: string, action: ReportAction, by: Reporter, actor: Actor): Promise<Task> {
     return this.runner.run(actor, async (work) => {
       const task = await work.task(id);
-      const { task: next } = await work.apply(task, toTaskAction(action, by));
+      const { task: next } = await work.apply(task, { ...action, by });
       if (next.status === 'COMPLETED') await unblockDependents(work, next.id);
       return next;
     });
@@ -104,10 +104,6 @@ export type ReportAction =
   | { type: 'complete'; result: unknown }
   | { type: 'fail'; reason: string }
   | { type: 'reject'; reason: string };
-
-function toTaskAction(action: ReportAction, by: Reporter) {
-  return { ...action, by };
-}
 
 async function unblockDependents(work: Work, completedId: string): Promise<void> {
   for (const dependent of await work.tx.tasks.listDependents({ taskId: completedId })) {
