@@ -42,7 +42,13 @@ export type ApiReport =
   | { server: string; seededTasks: number; connections: number; durationSec: number; endpoints: Record<string, LoadResult> };
 
 /** A body accepted by POST /api/tasks (CreateTaskBody in src/api/schemas.ts). */
-const CREATE_BODY = { title: 'Bench API task', description: 'Created by npm run bench', priority: 'P2', requiredCapabilities: ['typescript'], labels: ['bench'] };
+const CREATE_BODY = {
+  title: 'Bench API task',
+  description: 'Created by npm run bench',
+  priority: 'P2',
+  requiredCapabilities: ['typescript'],
+  labels: ['bench'],
+};
 
 export async function measureApi(ctx: BenchContext, plan: ApiPlan): Promise<ApiReport> {
   if (!existsSync(MAIN)) return { skipped: 'src/main.ts does not exist yet: API latency not measured' };
@@ -67,14 +73,29 @@ export async function measureApi(ctx: BenchContext, plan: ApiPlan): Promise<ApiR
     ];
     for (const s of scenarios) {
       log(`api: ${s.name} for ${plan.durationSec} s, ${plan.connections} connections`);
-      endpoints[s.name] = await runLoad(ctx, { url: `${server.base}${s.path}`, method: s.method, body: s.body, durationSec: plan.durationSec, connections: plan.connections });
+      endpoints[s.name] = await runLoad(ctx, {
+        url: `${server.base}${s.path}`,
+        method: s.method,
+        body: s.body,
+        durationSec: plan.durationSec,
+        connections: plan.connections,
+      });
       const r = endpoints[s.name];
-      if (r !== undefined) log(`api: ${s.name}: ${Math.round(r.requestsPerSec)} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, non-2xx ${r.non2xx}`);
+      if (r !== undefined)
+        log(
+          `api: ${s.name}: ${Math.round(r.requestsPerSec)} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, non-2xx ${r.non2xx}`,
+        );
     }
   } finally {
     await server.stop();
   }
-  return { server: 'node --import tsx src/main.ts (SQLite, dispatch manual, default LOG_LEVEL)', seededTasks: plan.seedTasks, connections: plan.connections, durationSec: plan.durationSec, endpoints };
+  return {
+    server: 'node --import tsx src/main.ts (SQLite, dispatch manual, default LOG_LEVEL)',
+    seededTasks: plan.seedTasks,
+    connections: plan.connections,
+    durationSec: plan.durationSec,
+    endpoints,
+  };
 }
 
 interface RunningServer {
@@ -83,7 +104,13 @@ interface RunningServer {
 }
 
 async function startServer(ctx: BenchContext, dataFile: string): Promise<RunningServer | { skipped: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_DATA: dataFile, SWITCHBOARD_DISPATCH: 'manual' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SWITCHBOARD_DATA: dataFile,
+    SWITCHBOARD_DISPATCH: 'manual',
+  };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stop = ctx.cleanup.defer(`stop server pid ${child.pid}`, () => terminate(child));
@@ -124,7 +151,10 @@ function terminate(child: ChildProcess): Promise<void> {
 }
 
 /** Runs api-load.mjs as a separate process and parses its one JSON line. */
-async function runLoad(ctx: BenchContext, spec: { url: string; method: string; body?: unknown; durationSec: number; connections: number }): Promise<LoadResult> {
+async function runLoad(
+  ctx: BenchContext,
+  spec: { url: string; method: string; body?: unknown; durationSec: number; connections: number },
+): Promise<LoadResult> {
   const child = spawn(process.execPath, [LOAD, JSON.stringify(spec)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const done = ctx.cleanup.defer(`stop load generator pid ${child.pid}`, () => terminate(child));
   let out = '';

@@ -27,7 +27,13 @@ process.stdout.write(
   `${JSON.stringify({
     requestsPerSec: result.requests.average,
     requests: result.requests.total,
-    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: result.latency.average },
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      mean: result.latency.average,
+    },
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,

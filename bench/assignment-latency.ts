@@ -156,7 +156,13 @@ async function measurePoint(
     await undo(id);
   }
   const pick = (s: LatencySummary) => ({ p50: s.p50, p99: s.p99, max: s.max });
-  return { tasks: point.tasks, agents: point.agents, processNext: pick(summarize(next)), assign: pick(summarize(assign)), storeReadsP50: await storeReads(bench) };
+  return {
+    tasks: point.tasks,
+    agents: point.agents,
+    processNext: pick(summarize(next)),
+    assign: pick(summarize(assign)),
+    storeReadsP50: await storeReads(bench),
+  };
 }
 
 /** The three store reads both hot paths are made of, timed one by one through the port. */
@@ -175,8 +181,12 @@ async function storeReads(bench: BenchStore): Promise<LatencyPoint['storeReadsP5
   let k = 0;
   return {
     pendingCapabilityKeys: await sample(() => reads.tasks.pendingCapabilityKeys()),
-    peekQueue: await sample(() => reads.tasks.peekQueue({ capabilityKey: keys[k++ % keys.length] ?? '', now: Date.now(), limit: QUEUE_PEEK })),
-    listCandidates: await sample(() => reads.agents.listCandidates({ requiredCapabilities: groups[k++ % groups.length] ?? [], excluded: [], limit: CANDIDATES_SCORED_MAX })),
+    peekQueue: await sample(() =>
+      reads.tasks.peekQueue({ capabilityKey: keys[k++ % keys.length] ?? '', now: Date.now(), limit: QUEUE_PEEK }),
+    ),
+    listCandidates: await sample(() =>
+      reads.agents.listCandidates({ requiredCapabilities: groups[k++ % groups.length] ?? [], excluded: [], limit: CANDIDATES_SCORED_MAX }),
+    ),
   };
 }
 
@@ -191,7 +201,14 @@ function growth(points: LatencyPoint[]): Pick<StoreLatencyReport, 'queueGrowth' 
     for (const a of agentLevels) {
       const lo = at(tasksFrom, a);
       const hi = at(tasksTo, a);
-      if (lo && hi) queueGrowth.push({ agents: a, tasksFrom, tasksTo, processNext: ratio(hi.processNext.p50, lo.processNext.p50), assign: ratio(hi.assign.p50, lo.assign.p50) });
+      if (lo && hi)
+        queueGrowth.push({
+          agents: a,
+          tasksFrom,
+          tasksTo,
+          processNext: ratio(hi.processNext.p50, lo.processNext.p50),
+          assign: ratio(hi.assign.p50, lo.assign.p50),
+        });
     }
   }
   const fleetGrowth: StoreLatencyReport['fleetGrowth'] = [];
@@ -201,7 +218,14 @@ function growth(points: LatencyPoint[]): Pick<StoreLatencyReport, 'queueGrowth' 
     for (const t of taskLevels) {
       const lo = at(t, agentsFrom);
       const hi = at(t, agentsTo);
-      if (lo && hi) fleetGrowth.push({ tasks: t, agentsFrom, agentsTo, processNext: ratio(hi.processNext.p50, lo.processNext.p50), assign: ratio(hi.assign.p50, lo.assign.p50) });
+      if (lo && hi)
+        fleetGrowth.push({
+          tasks: t,
+          agentsFrom,
+          agentsTo,
+          processNext: ratio(hi.processNext.p50, lo.processNext.p50),
+          assign: ratio(hi.assign.p50, lo.assign.p50),
+        });
     }
   }
   const ratios = queueGrowth.flatMap((g) => [g.processNext, g.assign]).filter((r): r is number => r !== null);

@@ -78,7 +78,11 @@ export async function measureLifecycle(kind: StoreKind, ctx: BenchContext, plan:
   return { store: kind, sequential, concurrent };
 }
 
-async function withOrchestrator<T>(kind: StoreKind, ctx: BenchContext, fn: (o: Orchestrator, counter: TxCounter) => Promise<T>): Promise<T> {
+async function withOrchestrator<T>(
+  kind: StoreKind,
+  ctx: BenchContext,
+  fn: (o: Orchestrator, counter: TxCounter) => Promise<T>,
+): Promise<T> {
   const bench = await openBenchStore(kind, ctx);
   try {
     const { store, counter } = countingStore(bench.store);
@@ -94,12 +98,17 @@ async function withOrchestrator<T>(kind: StoreKind, ctx: BenchContext, fn: (o: O
 }
 
 async function runSequential(orchestrator: Orchestrator, count: number): Promise<SequentialResult> {
-  const agent = await orchestrator.registerAgent({ id: 'bench-seq', name: 'Bench sequential', capabilities: [CAPABILITY], maxConcurrentTasks: 1 }, ACTOR);
+  const agent = await orchestrator.registerAgent(
+    { id: 'bench-seq', name: 'Bench sequential', capabilities: [CAPABILITY], maxConcurrentTasks: 1 },
+    ACTOR,
+  );
   const by = { agentId: agent.id };
   const spent = { create: 0, assign: 0, start: 0, complete: 0 };
   const total = await timed(async () => {
     for (let i = 0; i < count; i++) {
-      const created = await timed(() => orchestrator.createTask({ title: `Lifecycle ${i}`, priority: 'P2', requiredCapabilities: [CAPABILITY] }, ACTOR));
+      const created = await timed(() =>
+        orchestrator.createTask({ title: `Lifecycle ${i}`, priority: 'P2', requiredCapabilities: [CAPABILITY] }, ACTOR),
+      );
       const id = created.value.id;
       const assigned = await timed(() => orchestrator.assignTask(id, {}, ACTOR));
       if (assigned.value.agent.id !== agent.id) throw new Error(`task ${id} went to ${assigned.value.agent.id}`);
@@ -124,7 +133,10 @@ async function runSequential(orchestrator: Orchestrator, count: number): Promise
 async function runConcurrent(orchestrator: Orchestrator, counter: TxCounter, plan: LifecyclePlan): Promise<ConcurrentResult> {
   const agentIds: string[] = [];
   for (let i = 0; i < plan.agents; i++) {
-    const agent = await orchestrator.registerAgent({ id: `bench-claim-${i}`, name: `Bench claimer ${i}`, capabilities: [CAPABILITY], maxConcurrentTasks: 1 }, ACTOR);
+    const agent = await orchestrator.registerAgent(
+      { id: `bench-claim-${i}`, name: `Bench claimer ${i}`, capabilities: [CAPABILITY], maxConcurrentTasks: 1 },
+      ACTOR,
+    );
     agentIds.push(agent.id);
   }
   let nextIndex = 0;

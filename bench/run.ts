@@ -85,8 +85,10 @@ async function main(): Promise<void> {
   try {
     if (wanted.has('lifecycle')) {
       const sqlite = await section('lifecycle sqlite', () => measureLifecycle('sqlite', ctx, LIFECYCLE.sqlite));
-      const postgres = ctx.pgUrl !== null ? await section('lifecycle postgres', () => measureLifecycle('postgres', ctx, LIFECYCLE.postgres)) : pgSkip();
-      const figure = (r: typeof sqlite | typeof postgres, shape: 'sequential' | 'concurrent') => ('store' in r ? r[shape].tasksPerSec : null);
+      const postgres =
+        ctx.pgUrl !== null ? await section('lifecycle postgres', () => measureLifecycle('postgres', ctx, LIFECYCLE.postgres)) : pgSkip();
+      const figure = (r: typeof sqlite | typeof postgres, shape: 'sequential' | 'concurrent') =>
+        'store' in r ? r[shape].tasksPerSec : null;
       report.lifecycle = {
         sqlite,
         postgres,
@@ -98,14 +100,19 @@ async function main(): Promise<void> {
     }
     let latency: Record<string, unknown> = {};
     if (wanted.has('latency')) {
-      latency.sqlite = await section('latency sqlite', () => measureAssignmentLatency('sqlite', ctx, LATENCY_SQLITE, { deadline: Number.POSITIVE_INFINITY }));
+      latency.sqlite = await section('latency sqlite', () =>
+        measureAssignmentLatency('sqlite', ctx, LATENCY_SQLITE, { deadline: Number.POSITIVE_INFINITY }),
+      );
       report.assignmentLatency = latency;
     }
     if (wanted.has('api')) {
       report.api = await section<ApiReport>('api', () => measureApi(ctx, API));
     }
     if (wanted.has('latency')) {
-      latency.postgres = ctx.pgUrl !== null ? await section('latency postgres', () => measureAssignmentLatency('postgres', ctx, LATENCY_POSTGRES, { deadline })) : pgSkip();
+      latency.postgres =
+        ctx.pgUrl !== null
+          ? await section('latency postgres', () => measureAssignmentLatency('postgres', ctx, LATENCY_POSTGRES, { deadline }))
+          : pgSkip();
       latency = { acceptance: acceptance(latency), ...latency };
       report.assignmentLatency = latency;
     }

@@ -11,13 +11,18 @@ function files(dir: string): string[] {
   });
 }
 
-const importsOf = (path: string) => [...readFileSync(path, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1] ?? '');
+const importsOf = (path: string) =>
+  [...readFileSync(path, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1] ?? '');
 
 describe('architecture (STYLE.md rules 1, 6, 10, 12)', () => {
   it('src/core imports only src/core: no drivers, no Fastify, no node built-ins', () => {
     const offenders = files(join(SRC, 'core'))
       .filter((f) => !f.endsWith('.test.ts'))
-      .flatMap((f) => importsOf(f).filter((spec) => !spec.startsWith('./')).map((spec) => `${relative(SRC, f)} -> ${spec}`));
+      .flatMap((f) =>
+        importsOf(f)
+          .filter((spec) => !spec.startsWith('./'))
+          .map((spec) => `${relative(SRC, f)} -> ${spec}`),
+      );
     expect(offenders).toEqual([]);
   });
 

@@ -85,7 +85,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SWITCHBOARD_BODY_LIMIT: '0' }, ARGV)).toThrow(/SWITCHBOARD_BODY_LIMIT/);
     expect(() => loadConfig({ SWITCHBOARD_DEMO: 'maybe' }, ARGV)).toThrow(/SWITCHBOARD_DEMO/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' }, ARGV)).toThrow(/LOG_LEVEL/);
-    expect(() => loadConfig({ SWITCHBOARD_RETRY_BASE_MS: '100', SWITCHBOARD_RETRY_MAX_MS: '10' }, ARGV)).toThrow(/SWITCHBOARD_RETRY_MAX_MS/);
+    expect(() => loadConfig({ SWITCHBOARD_RETRY_BASE_MS: '100', SWITCHBOARD_RETRY_MAX_MS: '10' }, ARGV)).toThrow(
+      /SWITCHBOARD_RETRY_MAX_MS/,
+    );
   });
 
   it('throws a ConfigError carrying the variable name', () => {

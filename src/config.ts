@@ -62,29 +62,69 @@ export class ConfigError extends Error {
  */
 export const CONFIG_VARIABLES: readonly { variable: string; default: string; description: string }[] = Object.freeze([
   { variable: 'PORT', default: String(PORT_DEFAULT), description: 'HTTP and Socket.io port (0 = any free port).' },
-  { variable: 'HOST', default: HOST_DEFAULT, description: 'Interface to listen on. A loopback host makes anonymous requests operators by default.' },
+  {
+    variable: 'HOST',
+    default: HOST_DEFAULT,
+    description: 'Interface to listen on. A loopback host makes anonymous requests operators by default.',
+  },
   { variable: 'SWITCHBOARD_DATA', default: DATA_FILE_DEFAULT, description: 'SQLite database file (ignored when DATABASE_URL is set).' },
   { variable: 'DATABASE_URL', default: '(unset)', description: 'postgres:// connection string; switches storage to PostgreSQL.' },
-  { variable: 'SWITCHBOARD_DISPATCH', default: DISPATCH_DEFAULT, description: 'auto: match work as soon as it or an agent appears; manual: only on assign, queue/next and claim.' },
-  { variable: 'SWITCHBOARD_DEMO', default: '0', description: 'Set to 1 (or pass --demo) to load the demo tasks and agents into an empty store.' },
+  {
+    variable: 'SWITCHBOARD_DISPATCH',
+    default: DISPATCH_DEFAULT,
+    description: 'auto: match work as soon as it or an agent appears; manual: only on assign, queue/next and claim.',
+  },
+  {
+    variable: 'SWITCHBOARD_DEMO',
+    default: '0',
+    description: 'Set to 1 (or pass --demo) to load the demo tasks and agents into an empty store.',
+  },
   {
     variable: 'SWITCHBOARD_ANONYMOUS_ROLE',
     default: 'operator on a loopback HOST, else none',
     description: 'Role given to requests without a token: none, viewer, operator or admin.',
   },
-  { variable: 'SWITCHBOARD_BODY_LIMIT', default: String(BODY_LIMIT_DEFAULT_BYTES), description: 'Largest accepted request body, in bytes.' },
+  {
+    variable: 'SWITCHBOARD_BODY_LIMIT',
+    default: String(BODY_LIMIT_DEFAULT_BYTES),
+    description: 'Largest accepted request body, in bytes.',
+  },
   { variable: 'LOG_LEVEL', default: LOG_LEVEL_DEFAULT, description: `One of ${LOG_LEVELS.join(', ')}.` },
-  { variable: 'SWITCHBOARD_OFFER_TIMEOUT_MS', default: String(DEFAULT_POLICY.offerTimeoutMs), description: 'How long an offer waits to be started before the task is requeued; 0 disables.' },
-  { variable: 'SWITCHBOARD_LEASE_MS', default: String(DEFAULT_POLICY.leaseMs), description: 'How long a running task stays held without a heartbeat or progress; 0 disables.' },
-  { variable: 'SWITCHBOARD_RETRY_BASE_MS', default: String(DEFAULT_POLICY.retryBaseMs), description: 'First retry backoff after a failed attempt (doubles per attempt).' },
-  { variable: 'SWITCHBOARD_RETRY_MAX_MS', default: String(DEFAULT_POLICY.retryMaxMs), description: 'Largest retry backoff; at least SWITCHBOARD_RETRY_BASE_MS.' },
-  { variable: 'SWITCHBOARD_AGING_STEP_MS', default: String(DEFAULT_POLICY.agingStepMs), description: 'Waiting this long raises a pending task one queue rank; 0 disables aging.' },
+  {
+    variable: 'SWITCHBOARD_OFFER_TIMEOUT_MS',
+    default: String(DEFAULT_POLICY.offerTimeoutMs),
+    description: 'How long an offer waits to be started before the task is requeued; 0 disables.',
+  },
+  {
+    variable: 'SWITCHBOARD_LEASE_MS',
+    default: String(DEFAULT_POLICY.leaseMs),
+    description: 'How long a running task stays held without a heartbeat or progress; 0 disables.',
+  },
+  {
+    variable: 'SWITCHBOARD_RETRY_BASE_MS',
+    default: String(DEFAULT_POLICY.retryBaseMs),
+    description: 'First retry backoff after a failed attempt (doubles per attempt).',
+  },
+  {
+    variable: 'SWITCHBOARD_RETRY_MAX_MS',
+    default: String(DEFAULT_POLICY.retryMaxMs),
+    description: 'Largest retry backoff; at least SWITCHBOARD_RETRY_BASE_MS.',
+  },
+  {
+    variable: 'SWITCHBOARD_AGING_STEP_MS',
+    default: String(DEFAULT_POLICY.agingStepMs),
+    description: 'Waiting this long raises a pending task one queue rank; 0 disables aging.',
+  },
   ...PRIORITIES.map((p) => ({
     variable: `SWITCHBOARD_SLA_${p}_MS`,
     default: String(DEFAULT_POLICY.slaByPriorityMs[p]),
     description: `SLA window of a ${p} task that gives no slaDeadline.`,
   })),
-  { variable: 'SWITCHBOARD_SLA_WARNING_RATIO', default: String(DEFAULT_POLICY.slaWarningRatio), description: 'Share of the SLA window after which task.sla_warning fires (0 < ratio <= 1).' },
+  {
+    variable: 'SWITCHBOARD_SLA_WARNING_RATIO',
+    default: String(DEFAULT_POLICY.slaWarningRatio),
+    description: 'Share of the SLA window after which task.sla_warning fires (0 < ratio <= 1).',
+  },
 ]);
 
 /** Command-line options `loadConfig` understands; anything else starting with `--` is refused. */
@@ -117,7 +157,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
     databaseUrl: read.databaseUrl('DATABASE_URL'),
     dispatch: read.oneOf('SWITCHBOARD_DISPATCH', ['auto', 'manual'] as const, DISPATCH_DEFAULT),
     demo: options.demo || read.flag('SWITCHBOARD_DEMO'),
-    anonymousRole: read.oneOf('SWITCHBOARD_ANONYMOUS_ROLE', ['none', ...ROLES.filter((r) => r !== 'agent')] as const, isLoopbackHost(host) ? 'operator' : 'none'),
+    anonymousRole: read.oneOf(
+      'SWITCHBOARD_ANONYMOUS_ROLE',
+      ['none', ...ROLES.filter((r) => r !== 'agent')] as const,
+      isLoopbackHost(host) ? 'operator' : 'none',
+    ),
     bodyLimitBytes: read.integer('SWITCHBOARD_BODY_LIMIT', BODY_LIMIT_DEFAULT_BYTES, { min: 1, max: BODY_LIMIT_MAX_BYTES }),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, LOG_LEVEL_DEFAULT),
     policy: {
@@ -146,7 +190,10 @@ export function loadProcessConfig(): Config {
  * to let token-less requests act as an operator, as the seed's dashboard and scripts expect.
  */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(h);
 }
 

@@ -84,7 +84,10 @@ async function main(): Promise<void> {
 }
 
 async function serve(config: Config, logger: DeferredLogger): Promise<Running> {
-  const store: Store = config.databaseUrl !== null ? await openPostgresStore({ connectionString: config.databaseUrl }) : openSqliteStore({ file: config.dataFile });
+  const store: Store =
+    config.databaseUrl !== null
+      ? await openPostgresStore({ connectionString: config.databaseUrl })
+      : openSqliteStore({ file: config.dataFile });
   /** What has been built so far, torn down in reverse if a later step fails. */
   const built: { app?: FastifyInstance; realtime?: Realtime; orchestrator?: Orchestrator; relay?: ClusterRelay } = {};
   try {
@@ -106,7 +109,14 @@ async function serve(config: Config, logger: DeferredLogger): Promise<Running> {
     });
     built.app = app;
     logger.attach(app.log);
-    const realtime = attachRealtime({ httpServer: app.server, bus, orchestrator, authenticator, anonymousRole: config.anonymousRole, logger });
+    const realtime = attachRealtime({
+      httpServer: app.server,
+      bus,
+      orchestrator,
+      authenticator,
+      anonymousRole: config.anonymousRole,
+      logger,
+    });
     built.realtime = realtime;
 
     const admin = await authenticator.bootstrapAdmin();
@@ -116,7 +126,12 @@ async function serve(config: Config, logger: DeferredLogger): Promise<Running> {
     // Several nodes on one PostgreSQL database hear each other's events (Socket.io, timers, claims).
     const relay =
       config.databaseUrl !== null
-        ? new ClusterRelay(store, postgresClusterChannel({ connectionString: config.databaseUrl, onError: (err) => logger.warn({ err }, 'cluster channel') }), bus, logger)
+        ? new ClusterRelay(
+            store,
+            postgresClusterChannel({ connectionString: config.databaseUrl, onError: (err) => logger.warn({ err }, 'cluster channel') }),
+            bus,
+            logger,
+          )
         : null;
     if (relay !== null) {
       built.relay = relay;
@@ -182,7 +197,9 @@ interface DeferredLogger extends Logger {
 function deferredLogger(): DeferredLogger {
   let target: Logger | null = null;
   const early = (level: string) => (obj: unknown, msg?: string) => {
-    process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), msg, ...(obj instanceof Error ? { err: obj.message } : describe(obj)) })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level, time: new Date().toISOString(), msg, ...(obj instanceof Error ? { err: obj.message } : describe(obj)) })}\n`,
+    );
   };
   const levels = { info: early('info'), warn: early('warn'), error: early('error') };
   return {

@@ -9,8 +9,10 @@ const webRoot = decodeURIComponent(new URL('.', import.meta.url).pathname);
 /** Long-lived libraries in their own chunks: they change less often than the app, so they stay cached. */
 function vendorChunk(id: string): string | undefined {
   if (!id.includes('/node_modules/')) return undefined;
-  if (/\/node_modules\/(socket\.io-client|socket\.io-parser|engine\.io-client|engine\.io-parser|@socket\.io)\//.test(id)) return 'socket-io';
-  if (/\/node_modules\/(react|react-dom|scheduler|react-router|react-router-dom|@tanstack\/query-core|@tanstack\/react-query)\//.test(id)) return 'vendor';
+  if (/\/node_modules\/(socket\.io-client|socket\.io-parser|engine\.io-client|engine\.io-parser|@socket\.io)\//.test(id))
+    return 'socket-io';
+  if (/\/node_modules\/(react|react-dom|scheduler|react-router|react-router-dom|@tanstack\/query-core|@tanstack\/react-query)\//.test(id))
+    return 'vendor';
   return undefined;
 }
 

@@ -72,7 +72,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: API_DOCS_PATH });
 
-  const ctx: RouteContext = { orchestrator: deps.orchestrator, creates: new IdempotentCreates((key) => deps.orchestrator.idempotentResult(key)) };
+  const ctx: RouteContext = {
+    orchestrator: deps.orchestrator,
+    creates: new IdempotentCreates((key) => deps.orchestrator.idempotentResult(key)),
+  };
   await app.register(
     async (api) => {
       const typed = api.withTypeProvider<TypeBoxTypeProvider>();
@@ -118,7 +121,8 @@ function acceptEmptyBodies(app: FastifyInstance): void {
     else parseJson(request, text, done);
   });
   app.addHook('preValidation', async (request) => {
-    if (request.body === undefined && (request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH')) request.body = {};
+    if (request.body === undefined && (request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH'))
+      request.body = {};
   });
 }
 

@@ -99,7 +99,10 @@ export function installAuth(app: FastifyInstance, options: AuthHookOptions): voi
     const principal = await authenticate(request, options, limiter);
     if (!can(principal.role, permission)) {
       if (principal.subject === ANONYMOUS_SUBJECT) throw unauthenticated('Authentication required: send Authorization: Bearer <token>');
-      throw new SwitchboardError('FORBIDDEN', `Role ${principal.role} may not do this (needs ${permission})`, { permission, role: principal.role });
+      throw new SwitchboardError('FORBIDDEN', `Role ${principal.role} may not do this (needs ${permission})`, {
+        permission,
+        role: principal.role,
+      });
     }
     request.principal = principal;
   });

@@ -87,7 +87,9 @@ function validKey(raw: string | string[]): string {
 /** Method, path and body with keys sorted: the same request always hashes alike, whatever its key order. */
 export function hashRequest(method: string, url: string, body: unknown): string {
   const path = url.split('?')[0] ?? url;
-  return createHash('sha256').update(`${method.toUpperCase()} ${path}\n${canonicalJson(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method.toUpperCase()} ${path}\n${canonicalJson(body)}`)
+    .digest('hex');
 }
 
 function canonicalJson(value: unknown): string {

@@ -57,7 +57,8 @@ export function parseList<T extends string>(raw: string | undefined, allowed: re
   for (const part of raw.split(',')) {
     const wanted = part.trim();
     const match = allowed.find((a) => a.toUpperCase() === wanted.toUpperCase());
-    if (match === undefined) throw new ValidationError(`Invalid ${field} "${wanted}": expected one of ${allowed.join(', ')}`, { field: `/${field}` });
+    if (match === undefined)
+      throw new ValidationError(`Invalid ${field} "${wanted}": expected one of ${allowed.join(', ')}`, { field: `/${field}` });
     if (!values.includes(match)) values.push(match);
   }
   return values;

@@ -156,11 +156,11 @@ export const EventViewSchema = Type.Object(
 /** Compile-time guard: a view and its schema have the same fields and the view fits the schema. */
 type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
 type Fits<View, Schema extends TSchema> = View extends Static<Schema> ? SameKeys<View, Static<Schema>> : false;
-const viewsMatchSchemas: [Fits<TaskView, typeof TaskViewSchema>, Fits<AgentView, typeof AgentViewSchema>, Fits<EventView, typeof EventViewSchema>] = [
-  true,
-  true,
-  true,
-];
+const viewsMatchSchemas: [
+  Fits<TaskView, typeof TaskViewSchema>,
+  Fits<AgentView, typeof AgentViewSchema>,
+  Fits<EventView, typeof EventViewSchema>,
+] = [true, true, true];
 void viewsMatchSchemas;
 
 /** The error envelope: the seed had no `success` on errors and no code (seed defect 13). */
@@ -269,7 +269,9 @@ export const PatchTaskBody = Type.Object(
 export const AssignBody = Type.Object(
   {
     agentId: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.idChars })),
-    force: Type.Optional(Type.Boolean({ description: 'Assign to agentId even if it is not eligible (full, paused, missing a capability).' })),
+    force: Type.Optional(
+      Type.Boolean({ description: 'Assign to agentId even if it is not eligible (full, paused, missing a capability).' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -288,9 +290,15 @@ export const ProgressBody = Type.Object(
 );
 
 /** Completion with an optional result of any JSON shape. */
-export const CompleteBody = Type.Object({ result: Type.Optional(Type.Unknown()), leaseToken: Type.Optional(LeaseToken) }, { additionalProperties: false });
+export const CompleteBody = Type.Object(
+  { result: Type.Optional(Type.Unknown()), leaseToken: Type.Optional(LeaseToken) },
+  { additionalProperties: false },
+);
 /** A failure must say why: the reason is shown to operators and kept in the history. */
-export const FailBody = Type.Object({ reason: Text(LIMITS.reasonChars), leaseToken: Type.Optional(LeaseToken) }, { additionalProperties: false });
+export const FailBody = Type.Object(
+  { reason: Text(LIMITS.reasonChars), leaseToken: Type.Optional(LeaseToken) },
+  { additionalProperties: false },
+);
 /** Declining an offer must say why, like a failure. */
 export const RejectBody = FailBody;
 /** Cancelling may say why. */
@@ -337,7 +345,11 @@ export const AgentStatusBody = Type.Object({ status: Type.Enum(['ACTIVE', 'IDLE'
 
 /** Pull mode; the wait is bounded so a request never hangs past proxies' timeouts. */
 export const ClaimBody = Type.Object(
-  { waitMs: Type.Optional(Type.Integer({ minimum: 0, maximum: LIMITS.claimWaitMs, description: 'Long-poll: wait up to this long for work.' })) },
+  {
+    waitMs: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: LIMITS.claimWaitMs, description: 'Long-poll: wait up to this long for work.' }),
+    ),
+  },
   { additionalProperties: false },
 );
 

@@ -80,7 +80,15 @@ export function agentView(a: AgentState) {
 export type AgentView = ReturnType<typeof agentView>;
 
 export function eventView(e: StoredEvent) {
-  return { id: e.id, type: e.type, taskId: e.taskId, agentId: e.agentId, actor: e.actor, at: new Date(e.at).toISOString(), payload: e.payload };
+  return {
+    id: e.id,
+    type: e.type,
+    taskId: e.taskId,
+    agentId: e.agentId,
+    actor: e.actor,
+    at: new Date(e.at).toISOString(),
+    payload: e.payload,
+  };
 }
 
 export type EventView = ReturnType<typeof eventView>;

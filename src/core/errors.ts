@@ -53,11 +53,11 @@ export class NotFoundError extends SwitchboardError {
 
 export class InvalidTransitionError extends SwitchboardError {
   constructor(taskId: string, from: string, action: string, why?: string) {
-    super(
-      'TASK_INVALID_TRANSITION',
-      `Cannot ${action} task ${taskId} while it is ${from}${why ? `: ${why}` : ''}`,
-      { taskId, status: from, action },
-    );
+    super('TASK_INVALID_TRANSITION', `Cannot ${action} task ${taskId} while it is ${from}${why ? `: ${why}` : ''}`, {
+      taskId,
+      status: from,
+      action,
+    });
   }
 }
 

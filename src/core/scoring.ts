@@ -50,7 +50,12 @@ export function scoreAgent(task: Task, agent: Agent, now: number, expectedDurati
  * Ranks the eligible agents for a task, best first; ties go to the lower id so a
  * decision is reproducible.
  */
-export function rankAgents(task: Task, agents: readonly Agent[], now: number, expectedDurationMs: number | null = parseEtaMs(task.eta)): ScoredCandidate[] {
+export function rankAgents(
+  task: Task,
+  agents: readonly Agent[],
+  now: number,
+  expectedDurationMs: number | null = parseEtaMs(task.eta),
+): ScoredCandidate[] {
   return agents
     .filter((a) => isEligible(task, a))
     .map((a) => scoreAgent(task, a, now, expectedDurationMs))
@@ -69,7 +74,15 @@ function deadlineFit(task: Task, agent: Agent, now: number, expectedDurationMs: 
   return Math.max(0, window / (finish - now));
 }
 
-const ETA_UNITS_MS: Record<string, number> = { m: 60_000, min: 60_000, mins: 60_000, h: 3_600_000, hr: 3_600_000, hrs: 3_600_000, d: 86_400_000 };
+const ETA_UNITS_MS: Record<string, number> = {
+  m: 60_000,
+  min: 60_000,
+  mins: 60_000,
+  h: 3_600_000,
+  hr: 3_600_000,
+  hrs: 3_600_000,
+  d: 86_400_000,
+};
 
 /** Reads the seed's free-text eta ("30min", "2-4h", "1d"); the upper bound of a range. */
 export function parseEtaMs(eta: string | null): number | null {

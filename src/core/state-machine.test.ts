@@ -19,7 +19,10 @@ const decision = (agentId: string): AssignmentDecision => ({
 });
 
 function pending(overrides: Partial<Task> = {}): Task {
-  return { ...newTask({ title: 'Write tests', priority: 'P1' }, { seq: 1, now: T0, policy: DEFAULT_POLICY, blocked: false }), ...overrides };
+  return {
+    ...newTask({ title: 'Write tests', priority: 'P1' }, { seq: 1, now: T0, policy: DEFAULT_POLICY, blocked: false }),
+    ...overrides,
+  };
 }
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -34,7 +37,13 @@ function codeOf(fn: () => unknown): string | undefined {
 describe('transition: the documented paths', () => {
   it('assigns a PENDING task, takes one slot, bumps version and fencing token, arms the offer timer', () => {
     const r = transition(pending(), { type: 'assign', agentId: 'a1', decision: decision('a1') }, ctx());
-    expect(r.task).toMatchObject({ status: 'ASSIGNED', agent: 'a1', version: 2, leaseToken: 1, offerExpiresAt: T0 + DEFAULT_POLICY.offerTimeoutMs });
+    expect(r.task).toMatchObject({
+      status: 'ASSIGNED',
+      agent: 'a1',
+      version: 2,
+      leaseToken: 1,
+      offerExpiresAt: T0 + DEFAULT_POLICY.offerTimeoutMs,
+    });
     expect(r.slot).toEqual({ agentId: 'a1', delta: 1, outcome: null });
     expect(r.event?.type).toBe('task.assigned');
   });
@@ -42,7 +51,13 @@ describe('transition: the documented paths', () => {
   it('starts on the first progress report and renews the lease on later ones', () => {
     const assigned = transition(pending(), { type: 'assign', agentId: 'a1', decision: decision('a1') }, ctx()).task;
     const running = transition(assigned, { type: 'progress', by: {}, progress: 40 }, ctx(T0 + 1000)).task;
-    expect(running).toMatchObject({ status: 'IN_PROGRESS', progress: 40, startedAt: T0 + 1000, leaseExpiresAt: T0 + 1000 + DEFAULT_POLICY.leaseMs, offerExpiresAt: null });
+    expect(running).toMatchObject({
+      status: 'IN_PROGRESS',
+      progress: 40,
+      startedAt: T0 + 1000,
+      leaseExpiresAt: T0 + 1000 + DEFAULT_POLICY.leaseMs,
+      offerExpiresAt: null,
+    });
     const later = transition(running, { type: 'progress', by: {}, progress: 250 }, ctx(T0 + 5000)).task;
     expect(later.progress).toBe(100);
     expect(later.leaseExpiresAt).toBe(T0 + 5000 + DEFAULT_POLICY.leaseMs);
@@ -68,7 +83,9 @@ describe('transition: the documented paths', () => {
     const a1 = transition(t, { type: 'assign', agentId: 'a1', decision: decision('a1') }, ctx()).task;
     const f1 = transition(a1, { type: 'fail', by: {}, reason: 'flaky' }, ctx()).task;
     expect(f1).toMatchObject({ status: 'PENDING', attempts: 1, retryAt: T0 + DEFAULT_POLICY.retryBaseMs, excludedAgents: ['a1'] });
-    expect(codeOf(() => transition(f1, { type: 'assign', agentId: 'a2', decision: decision('a2') }, ctx()))).toBe('TASK_INVALID_TRANSITION');
+    expect(codeOf(() => transition(f1, { type: 'assign', agentId: 'a2', decision: decision('a2') }, ctx()))).toBe(
+      'TASK_INVALID_TRANSITION',
+    );
     const ready = transition(f1, { type: 'backoff_over' }, ctx(T0 + DEFAULT_POLICY.retryBaseMs)).task;
     const a2 = transition(ready, { type: 'assign', agentId: 'a2', decision: decision('a2') }, ctx(T0 + DEFAULT_POLICY.retryBaseMs)).task;
     const f2 = transition(a2, { type: 'fail', by: {}, reason: 'flaky' }, ctx(T0 + 60_000)).task;
@@ -87,7 +104,9 @@ describe('transition: the documented paths', () => {
   it('refuses a report from a superseded holder (fencing token) with STALE_LEASE', () => {
     const assigned = transition(pending(), { type: 'assign', agentId: 'a1', decision: decision('a1') }, ctx()).task;
     expect(codeOf(() => transition(assigned, { type: 'start', by: { agentId: 'a2' } }, ctx()))).toBe('STALE_LEASE');
-    expect(codeOf(() => transition(assigned, { type: 'complete', by: { agentId: 'a1', leaseToken: 0 }, result: null }, ctx()))).toBe('STALE_LEASE');
+    expect(codeOf(() => transition(assigned, { type: 'complete', by: { agentId: 'a1', leaseToken: 0 }, result: null }, ctx()))).toBe(
+      'STALE_LEASE',
+    );
     expect(transition(assigned, { type: 'start', by: { agentId: 'a1', leaseToken: 1 } }, ctx()).task.status).toBe('IN_PROGRESS');
   });
 
@@ -105,7 +124,11 @@ describe('transition: the documented paths', () => {
   });
 
   it('a heartbeat renews the lease without an event', () => {
-    const running = transition(transition(pending(), { type: 'assign', agentId: 'a1', decision: decision('a1') }, ctx()).task, { type: 'start', by: {} }, ctx()).task;
+    const running = transition(
+      transition(pending(), { type: 'assign', agentId: 'a1', decision: decision('a1') }, ctx()).task,
+      { type: 'start', by: {} },
+      ctx(),
+    ).task;
     const r = transition(running, { type: 'heartbeat', by: { agentId: 'a1' } }, ctx(T0 + 5000));
     expect(r.event).toBeNull();
     expect(r.task.leaseExpiresAt).toBe(T0 + 5000 + DEFAULT_POLICY.leaseMs);
@@ -125,7 +148,19 @@ const opArb = fc.oneof(
   fc.record({ kind: fc.constantFrom('start' as const, 'complete' as const, 'reject' as const, 'heartbeat' as const), task: fc.nat(7) }),
   fc.record({ kind: fc.constant('progress' as const), task: fc.nat(7), progress: fc.double({ min: -50, max: 250, noNaN: true }) }),
   fc.record({ kind: fc.constant('fail' as const), task: fc.nat(7) }),
-  fc.record({ kind: fc.constantFrom('requeue' as const, 'cancel' as const, 'retry' as const, 'unblock' as const, 'backoff_over' as const, 'sla_warn' as const, 'sla_violate' as const, 'promote' as const), task: fc.nat(7) }),
+  fc.record({
+    kind: fc.constantFrom(
+      'requeue' as const,
+      'cancel' as const,
+      'retry' as const,
+      'unblock' as const,
+      'backoff_over' as const,
+      'sla_warn' as const,
+      'sla_violate' as const,
+      'promote' as const,
+    ),
+    task: fc.nat(7),
+  }),
   fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 3_600_000 }) }),
 );
 
@@ -169,59 +204,71 @@ function actionFor(op: Op, model: Model, task: Task): TaskAction | null {
 describe('transition: properties over random operation sequences', () => {
   it('never reaches an invalid state, never loses a task, never exceeds an agent capacity', () => {
     fc.assert(
-      fc.property(fc.array(opArb, { maxLength: 120 }), fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 4, maxLength: 4 }), (ops, caps) => {
-        const model: Model = {
-          now: T0,
-          agents: caps.map((max, i) => newAgent({ id: `a${i}`, name: `Agent ${i}`, maxConcurrentTasks: max, capabilities: i % 2 === 0 ? ['testing'] : [] }, T0)),
-          tasks: Array.from({ length: 8 }, (_, i) =>
-            newTask(
-              { title: `t${i}`, priority: (['P0', 'P1', 'P2', 'P3'] as const)[i % 4], requiredCapabilities: i % 3 === 0 ? ['testing'] : [], maxAttempts: 1 + (i % 3) },
-              { seq: i + 1, now: T0, policy: DEFAULT_POLICY, blocked: i === 7 },
+      fc.property(
+        fc.array(opArb, { maxLength: 120 }),
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 4, maxLength: 4 }),
+        (ops, caps) => {
+          const model: Model = {
+            now: T0,
+            agents: caps.map((max, i) =>
+              newAgent({ id: `a${i}`, name: `Agent ${i}`, maxConcurrentTasks: max, capabilities: i % 2 === 0 ? ['testing'] : [] }, T0),
             ),
-          ),
-        };
-        for (const op of ops) {
-          if (op.kind === 'tick') {
-            model.now += op.ms;
-            continue;
+            tasks: Array.from({ length: 8 }, (_, i) =>
+              newTask(
+                {
+                  title: `t${i}`,
+                  priority: (['P0', 'P1', 'P2', 'P3'] as const)[i % 4],
+                  requiredCapabilities: i % 3 === 0 ? ['testing'] : [],
+                  maxAttempts: 1 + (i % 3),
+                },
+                { seq: i + 1, now: T0, policy: DEFAULT_POLICY, blocked: i === 7 },
+              ),
+            ),
+          };
+          for (const op of ops) {
+            if (op.kind === 'tick') {
+              model.now += op.ms;
+              continue;
+            }
+            const index = op.task;
+            const task = model.tasks[index];
+            if (task === undefined) continue;
+            const action = actionFor(op, model, task);
+            if (action === null) continue;
+            let result;
+            try {
+              result = transition(task, action, { now: model.now, policy: DEFAULT_POLICY });
+            } catch (err) {
+              expect(err).toBeInstanceOf(SwitchboardError);
+              continue;
+            }
+            expect(result.task.version).toBe(task.version + 1);
+            expect(result.task.id).toBe(task.id);
+            if (TERMINAL_STATUSES.has(task.status) && task.status !== 'FAILED')
+              throw new Error(`left terminal ${task.status} via ${action.type}`);
+            model.tasks[index] = result.task;
+            if (result.slot !== null) {
+              const agent = model.agents.find((a) => a.id === result.slot?.agentId);
+              if (agent === undefined) throw new Error('slot change for unknown agent');
+              agent.load += result.slot.delta;
+            }
           }
-          const index = op.task;
-          const task = model.tasks[index];
-          if (task === undefined) continue;
-          const action = actionFor(op, model, task);
-          if (action === null) continue;
-          let result;
-          try {
-            result = transition(task, action, { now: model.now, policy: DEFAULT_POLICY });
-          } catch (err) {
-            expect(err).toBeInstanceOf(SwitchboardError);
-            continue;
+          expect(model.tasks).toHaveLength(8);
+          for (const t of model.tasks) {
+            expect(t.progress).toBeGreaterThanOrEqual(0);
+            expect(t.progress).toBeLessThanOrEqual(100);
+            if (HELD_STATUSES.has(t.status)) expect(t.agent).not.toBeNull();
+            if (t.status === 'PENDING' || t.status === 'BLOCKED' || t.status === 'FAILED') expect(t.agent).toBeNull();
+            expect(t.attempts).toBeLessThanOrEqual(t.maxAttempts);
           }
-          expect(result.task.version).toBe(task.version + 1);
-          expect(result.task.id).toBe(task.id);
-          if (TERMINAL_STATUSES.has(task.status) && task.status !== 'FAILED') throw new Error(`left terminal ${task.status} via ${action.type}`);
-          model.tasks[index] = result.task;
-          if (result.slot !== null) {
-            const agent = model.agents.find((a) => a.id === result.slot?.agentId);
-            if (agent === undefined) throw new Error('slot change for unknown agent');
-            agent.load += result.slot.delta;
+          for (const a of model.agents) {
+            const held = model.tasks.filter((t) => HELD_STATUSES.has(t.status) && t.agent === a.id).length;
+            expect(a.load).toBe(held);
+            expect(a.load).toBeLessThanOrEqual(a.maxConcurrentTasks);
+            expect(a.load).toBeGreaterThanOrEqual(0);
           }
-        }
-        expect(model.tasks).toHaveLength(8);
-        for (const t of model.tasks) {
-          expect(t.progress).toBeGreaterThanOrEqual(0);
-          expect(t.progress).toBeLessThanOrEqual(100);
-          if (HELD_STATUSES.has(t.status)) expect(t.agent).not.toBeNull();
-          if (t.status === 'PENDING' || t.status === 'BLOCKED' || t.status === 'FAILED') expect(t.agent).toBeNull();
-          expect(t.attempts).toBeLessThanOrEqual(t.maxAttempts);
-        }
-        for (const a of model.agents) {
-          const held = model.tasks.filter((t) => HELD_STATUSES.has(t.status) && t.agent === a.id).length;
-          expect(a.load).toBe(held);
-          expect(a.load).toBeLessThanOrEqual(a.maxConcurrentTasks);
-          expect(a.load).toBeGreaterThanOrEqual(0);
-        }
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -75,7 +75,11 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
     }
     case 'backoff_over': {
       if (task.status !== 'PENDING' || task.retryAt === null) refuse('no retry backoff is in force');
-      return { task: { ...base, retryAt: null }, event: event({ type: 'task.unblocked', agentId: null, payload: { reason: 'backoff_over' } }), slot: null };
+      return {
+        task: { ...base, retryAt: null },
+        event: event({ type: 'task.unblocked', agentId: null, payload: { reason: 'backoff_over' } }),
+        slot: null,
+      };
     }
     case 'assign': {
       if (task.status !== 'PENDING') refuse();
@@ -109,7 +113,11 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
     case 'start': {
       if (task.status !== 'ASSIGNED') refuse();
       checkReporter(task, action.by);
-      return { task: started(base, policy, now), event: event({ type: 'task.started', agentId: task.agent, payload: { agentId: task.agent } }), slot: null };
+      return {
+        task: started(base, policy, now),
+        event: event({ type: 'task.started', agentId: task.agent, payload: { agentId: task.agent } }),
+        slot: null,
+      };
     }
     case 'progress': {
       if (task.status !== 'ASSIGNED' && task.status !== 'IN_PROGRESS') refuse();
@@ -153,11 +161,27 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
       const excluded = task.agent !== null ? [...task.excludedAgents, task.agent] : task.excludedAgents;
       const retryAt = final ? null : now + retryDelayMs(policy, attempts);
       const next: Task = final
-        ? { ...base, status: 'FAILED', attempts, agent: null, failedAt: now, failureReason: action.reason, offerExpiresAt: null, leaseExpiresAt: null, retryAt: null, promoteAt: null, excludedAgents: unique(excluded) }
+        ? {
+            ...base,
+            status: 'FAILED',
+            attempts,
+            agent: null,
+            failedAt: now,
+            failureReason: action.reason,
+            offerExpiresAt: null,
+            leaseExpiresAt: null,
+            retryAt: null,
+            promoteAt: null,
+            excludedAgents: unique(excluded),
+          }
         : { ...backToQueue(base, policy, now, excluded), attempts, retryAt, failureReason: action.reason };
       return {
         task: next,
-        event: event({ type: 'task.failed', agentId: task.agent, payload: { agentId: task.agent, reason: action.reason, attempts, final, retryAt } }),
+        event: event({
+          type: 'task.failed',
+          agentId: task.agent,
+          payload: { agentId: task.agent, reason: action.reason, attempts, final, retryAt },
+        }),
         slot: release('failed'),
       };
     }
@@ -172,7 +196,15 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
     case 'cancel': {
       if (isTerminal(task.status)) refuse('it has already ended');
       return {
-        task: { ...base, status: 'CANCELLED', cancelledAt: now, offerExpiresAt: null, leaseExpiresAt: null, retryAt: null, promoteAt: null },
+        task: {
+          ...base,
+          status: 'CANCELLED',
+          cancelledAt: now,
+          offerExpiresAt: null,
+          leaseExpiresAt: null,
+          retryAt: null,
+          promoteAt: null,
+        },
         event: event({ type: 'task.cancelled', agentId: task.agent, payload: { reason: action.reason } }),
         slot: release(null),
       };
@@ -187,18 +219,32 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
     }
     case 'edit': {
       if (isTerminal(task.status)) refuse('it has already ended');
-      return { task: applyPatch(base, action.patch, task, policy), event: event({ type: 'task.updated', agentId: null, payload: { changes: Object.keys(action.patch) } }), slot: null };
+      return {
+        task: applyPatch(base, action.patch, task, policy),
+        event: event({ type: 'task.updated', agentId: null, payload: { changes: Object.keys(action.patch) } }),
+        slot: null,
+      };
     }
     case 'sla_warn': {
       if (isTerminal(task.status) || task.slaWarned) refuse('no SLA warning is due');
-      return { task: { ...base, slaWarned: true }, event: event({ type: 'task.sla_warning', agentId: task.agent, payload: { deadline: task.slaDeadline } }), slot: null };
+      return {
+        task: { ...base, slaWarned: true },
+        event: event({ type: 'task.sla_warning', agentId: task.agent, payload: { deadline: task.slaDeadline } }),
+        slot: null,
+      };
     }
     case 'sla_violate': {
       if (isTerminal(task.status) || task.slaViolated) refuse('no SLA violation is due');
       // Escalation: a waiting task that has missed its deadline jumps to the front rank.
       const waiting = task.status === 'PENDING' || task.status === 'BLOCKED';
       return {
-        task: { ...base, slaWarned: true, slaViolated: true, queueRank: waiting ? 0 : task.queueRank, promoteAt: waiting ? null : task.promoteAt },
+        task: {
+          ...base,
+          slaWarned: true,
+          slaViolated: true,
+          queueRank: waiting ? 0 : task.queueRank,
+          promoteAt: waiting ? null : task.promoteAt,
+        },
         event: event({ type: 'task.sla_violated', agentId: task.agent, payload: { deadline: task.slaDeadline } }),
         slot: null,
       };
@@ -260,7 +306,8 @@ function agingDue(policy: Policy, now: number, queueRank: number): number | null
 function applyPatch(next: Task, patch: TaskPatch, prev: Task, policy: Policy): Task {
   const waiting = prev.status === 'PENDING' || prev.status === 'BLOCKED';
   const routing = patch.requiredCapabilities !== undefined || patch.preferredCapabilities !== undefined;
-  if (routing && !waiting) throw new InvalidTransitionError(prev.id, prev.status, 'edit', 'capabilities can change only while the task waits');
+  if (routing && !waiting)
+    throw new InvalidTransitionError(prev.id, prev.status, 'edit', 'capabilities can change only while the task waits');
   const out: Task = { ...next };
   if (patch.title !== undefined) out.title = patch.title;
   if (patch.description !== undefined) out.description = patch.description;

@@ -136,10 +136,52 @@ export const DEMO_TASKS: readonly DemoTask[] = [
 
 /** The seed's six agents, all AI agents; ACTIVE / IDLE now follow from their load. */
 export const DEMO_AGENTS: readonly (NewAgentInput & { id: string })[] = [
-  { id: 'antigravity-main', name: 'Antigravity AI', kind: 'ai', capabilities: ['infrastructure', 'testing', 'cicd', 'security'], maxConcurrentTasks: 3, reliability: 0.98 },
-  { id: 'agent-security-cleanup', name: 'Security Agent', kind: 'ai', capabilities: ['security', 'credentials', 'audit'], maxConcurrentTasks: 1, reliability: 0.95 },
-  { id: 'agent-vps-deploy', name: 'VPS Deployment Agent', kind: 'ai', capabilities: ['deployment', 'vps', 'nginx', 'pm2'], maxConcurrentTasks: 1, reliability: 0.9 },
-  { id: 'agent-qr-feature', name: 'Feature Development Agent', kind: 'ai', capabilities: ['frontend', 'react', 'features'], maxConcurrentTasks: 2, reliability: 0.92 },
-  { id: 'agent-n8n-integration', name: 'n8n Integration Agent', kind: 'ai', capabilities: ['n8n', 'workflows', 'automation'], maxConcurrentTasks: 1, reliability: 0.88 },
-  { id: 'copilot-agent', name: 'GitHub Copilot Agent', kind: 'ai', capabilities: ['code-generation', 'documentation', 'review'], maxConcurrentTasks: 5, reliability: 0.94 },
+  {
+    id: 'antigravity-main',
+    name: 'Antigravity AI',
+    kind: 'ai',
+    capabilities: ['infrastructure', 'testing', 'cicd', 'security'],
+    maxConcurrentTasks: 3,
+    reliability: 0.98,
+  },
+  {
+    id: 'agent-security-cleanup',
+    name: 'Security Agent',
+    kind: 'ai',
+    capabilities: ['security', 'credentials', 'audit'],
+    maxConcurrentTasks: 1,
+    reliability: 0.95,
+  },
+  {
+    id: 'agent-vps-deploy',
+    name: 'VPS Deployment Agent',
+    kind: 'ai',
+    capabilities: ['deployment', 'vps', 'nginx', 'pm2'],
+    maxConcurrentTasks: 1,
+    reliability: 0.9,
+  },
+  {
+    id: 'agent-qr-feature',
+    name: 'Feature Development Agent',
+    kind: 'ai',
+    capabilities: ['frontend', 'react', 'features'],
+    maxConcurrentTasks: 2,
+    reliability: 0.92,
+  },
+  {
+    id: 'agent-n8n-integration',
+    name: 'n8n Integration Agent',
+    kind: 'ai',
+    capabilities: ['n8n', 'workflows', 'automation'],
+    maxConcurrentTasks: 1,
+    reliability: 0.88,
+  },
+  {
+    id: 'copilot-agent',
+    name: 'GitHub Copilot Agent',
+    kind: 'ai',
+    capabilities: ['code-generation', 'documentation', 'review'],
+    maxConcurrentTasks: 5,
+    reliability: 0.94,
+  },
 ];

@@ -90,7 +90,11 @@ export function toSocketMessages(published: PublishedEvent): SocketMessage[] {
   const task = published.task === null ? null : taskView(published.task);
   const agentJson = agent === null ? null : agentView(agent);
   const out: SocketMessage[] = [];
-  const withTask = (...names: ('task:created' | 'task:started' | 'task:updated' | 'task:completed' | 'task:cancelled' | 'task:sla-warning' | 'task:sla-violation')[]) => {
+  const withTask = (
+    ...names: (
+      'task:created' | 'task:started' | 'task:updated' | 'task:completed' | 'task:cancelled' | 'task:sla-warning' | 'task:sla-violation'
+    )[]
+  ) => {
     if (task !== null) for (const name of names) out.push(message(name, { task }));
   };
   const withAgent = (name: 'agent:registered' | 'agent:updated' | 'agent:offline' | 'agent:overload') => {

@@ -16,7 +16,7 @@ const HELD_PAGE_SIZE = 1000;
 export async function loadAllAgentStates(store: StoreReads): Promise<AgentState[]> {
   const agents = await store.agents.list();
   const held = new Map<string, string[]>();
-  for (let afterSeq = 0; ; ) {
+  for (let afterSeq = 0; ;) {
     const page = await store.tasks.list({ status: ['ASSIGNED', 'IN_PROGRESS'], afterSeq, limit: HELD_PAGE_SIZE });
     for (const t of page) if (t.agent !== null) held.set(t.agent, [...(held.get(t.agent) ?? []), t.id]);
     const last = page.at(-1);

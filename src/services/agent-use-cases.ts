@@ -31,7 +31,12 @@ export class AgentUseCases {
       const agent = newAgent({ ...input, id: input.id ?? (await freeId(work, agentIdFromName(input.name))) }, work.now);
       await work.tx.agents.insert(agent);
       await work.claimIdempotency(claim, { agentId: agent.id });
-      await work.append({ type: 'agent.registered', taskId: null, agentId: agent.id, payload: { name: agent.name, capabilities: agent.capabilities } });
+      await work.append({
+        type: 'agent.registered',
+        taskId: null,
+        agentId: agent.id,
+        payload: { name: agent.name, capabilities: agent.capabilities },
+      });
       return agent;
     });
   }
@@ -51,7 +56,12 @@ export class AgentUseCases {
       await work.tx.agents.update({ next, expectedVersion: agent.version });
       await work.append({ type: 'agent.updated', taskId: null, agentId: id, payload: { changes: Object.keys(patch) } });
       if (next.overloaded && !agent.overloaded) {
-        await work.append({ type: 'agent.overloaded', taskId: null, agentId: id, payload: { load: next.load, maxConcurrentTasks: next.maxConcurrentTasks } });
+        await work.append({
+          type: 'agent.overloaded',
+          taskId: null,
+          agentId: id,
+          payload: { load: next.load, maxConcurrentTasks: next.maxConcurrentTasks },
+        });
       }
       return next;
     });
@@ -105,7 +115,11 @@ export class AgentUseCases {
             const task = await work.tx.tasks.lockPending({ id: candidate.id });
             if (task === null || !isEligible(task, agent) || (task.retryAt !== null && task.retryAt > work.now)) continue;
             const chosen = scoreAgent(task, agent, work.now, null);
-            const assigned = await work.apply(task, { type: 'assign', agentId: id, decision: { mode: 'claim', chosen, runnersUp: [], consideredCount: 1, decidedAt: work.now } });
+            const assigned = await work.apply(task, {
+              type: 'assign',
+              agentId: id,
+              decision: { mode: 'claim', chosen, runnersUp: [], consideredCount: 1, decidedAt: work.now },
+            });
             return (await work.apply(assigned.task, { type: 'start', by: { agentId: id } })).task;
           }
           return null;
@@ -124,7 +138,8 @@ export class AgentUseCases {
     const availability = agent.availability === 'OFFLINE' ? 'AVAILABLE' : agent.availability;
     const next: Agent = { ...agent, availability, lastHeartbeatAt: work.now, updatedAt: work.now, version: agent.version + 1 };
     await work.tx.agents.update({ next, expectedVersion: agent.version });
-    if (availability !== agent.availability) await work.append({ type: 'agent.status_changed', taskId: null, agentId: agent.id, payload: { availability } });
+    if (availability !== agent.availability)
+      await work.append({ type: 'agent.status_changed', taskId: null, agentId: agent.id, payload: { availability } });
     return next;
   }
 

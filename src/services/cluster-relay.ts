@@ -90,7 +90,7 @@ export class ClusterRelay {
     const min = Math.min(...ids);
     const max = Math.max(...ids);
     const found: StoredEvent[] = [];
-    for (let afterId = min - 1; found.length < wanted.size; ) {
+    for (let afterId = min - 1; found.length < wanted.size;) {
       const page = await this.store.events.list({ afterId, beforeId: max + 1, order: 'asc', limit: 1000 });
       found.push(...page.filter((e) => wanted.has(e.id)));
       const last = page.at(-1);

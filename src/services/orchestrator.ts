@@ -101,7 +101,12 @@ class DefaultOrchestrator implements Orchestrator {
     return this.#tasks.report(id, { type: 'start' }, by, actor);
   }
 
-  reportProgress(id: string, params: { progress: number; status?: 'IN_PROGRESS' | 'COMPLETED' }, by: Reporter, actor: Actor): Promise<Task> {
+  reportProgress(
+    id: string,
+    params: { progress: number; status?: 'IN_PROGRESS' | 'COMPLETED' },
+    by: Reporter,
+    actor: Actor,
+  ): Promise<Task> {
     return this.#tasks.progress(id, params, by, actor);
   }
 

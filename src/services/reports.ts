@@ -38,7 +38,8 @@ export async function computeDelegationReport(store: Store): Promise<DelegationR
     store.events.list({ types: [...ACTIVITY_TYPES], order: 'desc', limit: RECENT_ACTIVITY_MAX * 5 }),
   ]);
   const latest = new Map<string, { at: number; type: string }>();
-  for (const e of events) if (e.taskId !== null && !latest.has(e.taskId) && latest.size < RECENT_ACTIVITY_MAX) latest.set(e.taskId, { at: e.at, type: e.type });
+  for (const e of events)
+    if (e.taskId !== null && !latest.has(e.taskId) && latest.size < RECENT_ACTIVITY_MAX) latest.set(e.taskId, { at: e.at, type: e.type });
   const tasks = await store.tasks.getMany({ ids: [...latest.keys()] });
   const byId = new Map(tasks.map((t) => [t.id, t]));
   return {

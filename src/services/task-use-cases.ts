@@ -24,14 +24,20 @@ export class TaskUseCases {
       const deps = input.dependsOn ?? [];
       const found = await work.tx.tasks.getMany({ ids: deps });
       const missing = deps.filter((id) => !found.some((t) => t.id === id));
-      if (missing.length > 0) throw new SwitchboardError('DEPENDENCY_NOT_FOUND', `Unknown dependencies: ${missing.join(', ')}`, { missing });
+      if (missing.length > 0)
+        throw new SwitchboardError('DEPENDENCY_NOT_FOUND', `Unknown dependencies: ${missing.join(', ')}`, { missing });
       const blocked = found.some((t) => t.status !== 'COMPLETED');
       const seq = await work.tx.tasks.allocateSeq();
       const task = newTask(input, { seq, now: work.now, policy: this.policy, blocked });
       await work.tx.tasks.insert(task);
       await work.claimIdempotency(claim, { taskId: task.id });
       work.tasks.set(task.id, task);
-      await work.append({ type: 'task.created', taskId: task.id, agentId: null, payload: { title: task.title, priority: task.priority, status: task.status } });
+      await work.append({
+        type: 'task.created',
+        taskId: task.id,
+        agentId: null,
+        payload: { title: task.title, priority: task.priority, status: task.status },
+      });
       return task;
     });
   }
@@ -46,7 +52,8 @@ export class TaskUseCases {
       let task = await work.task(id);
       if (task.agent !== null && HELD_STATUSES.has(task.status)) return { task, agent: await work.agent(task.agent), changed: false };
       // An operator assigning by hand overrides a retry backoff.
-      if (task.status === 'PENDING' && task.retryAt !== null && task.retryAt > work.now) task = (await work.apply(task, { type: 'backoff_over' })).task;
+      if (task.status === 'PENDING' && task.retryAt !== null && task.retryAt > work.now)
+        task = (await work.apply(task, { type: 'backoff_over' })).task;
       if (opts.agentId === undefined) {
         const outcome = await assignBest(work, task, 'manual');
         // Being claimed elsewhere right now: re-run, and find it assigned (or free) then.
@@ -56,7 +63,10 @@ export class TaskUseCases {
       }
       const agent = await work.agent(opts.agentId);
       if (!opts.force && !isEligible(task, agent)) {
-        throw new SwitchboardError('AGENT_NOT_ELIGIBLE', `Agent ${agent.id} cannot take task ${task.id}: ${whyNot(task, agent)}`, { agentId: agent.id, taskId: task.id });
+        throw new SwitchboardError('AGENT_NOT_ELIGIBLE', `Agent ${agent.id} cannot take task ${task.id}: ${whyNot(task, agent)}`, {
+          agentId: agent.id,
+          taskId: task.id,
+        });
       }
       const others = (await rankCandidates(work.tx, task, work.now)).filter((c) => c.agentId !== agent.id);
       const decision = decisionFrom([scoreAgent(task, agent, work.now, null), ...others], opts.force ? 'forced' : 'manual', work.now);
@@ -108,7 +118,8 @@ export type ReportAction =
 async function unblockDependents(work: Work, completedId: string): Promise<void> {
   for (const dependent of await work.tx.tasks.listDependents({ taskId: completedId })) {
     const deps = await work.tx.tasks.getMany({ ids: dependent.dependsOn });
-    if (deps.length === dependent.dependsOn.length && deps.every((d) => d.status === 'COMPLETED')) await work.apply(dependent, { type: 'unblock' });
+    if (deps.length === dependent.dependsOn.length && deps.every((d) => d.status === 'COMPLETED'))
+      await work.apply(dependent, { type: 'unblock' });
   }
 }
 
@@ -126,4 +137,3 @@ function whyNot(task: Task, agent: Agent): string {
   const missing = task.requiredCapabilities.filter((c) => !agent.capabilities.includes(c));
   return `it lacks ${missing.join(', ')}`;
 }
-

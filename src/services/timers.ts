@@ -138,7 +138,10 @@ const ACTIONS: Record<TimerKind, TaskAction> = {
 async function markOffline(work: Work, agentId: string): Promise<void> {
   const agent = await work.tx.agents.get({ id: agentId });
   if (agent === null || agent.availability === 'OFFLINE') return;
-  await work.tx.agents.update({ next: { ...agent, availability: 'OFFLINE', updatedAt: work.now, version: agent.version + 1 }, expectedVersion: agent.version });
+  await work.tx.agents.update({
+    next: { ...agent, availability: 'OFFLINE', updatedAt: work.now, version: agent.version + 1 },
+    expectedVersion: agent.version,
+  });
   await work.append({ type: 'agent.offline', taskId: null, agentId, payload: { reason: 'lease_expired' } });
 }
 

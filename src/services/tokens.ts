@@ -63,7 +63,11 @@ export class TokenService implements Authenticator {
     const token = await this.store.tokens.findByHash({ secretHash: hash });
     // The lookup is by hash already; the constant-time compare guards against a store that matches loosely.
     if (token === null || token.revokedAt !== null || !timingSafeEqual(Buffer.from(token.secretHash), Buffer.from(hash))) return null;
-    return { subject: token.role === 'agent' && token.agentId !== null ? `agent:${token.agentId}` : `token:${token.id}`, role: token.role, agentId: token.agentId };
+    return {
+      subject: token.role === 'agent' && token.agentId !== null ? `agent:${token.agentId}` : `token:${token.id}`,
+      role: token.role,
+      agentId: token.agentId,
+    };
   }
 }
 

@@ -95,7 +95,11 @@ export interface OrchestratorApi {
    * agent (must be eligible unless `force`). A task that already has an agent is returned
    * unchanged with `changed: false` (the seed's behaviour).
    */
-  assignTask(id: string, opts: { agentId?: string; force?: boolean }, actor: Actor): Promise<{ task: Task; agent: AgentState; changed: boolean }>;
+  assignTask(
+    id: string,
+    opts: { agentId?: string; force?: boolean },
+    actor: Actor,
+  ): Promise<{ task: Task; agent: AgentState; changed: boolean }>;
   /** Assigns the best assignable task in queue order, skipping tasks no agent can take; null when none. */
   processNext(actor: Actor): Promise<{ task: Task; agent: AgentState } | null>;
   startTask(id: string, by: Reporter, actor: Actor): Promise<Task>;

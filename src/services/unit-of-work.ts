@@ -46,15 +46,24 @@ export class Work {
     if (result.slot !== null) {
       agent = await this.tx.agents.adjustLoad({ ...result.slot, force: opts.force ?? false, now: this.now });
       if (agent === null && result.slot.delta === 1) {
-        throw new SwitchboardError('AGENT_NOT_ELIGIBLE', `Agent ${result.slot.agentId} cannot take task ${task.id} now (full, paused, offline or unknown)`, {
-          agentId: result.slot.agentId,
-          taskId: task.id,
-        });
+        throw new SwitchboardError(
+          'AGENT_NOT_ELIGIBLE',
+          `Agent ${result.slot.agentId} cannot take task ${task.id} now (full, paused, offline or unknown)`,
+          {
+            agentId: result.slot.agentId,
+            taskId: task.id,
+          },
+        );
       }
     }
     if (result.event !== null) await this.append(result.event);
     if (agent !== null && result.slot?.delta === 1 && agent.overloaded && agent.load - 1 <= agent.maxConcurrentTasks) {
-      await this.append({ type: 'agent.overloaded', taskId: task.id, agentId: agent.id, payload: { load: agent.load, maxConcurrentTasks: agent.maxConcurrentTasks } });
+      await this.append({
+        type: 'agent.overloaded',
+        taskId: task.id,
+        agentId: agent.id,
+        payload: { load: agent.load, maxConcurrentTasks: agent.maxConcurrentTasks },
+      });
     }
     return { task: result.task, agent };
   }

@@ -22,7 +22,15 @@ async function createTask(body: Record<string, unknown> = { title: 'Work' }): Pr
 
 describe('POST /api/agents', () => {
   it('registers an agent with every field', async () => {
-    const agent = await register({ id: 'claude-1', name: 'Claude', kind: 'ai', capabilities: ['TypeScript', 'code review'], maxConcurrentTasks: 4, reliability: 0.8, costPerHour: 3.5 });
+    const agent = await register({
+      id: 'claude-1',
+      name: 'Claude',
+      kind: 'ai',
+      capabilities: ['TypeScript', 'code review'],
+      maxConcurrentTasks: 4,
+      reliability: 0.8,
+      costPerHour: 3.5,
+    });
     expect(agent).toMatchObject({
       id: 'claude-1',
       name: 'Claude',

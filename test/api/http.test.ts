@@ -53,7 +53,9 @@ describe('error mapping', () => {
 
   it('passes a coded error through with its status and details', async () => {
     h = await startHarness();
-    const app = await appWith(breaking(h.orchestrator, 'listAgents', new SwitchboardError('STORE_UNAVAILABLE', 'database is down', { retry: true })));
+    const app = await appWith(
+      breaking(h.orchestrator, 'listAgents', new SwitchboardError('STORE_UNAVAILABLE', 'database is down', { retry: true })),
+    );
     const res = await app.inject({ method: 'GET', url: '/api/agents' });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toEqual({ success: false, error: 'database is down', code: 'STORE_UNAVAILABLE', details: { retry: true } });
@@ -79,7 +81,12 @@ describe('request bodies', () => {
 
   it('answers 415 for a body that is not JSON', async () => {
     h = await startHarness();
-    const res = await h.app.inject({ method: 'POST', url: '/api/tasks', headers: { 'content-type': 'application/xml' }, payload: '<task/>' });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/tasks',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<task/>',
+    });
     expect(res.statusCode).toBe(415);
     expect(res.json()).toMatchObject({ success: false, code: 'UNSUPPORTED_MEDIA_TYPE' });
   });
@@ -88,7 +95,12 @@ describe('request bodies', () => {
     h = await startHarness();
     await h.request('POST', '/api/agents', { name: 'Worker' });
     const id = (await h.request('POST', '/api/tasks', { title: 'x' })).json.task.id;
-    const res = await h.app.inject({ method: 'POST', url: `/api/tasks/${id}/assign`, headers: { 'content-type': 'application/json' }, payload: '' });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/api/tasks/${id}/assign`,
+      headers: { 'content-type': 'application/json' },
+      payload: '',
+    });
     expect(res.statusCode).toBe(200);
   });
 

@@ -30,7 +30,15 @@ function run(env: Record<string, string>, args: string[] = []): Run {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
     cwd: ROOT,
     // Only what the test sets: no DATABASE_URL or PORT leaks in from the environment.
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? dir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', SWITCHBOARD_DATA: join(dir, 'db.sqlite'), ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? dir,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      SWITCHBOARD_DATA: join(dir, 'db.sqlite'),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child = proc;

@@ -34,7 +34,10 @@ class Recorder {
     });
   }
 
-  waitFor<K extends keyof SocketPayloads>(name: K, where: (payload: SocketPayloads[K]) => boolean = () => true): Promise<SocketPayloads[K]> {
+  waitFor<K extends keyof SocketPayloads>(
+    name: K,
+    where: (payload: SocketPayloads[K]) => boolean = () => true,
+  ): Promise<SocketPayloads[K]> {
     const match = (m: Received) => m.name === name && where(m.payload as SocketPayloads[K]);
     const seen = this.messages.find(match);
     if (seen !== undefined) return Promise.resolve(seen.payload as SocketPayloads[K]);
@@ -197,7 +200,10 @@ describe('Socket.io gateway', () => {
     const { url } = await start('none');
     for (const auth of [{}, { token: 'wrong' }]) {
       const socket = client(url, auth);
-      const err = await withTimeout(new Promise<Error & { data?: { code?: string } }>((resolve) => socket.once('connect_error', resolve)), 'connect_error');
+      const err = await withTimeout(
+        new Promise<Error & { data?: { code?: string } }>((resolve) => socket.once('connect_error', resolve)),
+        'connect_error',
+      );
       expect(err.data?.code).toBe('UNAUTHENTICATED');
     }
     const ok = await connected(url, { token: TOKENS.viewer });

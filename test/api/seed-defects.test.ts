@@ -191,7 +191,8 @@ describe('seed defects', () => {
     expect(metrics.failedTasks).toBe(summary.failed);
     expect(metrics.totalTasks).toBe(summary.totalTasks);
     expect(summary).toMatchObject({ assigned: 1, inProgress: 1 });
-    const buckets = summary.completed + summary.inProgress + summary.pending + summary.failed + summary.assigned + summary.blocked + summary.cancelled;
+    const buckets =
+      summary.completed + summary.inProgress + summary.pending + summary.failed + summary.assigned + summary.blocked + summary.cancelled;
     expect(buckets).toBe(summary.totalTasks);
     expect(metrics.activeAgents).toBe(1);
   });

@@ -27,7 +27,15 @@ describe('seed endpoint 1: GET /api/tasks', () => {
     expect(res.json.tasks).toHaveLength(10);
     for (const task of res.json.tasks) for (const field of SEED_TASK_FIELDS) expect(task).toHaveProperty(field);
     const first = res.json.tasks[0];
-    expect(first).toMatchObject({ id: 'TASK-001', name: 'Testing Infrastructure', priority: 'P1', status: 'IN_PROGRESS', agent: 'antigravity-main', eta: '2-4h', progress: 50 });
+    expect(first).toMatchObject({
+      id: 'TASK-001',
+      name: 'Testing Infrastructure',
+      priority: 'P1',
+      status: 'IN_PROGRESS',
+      agent: 'antigravity-main',
+      eta: '2-4h',
+      progress: 50,
+    });
     expect(res.json.nextCursor).toBeNull();
   });
 });
@@ -74,7 +82,11 @@ describe('seed endpoint 5: POST /api/tasks/:taskId/assign', () => {
     const res = await h.app.inject({ method: 'POST', url: '/api/tasks/TASK-005/assign' });
     expect(res.statusCode).toBe(200);
     const json = res.json<{ success: boolean; message: string; task: { status: string; agent: string } }>();
-    expect(json).toMatchObject({ success: true, message: 'Task TASK-005 assigned to copilot-agent', task: { status: 'ASSIGNED', agent: 'copilot-agent' } });
+    expect(json).toMatchObject({
+      success: true,
+      message: 'Task TASK-005 assigned to copilot-agent',
+      task: { status: 'ASSIGNED', agent: 'copilot-agent' },
+    });
   });
 
   it('routes each pending demo task to the agent the seed picked', async () => {
@@ -133,7 +145,11 @@ describe('seed endpoint 7: POST /api/tasks/:taskId/fail', () => {
   it('fails with the seed message and keeps the reason', async () => {
     const res = await h.request('POST', '/api/tasks/TASK-001/fail', { reason: 'tests do not build' });
     expect(res.statusCode).toBe(200);
-    expect(res.json).toMatchObject({ success: true, message: 'Task marked as failed', task: { status: 'FAILED', failureReason: 'tests do not build' } });
+    expect(res.json).toMatchObject({
+      success: true,
+      message: 'Task marked as failed',
+      task: { status: 'FAILED', failureReason: 'tests do not build' },
+    });
   });
 
   it('requires a reason', async () => {
@@ -234,6 +250,11 @@ describe('GET /api/health', () => {
   it('keeps the seed fields status, timestamp and services', async () => {
     const res = await h.request('GET', '/api/health');
     expect(res.statusCode).toBe(200);
-    expect(res.json).toEqual({ success: true, status: 'healthy', timestamp: new Date(h.clock.now()).toISOString(), services: { store: true } });
+    expect(res.json).toEqual({
+      success: true,
+      status: 'healthy',
+      timestamp: new Date(h.clock.now()).toISOString(),
+      services: { store: true },
+    });
   });
 });

@@ -22,7 +22,14 @@ beforeEach(async () => {
   await store.migrate();
   const clock = new FakeClock();
   const tokens = new TokenService(store, clock);
-  const orchestrator = createOrchestrator({ store, clock, policy: DEFAULT_POLICY, bus: new EventBus(silentLogger), dispatch: 'manual', logger: silentLogger });
+  const orchestrator = createOrchestrator({
+    store,
+    clock,
+    policy: DEFAULT_POLICY,
+    bus: new EventBus(silentLogger),
+    dispatch: 'manual',
+    logger: silentLogger,
+  });
   adminSecret = (await tokens.bootstrapAdmin())?.secret ?? '';
   app = await buildApp({ orchestrator, authenticator: tokens, tokens, anonymousRole: 'none', bodyLimitBytes: 65_536, clock });
 });

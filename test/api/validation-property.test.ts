@@ -23,7 +23,21 @@ const anyValue = fc.oneof(
   fc.array(fc.string({ maxLength: 80 }), { maxLength: 60 }),
 );
 
-const taskKeys = ['title', 'name', 'description', 'priority', 'requiredCapabilities', 'preferredCapabilities', 'dependsOn', 'labels', 'eta', 'slaDeadline', 'maxAttempts', 'status', 'id'];
+const taskKeys = [
+  'title',
+  'name',
+  'description',
+  'priority',
+  'requiredCapabilities',
+  'preferredCapabilities',
+  'dependsOn',
+  'labels',
+  'eta',
+  'slaDeadline',
+  'maxAttempts',
+  'status',
+  'id',
+];
 const agentKeys = ['id', 'name', 'kind', 'capabilities', 'maxConcurrentTasks', 'reliability', 'costPerHour', 'status', 'load'];
 
 const body = (keys: string[]) => fc.oneof(fc.dictionary(fc.constantFrom(...keys), anyValue, { maxKeys: 6 }), fc.jsonValue({ maxDepth: 3 }));
@@ -64,7 +78,10 @@ describe('random bodies', () => {
   });
 
   it('random query strings on GET /api/tasks and /api/events never answer 5xx', async () => {
-    const param = fc.tuple(fc.constantFrom('status', 'priority', 'limit', 'cursor', 'q', 'agent', 'type', 'after', 'before', 'order', 'x'), fc.string({ maxLength: 12 }));
+    const param = fc.tuple(
+      fc.constantFrom('status', 'priority', 'limit', 'cursor', 'q', 'agent', 'type', 'after', 'before', 'order', 'x'),
+      fc.string({ maxLength: 12 }),
+    );
     await fc.assert(
       fc.asyncProperty(fc.array(param, { maxLength: 4 }), fc.constantFrom('/api/tasks', '/api/events'), async (params, path) => {
         const query = new URLSearchParams(params).toString();

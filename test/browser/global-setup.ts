@@ -27,5 +27,9 @@ export default function setup(): void {
   if (existsSync(BUILT) && statSync(BUILT).mtimeMs >= newestSource(WEB)) return;
   console.log('[switchboard] building the dashboard for the browser tests (web/dist is missing or stale)');
   // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-  execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }

@@ -33,12 +33,16 @@ export function describeBrowser(name: string, fn: () => void): void {
   if (browserRequired()) {
     describe(name, () => {
       it('needs Chromium', () => {
-        throw new Error(`Chromium not found at ${CHROMIUM_PATH} and SWITCHBOARD_REQUIRE_BROWSER=1: install it (apt-get install -y chromium)`);
+        throw new Error(
+          `Chromium not found at ${CHROMIUM_PATH} and SWITCHBOARD_REQUIRE_BROWSER=1: install it (apt-get install -y chromium)`,
+        );
       });
     });
     return;
   }
-  console.warn(`[switchboard] Chromium not found at ${CHROMIUM_PATH}: skipping ${name} (set SWITCHBOARD_REQUIRE_BROWSER=1 to make it mandatory)`);
+  console.warn(
+    `[switchboard] Chromium not found at ${CHROMIUM_PATH}: skipping ${name} (set SWITCHBOARD_REQUIRE_BROWSER=1 to make it mandatory)`,
+  );
   // Skipped only where the dependency is absent and not required; the warning above says so, and CI requires it.
   describe.skip(name, fn);
 }
@@ -46,7 +50,15 @@ export function describeBrowser(name: string, fn: () => void): void {
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
   });
 }
 

@@ -19,7 +19,13 @@ describe('SIGKILL in the middle of a burst of creates and assignments', () => {
     server = await startServerProcess(env);
     const base = server.baseUrl;
     for (let i = 0; i < 4; i++) await call(base, 'POST', '/api/agents', { id: `agent-${i}`, name: `Agent ${i}`, maxConcurrentTasks: 3 });
-    const slaTask = (await call(base, 'POST', '/api/tasks', { title: 'deadline soon', requiredCapabilities: ['nobody-has-this'], slaDeadline: new Date(Date.now() + 4000).toISOString() })).json.task.id as string;
+    const slaTask = (
+      await call(base, 'POST', '/api/tasks', {
+        title: 'deadline soon',
+        requiredCapabilities: ['nobody-has-this'],
+        slaDeadline: new Date(Date.now() + 4000).toISOString(),
+      })
+    ).json.task.id as string;
 
     // 8 clients create (auto dispatch assigns as they go), 2 more call queue/next and complete,
     // until the server is killed under them; every 2xx create is remembered.
@@ -28,7 +34,10 @@ describe('SIGKILL in the middle of a burst of creates and assignments', () => {
     const creator = async (n: number) => {
       for (let i = 0; !stop; i++) {
         try {
-          const r = await call(base, 'POST', '/api/tasks', { title: `burst ${n}-${i}`, priority: (['P0', 'P1', 'P2', 'P3'] as const)[i % 4] });
+          const r = await call(base, 'POST', '/api/tasks', {
+            title: `burst ${n}-${i}`,
+            priority: (['P0', 'P1', 'P2', 'P3'] as const)[i % 4],
+          });
           if (r.status === 201) acknowledged.push(r.json.task.id as string);
         } catch {
           return; // connection refused: the server is gone
@@ -62,10 +71,14 @@ describe('SIGKILL in the middle of a burst of creates and assignments', () => {
     expect(tasks.length).toBeGreaterThanOrEqual(acknowledged.length + 1);
 
     // The SLA timer armed before the crash is rebuilt from the store and fires once.
-    const violation = await eventually(async () => {
-      const events = (await call(restarted, 'GET', `/api/events?taskId=${slaTask}&type=task.sla_violated`)).json.events as unknown[];
-      return events.length > 0 ? events : undefined;
-    }, 15_000, 'the SLA violation after the restart');
+    const violation = await eventually(
+      async () => {
+        const events = (await call(restarted, 'GET', `/api/events?taskId=${slaTask}&type=task.sla_violated`)).json.events as unknown[];
+        return events.length > 0 ? events : undefined;
+      },
+      15_000,
+      'the SLA violation after the restart',
+    );
     expect(violation).toHaveLength(1);
     expect((await call(restarted, 'GET', `/api/tasks/${slaTask}`)).json.task.slaViolated).toBe(true);
   });

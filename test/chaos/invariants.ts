@@ -21,7 +21,7 @@ interface TaskJson {
  */
 export async function expectConsistent(baseUrl: string): Promise<{ tasks: TaskJson[]; agents: AgentJson[] }> {
   const tasks: TaskJson[] = [];
-  for (let cursor: number | null = 0; cursor !== null; ) {
+  for (let cursor: number | null = 0; cursor !== null;) {
     const page = await call(baseUrl, 'GET', `/api/tasks?limit=1000${cursor > 0 ? `&cursor=${cursor}` : ''}`);
     tasks.push(...(page.json.tasks as TaskJson[]));
     cursor = page.json.nextCursor as number | null;

@@ -31,9 +31,16 @@ await describePg('two API processes on one PostgreSQL database', () => {
     const [a, b] = [await startNode(), await startNode()];
     if (a === undefined || b === undefined) throw new Error('nodes did not start');
 
-    for (let i = 0; i < 5; i++) expect((await call(a.baseUrl, 'POST', '/api/agents', { id: `agent-${i}`, name: `Agent ${i}`, maxConcurrentTasks: 2 })).status).toBe(201);
+    for (let i = 0; i < 5; i++)
+      expect((await call(a.baseUrl, 'POST', '/api/agents', { id: `agent-${i}`, name: `Agent ${i}`, maxConcurrentTasks: 2 })).status).toBe(
+        201,
+      );
     const ids: string[] = [];
-    for (let i = 0; i < 30; i++) ids.push((await call(b.baseUrl, 'POST', '/api/tasks', { title: `contested ${i}`, priority: (['P0', 'P1', 'P2', 'P3'] as const)[i % 4] })).json.task.id);
+    for (let i = 0; i < 30; i++)
+      ids.push(
+        (await call(b.baseUrl, 'POST', '/api/tasks', { title: `contested ${i}`, priority: (['P0', 'P1', 'P2', 'P3'] as const)[i % 4] }))
+          .json.task.id,
+      );
 
     // Each node gets 12 clients racing for the same tasks through both entry points.
     const statuses: number[] = [];
@@ -66,7 +73,10 @@ await describePg('two API processes on one PostgreSQL database', () => {
       });
       const seen = new Promise<{ task: { id: string } }>((resolve) => socket.on('task:created', resolve));
       const created = (await call(a.baseUrl, 'POST', '/api/tasks', { title: 'made on node A' })).json.task.id as string;
-      const heard = await Promise.race([seen, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('node B never relayed task:created')), 5000))]);
+      const heard = await Promise.race([
+        seen,
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('node B never relayed task:created')), 5000)),
+      ]);
       expect(heard.task.id).toBe(created);
     } finally {
       socket.close();

@@ -59,7 +59,12 @@ export interface Harness {
   clock: FakeClock;
   file: string;
   /** Sends a request; `json` is the parsed body (`{}` when it is not JSON). */
-  request(method: InjectOptions['method'], url: string, body?: unknown, headers?: Record<string, string>): Promise<{ statusCode: number; json: Json; headers: Record<string, unknown>; body: string }>;
+  request(
+    method: InjectOptions['method'],
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ statusCode: number; json: Json; headers: Record<string, unknown>; body: string }>;
   close(): Promise<void>;
 }
 
@@ -103,7 +108,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const store = openSqliteStore({ file });
   await store.migrate();
   const bus = new EventBus(silentLogger);
-  const orchestrator = createOrchestrator({ store, clock, policy: options.policy ?? DEFAULT_POLICY, bus, dispatch: options.dispatch ?? 'manual', logger: silentLogger });
+  const orchestrator = createOrchestrator({
+    store,
+    clock,
+    policy: options.policy ?? DEFAULT_POLICY,
+    bus,
+    dispatch: options.dispatch ?? 'manual',
+    logger: silentLogger,
+  });
   const deps: AppDeps = {
     orchestrator,
     authenticator: new StaticAuthenticator(),

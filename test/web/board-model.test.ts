@@ -21,7 +21,10 @@ describe('SLA state', () => {
 });
 
 describe('"Needs attention"', () => {
-  const coverage = new CapabilityCoverage([agent({ id: 'a', capabilities: ['typescript', 'react'] }), agent({ id: 'b', capabilities: ['python'], status: 'PAUSED' })]);
+  const coverage = new CapabilityCoverage([
+    agent({ id: 'a', capabilities: ['typescript', 'react'] }),
+    agent({ id: 'b', capabilities: ['python'], status: 'PAUSED' }),
+  ]);
 
   it('flags SLA trouble, failures, long blocks and work no registered agent can do', () => {
     expect(attentionReasons(task({ id: 'T', slaDeadline: iso(NOW - 1), slaViolated: true }), NOW, coverage)).toEqual(['sla-violated']);
@@ -59,8 +62,15 @@ describe('board model', () => {
     expect(all.columns.PENDING.map((t) => t.id)).toEqual(['TASK-002', 'TASK-003']);
     expect(all.columns.COMPLETED.map((t) => t.id)).toEqual(['TASK-005', 'TASK-004']);
     expect(buildBoard(tasks, parseFilters(new URLSearchParams('q=backend')), NOW, null).shown).toBe(1);
-    expect(buildBoard(tasks, parseFilters(new URLSearchParams('agent=none&priority=P0')), NOW, null).columns.PENDING.map((t) => t.id)).toEqual(['TASK-002']);
-    const lane = buildBoard(tasks, parseFilters(new URLSearchParams()), NOW, new CapabilityCoverage([agent({ id: 'a', capabilities: ['docs'] })]));
+    expect(
+      buildBoard(tasks, parseFilters(new URLSearchParams('agent=none&priority=P0')), NOW, null).columns.PENDING.map((t) => t.id),
+    ).toEqual(['TASK-002']);
+    const lane = buildBoard(
+      tasks,
+      parseFilters(new URLSearchParams()),
+      NOW,
+      new CapabilityCoverage([agent({ id: 'a', capabilities: ['docs'] })]),
+    );
     expect(lane.attention.map((a) => a.task.id)).toEqual(['TASK-002']);
   });
 });

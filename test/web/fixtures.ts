@@ -71,6 +71,12 @@ export function agent(overrides: Partial<AgentView> & { id: string }): AgentView
 let nextEventId = 1;
 
 /** An event of the log; payloads are loose here on purpose (the tests feed what the server sends). */
-export function event(type: EventView['type'], taskId: string | null, at: number, payload: Record<string, unknown> = {}, agentId: string | null = null): EventView {
+export function event(
+  type: EventView['type'],
+  taskId: string | null,
+  at: number,
+  payload: Record<string, unknown> = {},
+  agentId: string | null = null,
+): EventView {
   return { id: nextEventId++, type, taskId, agentId, actor: 'test', at: new Date(at).toISOString(), payload } as EventView;
 }

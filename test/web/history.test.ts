@@ -39,7 +39,12 @@ describe('chart history from the event log', () => {
   });
 
   it('counts completions per minute over the last hour', () => {
-    const events = [event('task.completed', 'T1', NOW - 2 * MIN), event('task.completed', 'T2', NOW - 2 * MIN + 1000), event('task.completed', 'T3', NOW - 2 * 60 * MIN), event('task.created', 'T4', NOW)];
+    const events = [
+      event('task.completed', 'T1', NOW - 2 * MIN),
+      event('task.completed', 'T2', NOW - 2 * MIN + 1000),
+      event('task.completed', 'T3', NOW - 2 * 60 * MIN),
+      event('task.created', 'T4', NOW),
+    ];
     const { start, counts } = completionBuckets(events, NOW);
     expect(counts).toHaveLength(BUCKETS);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(2);

@@ -4,7 +4,10 @@ import { findTask, flattenTaskPages, upsertById, upsertTaskPages, type TaskPages
 import { agent, task } from './fixtures.js';
 
 function pages(...lists: TaskPage['tasks'][]): TaskPages {
-  return { pages: lists.map((tasks, i) => ({ tasks, count: tasks.length, nextCursor: i < lists.length - 1 ? String(i + 1) : null })), pageParams: lists.map((_, i) => (i === 0 ? null : String(i))) };
+  return {
+    pages: lists.map((tasks, i) => ({ tasks, count: tasks.length, nextCursor: i < lists.length - 1 ? String(i + 1) : null })),
+    pageParams: lists.map((_, i) => (i === 0 ? null : String(i))),
+  };
 }
 
 describe('task cache (socket upserts into the cached pages)', () => {
@@ -29,7 +32,10 @@ describe('task cache (socket upserts into the cached pages)', () => {
   });
 
   it('flattens pages once per task, keeping the newest copy', () => {
-    const data = pages([task({ id: 'TASK-001' }), task({ id: 'TASK-002', version: 4, status: 'ASSIGNED' })], [task({ id: 'TASK-002', version: 3 }), task({ id: 'TASK-003' })]);
+    const data = pages(
+      [task({ id: 'TASK-001' }), task({ id: 'TASK-002', version: 4, status: 'ASSIGNED' })],
+      [task({ id: 'TASK-002', version: 3 }), task({ id: 'TASK-003' })],
+    );
     const flat = flattenTaskPages(data);
     expect(flat.map((t) => t.id)).toEqual(['TASK-001', 'TASK-002', 'TASK-003']);
     expect(flat[1]?.status).toBe('ASSIGNED');

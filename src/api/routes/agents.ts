@@ -30,7 +30,11 @@ export function agentRoutes(app: TypedApp, { orchestrator, creates }: RouteConte
     '/agents',
     {
       config: { permission: 'read' },
-      schema: { tags, summary: 'All agents (registration order)', response: { 200: ok({ agents: Type.Array(AgentViewSchema), count: Type.Integer() }), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'All agents (registration order)',
+        response: { 200: ok({ agents: Type.Array(AgentViewSchema), count: Type.Integer() }), ...errorResponses },
+      },
     },
     async () => {
       const agents = await orchestrator.listAgents();
@@ -73,7 +77,13 @@ export function agentRoutes(app: TypedApp, { orchestrator, creates }: RouteConte
     '/agents/:agentId',
     {
       config: { permission: 'agents:write' },
-      schema: { tags, summary: 'Edit an agent', params: AgentIdParams, body: PatchAgentBody, response: { 200: AgentEnvelope, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Edit an agent',
+        params: AgentIdParams,
+        body: PatchAgentBody,
+        response: { 200: AgentEnvelope, ...errorResponses },
+      },
     },
     async (request) => {
       const agent = await orchestrator.updateAgent(request.params.agentId, agentPatch(request.body), actorOf(request));
@@ -137,7 +147,12 @@ export function agentRoutes(app: TypedApp, { orchestrator, creates }: RouteConte
     '/agents/:agentId/heartbeat',
     {
       config: { permission: 'agent:report' },
-      schema: { tags, summary: 'Renew the leases of the agent\'s running tasks; brings an OFFLINE agent back', params: AgentIdParams, response: { 200: AgentEnvelope, ...errorResponses } },
+      schema: {
+        tags,
+        summary: "Renew the leases of the agent's running tasks; brings an OFFLINE agent back",
+        params: AgentIdParams,
+        response: { 200: AgentEnvelope, ...errorResponses },
+      },
     },
     async (request) => {
       requireSelf(principalOf(request), request.params.agentId);

@@ -23,7 +23,10 @@ export function eventRoutes(app: TypedApp, { orchestrator }: RouteContext): void
         summary: 'The event log, filtered; newest first unless order=asc',
         description: 'Page on with nextCursor: pass it as `before` (order=desc) or `after` (order=asc).',
         querystring: EventListQuery,
-        response: { 200: ok({ events: Type.Array(EventViewSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses },
+        response: {
+          200: ok({ events: Type.Array(EventViewSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+          ...errorResponses,
+        },
       },
     },
     async (request) => {
@@ -40,7 +43,11 @@ export function eventRoutes(app: TypedApp, { orchestrator }: RouteContext): void
         limit,
       });
       const last = events.at(-1);
-      return { success: true as const, events: events.map(eventView), nextCursor: events.length === limit && last !== undefined ? String(last.id) : null };
+      return {
+        success: true as const,
+        events: events.map(eventView),
+        nextCursor: events.length === limit && last !== undefined ? String(last.id) : null,
+      };
     },
   );
 

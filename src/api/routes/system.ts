@@ -5,7 +5,8 @@ import { HTTP_STATUS } from '../errors.js';
 import type { RouteContext, TypedApp } from '../route-context.js';
 import { ErrorSchema, TaskStatusSchema, errorResponses, ok } from '../schemas.js';
 
-const counts = <T extends readonly string[]>(keys: T) => Type.Object(Object.fromEntries(keys.map((k) => [k, Type.Integer()])) as Record<T[number], ReturnType<typeof Type.Integer>>);
+const counts = <T extends readonly string[]>(keys: T) =>
+  Type.Object(Object.fromEntries(keys.map((k) => [k, Type.Integer()])) as Record<T[number], ReturnType<typeof Type.Integer>>);
 
 /** The seed's four counts plus the breakdowns the dashboard and scaling signals need. */
 export const MetricsSchema = Type.Object(
@@ -38,7 +39,13 @@ export const ReportSchema = Type.Object(
     }),
     tasksByPriority: counts(PRIORITIES),
     agents: Type.Array(
-      Type.Object({ id: Type.String(), name: Type.String(), status: Type.String(), currentLoad: Type.String(), reliability: Type.String() }),
+      Type.Object({
+        id: Type.String(),
+        name: Type.String(),
+        status: Type.String(),
+        currentLoad: Type.String(),
+        reliability: Type.String(),
+      }),
     ),
     recentActivity: Type.Array(
       Type.Object({
@@ -79,7 +86,11 @@ export function systemRoutes(app: TypedApp, { orchestrator }: RouteContext, cloc
     '/health',
     {
       config: { permission: 'public' },
-      schema: { tags: ['system'], summary: 'Liveness and store reachability (seed fields kept)', response: { 200: HealthSchema, 503: HealthSchema } },
+      schema: {
+        tags: ['system'],
+        summary: 'Liveness and store reachability (seed fields kept)',
+        response: { 200: HealthSchema, 503: HealthSchema },
+      },
     },
     async (request, reply) => {
       const timestamp = new Date(clock.now()).toISOString();
@@ -89,7 +100,14 @@ export function systemRoutes(app: TypedApp, { orchestrator }: RouteContext, cloc
       } catch (err) {
         request.log.warn({ err }, 'health check: store unreachable');
         void reply.code(HTTP_STATUS.STORE_UNAVAILABLE as 503);
-        return { success: false, status: 'unhealthy' as const, timestamp, services: { store: false }, error: 'Store unavailable', code: 'STORE_UNAVAILABLE' as const };
+        return {
+          success: false,
+          status: 'unhealthy' as const,
+          timestamp,
+          services: { store: false },
+          error: 'Store unavailable',
+          code: 'STORE_UNAVAILABLE' as const,
+        };
       }
     },
   );
@@ -101,7 +119,7 @@ export function systemRoutes(app: TypedApp, { orchestrator }: RouteContext, cloc
         config: { permission: 'read' },
         schema: {
           tags: ['reports'],
-          summary: url === '/tasks/metrics' ? 'Counts of tasks and agents' : 'Alias of /api/tasks/metrics (the seed\'s actual path)',
+          summary: url === '/tasks/metrics' ? 'Counts of tasks and agents' : "Alias of /api/tasks/metrics (the seed's actual path)",
           response: { 200: ok({ metrics: MetricsSchema }), ...errorResponses },
         },
       },
@@ -113,14 +131,14 @@ export function systemRoutes(app: TypedApp, { orchestrator }: RouteContext, cloc
     '/tasks/report/delegation',
     {
       config: { permission: 'read' },
-      schema: { tags: ['reports'], summary: 'The seed dashboard\'s delegation report', response: { 200: ok({ report: ReportSchema }), ...errorResponses } },
+      schema: {
+        tags: ['reports'],
+        summary: "The seed dashboard's delegation report",
+        response: { 200: ok({ report: ReportSchema }), ...errorResponses },
+      },
     },
     async () => ({ success: true as const, report: reportView(await orchestrator.delegationReport()) }),
   );
 
-  app.get(
-    '/openapi.json',
-    { config: { permission: 'public' }, schema: { hide: true } },
-    async () => app.swagger(),
-  );
+  app.get('/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 }

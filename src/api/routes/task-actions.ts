@@ -37,7 +37,10 @@ export function taskActionRoutes(app: TypedApp, { orchestrator }: RouteContext):
         description: 'No body is needed (the seed dashboard sends none). A task that already has an agent is returned unchanged.',
         params: TaskIdParams,
         body: AssignBody,
-        response: { 200: ok({ message: Type.String(), task: TaskViewSchema, agent: AgentViewSchema, changed: Type.Boolean() }), ...errorResponses },
+        response: {
+          200: ok({ message: Type.String(), task: TaskViewSchema, agent: AgentViewSchema, changed: Type.Boolean() }),
+          ...errorResponses,
+        },
       },
     },
     async (request) => {
@@ -72,7 +75,8 @@ export function taskActionRoutes(app: TypedApp, { orchestrator }: RouteContext):
     },
     async (request) => {
       const next = await orchestrator.processNext(actorOf(request));
-      if (next !== null) return { success: true as const, message: 'Next task assigned', task: taskView(next.task), agent: agentView(next.agent) };
+      if (next !== null)
+        return { success: true as const, message: 'Next task assigned', task: taskView(next.task), agent: agentView(next.agent) };
       const pending = (await orchestrator.metrics()).byStatus.PENDING;
       if (pending === 0) return { success: true as const, message: 'No tasks in queue', task: null };
       return { success: true as const, message: 'No assignable task', task: null, pending };
@@ -83,7 +87,13 @@ export function taskActionRoutes(app: TypedApp, { orchestrator }: RouteContext):
     '/tasks/:taskId/start',
     {
       config: { permission: 'agent:report' },
-      schema: { tags, summary: 'Accept an offer: ASSIGNED -> IN_PROGRESS', params: TaskIdParams, body: ReportBody, response: { 200: TaskEnvelope, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Accept an offer: ASSIGNED -> IN_PROGRESS',
+        params: TaskIdParams,
+        body: ReportBody,
+        response: { 200: TaskEnvelope, ...errorResponses },
+      },
     },
     async (request) => {
       const task = await orchestrator.startTask(request.params.taskId, reporterOf(request, request.body.leaseToken), actorOf(request));
@@ -115,11 +125,22 @@ export function taskActionRoutes(app: TypedApp, { orchestrator }: RouteContext):
     '/tasks/:taskId/complete',
     {
       config: { permission: 'agent:report' },
-      schema: { tags, summary: 'Complete a task, with an optional result', params: TaskIdParams, body: CompleteBody, response: { 200: TaskEnvelope, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Complete a task, with an optional result',
+        params: TaskIdParams,
+        body: CompleteBody,
+        response: { 200: TaskEnvelope, ...errorResponses },
+      },
     },
     async (request) => {
       const { result, leaseToken } = request.body;
-      const task = await orchestrator.completeTask(request.params.taskId, result ?? null, reporterOf(request, leaseToken), actorOf(request));
+      const task = await orchestrator.completeTask(
+        request.params.taskId,
+        result ?? null,
+        reporterOf(request, leaseToken),
+        actorOf(request),
+      );
       return { success: true as const, task: taskView(task) };
     },
   );
@@ -147,7 +168,13 @@ export function taskActionRoutes(app: TypedApp, { orchestrator }: RouteContext):
     '/tasks/:taskId/reject',
     {
       config: { permission: 'agent:report' },
-      schema: { tags, summary: 'Decline an offer; the task goes back to the queue without this agent', params: TaskIdParams, body: RejectBody, response: { 200: TaskEnvelope, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Decline an offer; the task goes back to the queue without this agent',
+        params: TaskIdParams,
+        body: RejectBody,
+        response: { 200: TaskEnvelope, ...errorResponses },
+      },
     },
     async (request) => {
       const { reason, leaseToken } = request.body;
@@ -160,7 +187,13 @@ export function taskActionRoutes(app: TypedApp, { orchestrator }: RouteContext):
     '/tasks/:taskId/cancel',
     {
       config: { permission: 'tasks:write' },
-      schema: { tags, summary: 'Cancel a task that has not ended', params: TaskIdParams, body: CancelBody, response: { 200: TaskEnvelope, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Cancel a task that has not ended',
+        params: TaskIdParams,
+        body: CancelBody,
+        response: { 200: TaskEnvelope, ...errorResponses },
+      },
     },
     async (request) => {
       const task = await orchestrator.cancelTask(request.params.taskId, request.body.reason?.trim() ?? null, actorOf(request));
@@ -172,7 +205,12 @@ export function taskActionRoutes(app: TypedApp, { orchestrator }: RouteContext):
     '/tasks/:taskId/retry',
     {
       config: { permission: 'tasks:write' },
-      schema: { tags, summary: 'Give a FAILED task a new set of attempts (history kept)', params: TaskIdParams, response: { 200: TaskEnvelope, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Give a FAILED task a new set of attempts (history kept)',
+        params: TaskIdParams,
+        response: { 200: TaskEnvelope, ...errorResponses },
+      },
     },
     async (request) => {
       const task = await orchestrator.retryTask(request.params.taskId, actorOf(request));

@@ -1,7 +1,15 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import { normaliseCapability } from '../../core/capabilities.js';
 import { ValidationError } from '../../core/errors.js';
-import { PRIORITIES, TASK_STATUSES, type NewTaskInput, type Priority, type Task, type TaskPatch, type TaskStatus } from '../../core/task.js';
+import {
+  PRIORITIES,
+  TASK_STATUSES,
+  type NewTaskInput,
+  type Priority,
+  type Task,
+  type TaskPatch,
+  type TaskStatus,
+} from '../../core/task.js';
 import type { TaskPage } from '../../services/types.js';
 import { actorOf, parseList, type RouteContext, type TypedApp } from '../route-context.js';
 import {
@@ -171,7 +179,8 @@ function pageView(page: TaskPage) {
 /** The seed matched `param.toUpperCase()`; an unknown value is a 400 rather than an empty list. */
 function oneOf<T extends string>(raw: string, allowed: readonly T[], field: string): T {
   const match = allowed.find((a) => a === raw.toUpperCase());
-  if (match === undefined) throw new ValidationError(`Invalid ${field} "${raw}": expected one of ${allowed.join(', ')}`, { field: `/${field}` });
+  if (match === undefined)
+    throw new ValidationError(`Invalid ${field} "${raw}": expected one of ${allowed.join(', ')}`, { field: `/${field}` });
   return match;
 }
 

@@ -43,7 +43,14 @@ function tokenView(t: ApiToken) {
 export function tokenRoutes(app: TypedApp, tokens: TokenAdmin): void {
   app.get(
     '/tokens',
-    { config: { permission: 'admin' }, schema: { tags, summary: 'All API tokens (without secrets)', response: { 200: ok({ tokens: Type.Array(TokenViewSchema) }), ...errorResponses } } },
+    {
+      config: { permission: 'admin' },
+      schema: {
+        tags,
+        summary: 'All API tokens (without secrets)',
+        response: { 200: ok({ tokens: Type.Array(TokenViewSchema) }), ...errorResponses },
+      },
+    },
     async () => ({ success: true as const, tokens: (await tokens.list()).map(tokenView) }),
   );
 
@@ -80,7 +87,12 @@ export function tokenRoutes(app: TypedApp, tokens: TokenAdmin): void {
     '/tokens/:tokenId',
     {
       config: { permission: 'admin' },
-      schema: { tags, summary: 'Revoke a token', params: Type.Object({ tokenId: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: ok({ revoked: Type.Boolean() }), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Revoke a token',
+        params: Type.Object({ tokenId: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: { 200: ok({ revoked: Type.Boolean() }), ...errorResponses },
+      },
     },
     async (request) => {
       if (!(await tokens.revoke(request.params.tokenId))) {

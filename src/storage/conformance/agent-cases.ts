@@ -19,7 +19,10 @@ export function agentCases(h: StoreHarness): void {
   describe('agents: round-trip, insert, update, delete', () => {
     it('stores and returns every field of an agent', async () => {
       const full: Agent = {
-        ...newAgent({ id: 'claude-1', name: 'Claude “one”', kind: 'human', capabilities: ['TypeScript', 'SQL'], maxConcurrentTasks: 4 }, T0),
+        ...newAgent(
+          { id: 'claude-1', name: 'Claude “one”', kind: 'human', capabilities: ['TypeScript', 'SQL'], maxConcurrentTasks: 4 },
+          T0,
+        ),
         availability: 'PAUSED',
         load: 2,
         declaredReliability: 0.73,
@@ -79,7 +82,13 @@ export function agentCases(h: StoreHarness): void {
         lastAssignedAt: 1,
       };
       await h.store.transaction((tx) => tx.agents.update({ next, expectedVersion: agent.version }));
-      expect(await h.store.agents.get({ id: 'a' })).toEqual({ ...next, load: 1, completedCount: 0, failedCount: 0, lastAssignedAt: T0 + 50 });
+      expect(await h.store.agents.get({ id: 'a' })).toEqual({
+        ...next,
+        load: 1,
+        completedCount: 0,
+        failedCount: 0,
+        lastAssignedAt: T0 + 50,
+      });
     });
 
     it('update throws VersionConflictError on a stale version or unknown id and changes nothing', async () => {
@@ -90,7 +99,9 @@ export function agentCases(h: StoreHarness): void {
       expect(err).toMatchObject({ code: 'VERSION_CONFLICT' });
       expect(await h.store.agents.get({ id: 'a' })).toEqual(renamed);
       const ghost = { ...agent, id: 'ghost', version: 2 };
-      expect(await rejectionOf(h.store.transaction((tx) => tx.agents.update({ next: ghost, expectedVersion: 1 })))).toMatchObject({ code: 'VERSION_CONFLICT' });
+      expect(await rejectionOf(h.store.transaction((tx) => tx.agents.update({ next: ghost, expectedVersion: 1 })))).toMatchObject({
+        code: 'VERSION_CONFLICT',
+      });
       expect(await h.store.agents.get({ id: 'ghost' })).toBeNull();
     });
 
@@ -155,12 +166,22 @@ export function agentCases(h: StoreHarness): void {
       expect(await adjust('a', -1, { outcome: 'failed' })).toMatchObject({ load: 1, completedCount: 1, failedCount: 1 });
       const paused = (await h.store.agents.get({ id: 'a' })) as Agent;
       await setAvailability(paused, 'OFFLINE');
-      expect(await adjust('a', -1, { outcome: null })).toMatchObject({ load: 0, completedCount: 1, failedCount: 1, availability: 'OFFLINE' });
+      expect(await adjust('a', -1, { outcome: null })).toMatchObject({
+        load: 0,
+        completedCount: 1,
+        failedCount: 1,
+        availability: 'OFFLINE',
+      });
     });
 
     it('never takes load below 0 (the outcome still counts)', async () => {
       await createAgent(h.store, { id: 'a', name: 'A' });
-      expect(await adjust('a', -1, { outcome: 'completed' })).toMatchObject({ load: 0, completedCount: 1, overloaded: false, lastAssignedAt: null });
+      expect(await adjust('a', -1, { outcome: 'completed' })).toMatchObject({
+        load: 0,
+        completedCount: 1,
+        overloaded: false,
+        lastAssignedAt: null,
+      });
       expect(await adjust('a', -1)).toMatchObject({ load: 0 });
       expect((await h.store.agents.get({ id: 'a' }))?.load).toBe(0);
     });
@@ -231,7 +252,8 @@ export function agentCases(h: StoreHarness): void {
       });
       const all = await h.store.agents.list();
       // lastAssignedAt ascending with nulls first (every time is positive), then id.
-      const byOrder = (a: Agent, b: Agent): number => (a.lastAssignedAt ?? -1) - (b.lastAssignedAt ?? -1) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+      const byOrder = (a: Agent, b: Agent): number =>
+        (a.lastAssignedAt ?? -1) - (b.lastAssignedAt ?? -1) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
       for (const required of [[], ['common'], ['mid'], ['rare'], ['common', 'mid'], ['mid', 'rare'], ['unheld']]) {
         for (const excluded of [[], ['cand-01', 'cand-38', 'nobody']]) {
           for (const limit of [1, 3, 10, 64]) {
@@ -257,7 +279,9 @@ export function agentCases(h: StoreHarness): void {
       await adjust('a3', -1);
       expect(await candidates(['x', 'y'])).toEqual(['a0', 'a7', 'a9', 'a1', 'a3']);
       const a2 = (await h.store.agents.get({ id: 'a2' })) as Agent;
-      await h.store.transaction((tx) => tx.agents.update({ next: { ...a2, capabilities: ['x', 'y', 'z'], version: a2.version + 1 }, expectedVersion: a2.version }));
+      await h.store.transaction((tx) =>
+        tx.agents.update({ next: { ...a2, capabilities: ['x', 'y', 'z'], version: a2.version + 1 }, expectedVersion: a2.version }),
+      );
       expect(await candidates(['z'])).toEqual(['a0', 'a2', 'a3']);
     });
   });

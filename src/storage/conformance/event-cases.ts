@@ -14,11 +14,25 @@ export function eventCases(h: StoreHarness): void {
   describe('events', () => {
     async function seedLog(): Promise<StoredEvent[]> {
       return [
-        await append({ type: 'task.created', taskId: 'TASK-001', agentId: null, payload: { title: 'One', priority: 'P1', status: 'PENDING' } }, T0 + 1),
-        await append({ type: 'task.assigned', taskId: 'TASK-001', agentId: 'a1', payload: { agentId: 'a1', decision: decision('a1') } }, T0 + 2, 'operator:alice'),
+        await append(
+          { type: 'task.created', taskId: 'TASK-001', agentId: null, payload: { title: 'One', priority: 'P1', status: 'PENDING' } },
+          T0 + 1,
+        ),
+        await append(
+          { type: 'task.assigned', taskId: 'TASK-001', agentId: 'a1', payload: { agentId: 'a1', decision: decision('a1') } },
+          T0 + 2,
+          'operator:alice',
+        ),
         await append({ type: 'agent.registered', taskId: null, agentId: 'a1', payload: { name: 'A1', capabilities: ['x', 'y'] } }, T0 + 3),
-        await append({ type: 'task.completed', taskId: 'TASK-002', agentId: 'a1', payload: { agentId: 'a1', result: { ok: true, files: ['a.ts'] } } }, T0 + 4, 'agent:a1'),
-        await append({ type: 'task.created', taskId: 'TASK-002', agentId: null, payload: { title: 'Two', priority: 'P3', status: 'BLOCKED' } }, T0 + 5),
+        await append(
+          { type: 'task.completed', taskId: 'TASK-002', agentId: 'a1', payload: { agentId: 'a1', result: { ok: true, files: ['a.ts'] } } },
+          T0 + 4,
+          'agent:a1',
+        ),
+        await append(
+          { type: 'task.created', taskId: 'TASK-002', agentId: null, payload: { title: 'Two', priority: 'P3', status: 'BLOCKED' } },
+          T0 + 5,
+        ),
       ];
     }
 
@@ -67,7 +81,13 @@ export function eventCases(h: StoreHarness): void {
   });
 
   describe('idempotency keys', () => {
-    const response = { key: 'key-1', requestHash: 'sha256:abc', statusCode: 201, body: { success: true, task: { id: 'TASK-001', tags: ['a'] } }, createdAt: T0 };
+    const response = {
+      key: 'key-1',
+      requestHash: 'sha256:abc',
+      statusCode: 201,
+      body: { success: true, task: { id: 'TASK-001', tags: ['a'] } },
+      createdAt: T0,
+    };
 
     it('returns null for an unknown key and the stored response for a known one', async () => {
       expect(await h.store.idempotency.get({ key: 'key-1' })).toBeNull();
@@ -75,14 +95,20 @@ export function eventCases(h: StoreHarness): void {
       expect(await h.store.idempotency.get({ key: 'key-1' })).toEqual(response);
     });
 
-    it.each([['null', null], ['a string', 'ok'], ['an array', [1, { a: 2 }]]])('round-trips a body that is %s', async (_what, body) => {
+    it.each([
+      ['null', null],
+      ['a string', 'ok'],
+      ['an array', [1, { a: 2 }]],
+    ])('round-trips a body that is %s', async (_what, body) => {
       await h.store.transaction((tx) => tx.idempotency.put({ ...response, key: 'k', body }));
       expect((await h.store.idempotency.get({ key: 'k' }))?.body).toEqual(body);
     });
 
     it('refuses a second put of the same key with ConflictError and keeps the first', async () => {
       await h.store.transaction((tx) => tx.idempotency.put(response));
-      const err = await rejectionOf(h.store.transaction((tx) => tx.idempotency.put({ ...response, requestHash: 'other', statusCode: 200 })));
+      const err = await rejectionOf(
+        h.store.transaction((tx) => tx.idempotency.put({ ...response, requestHash: 'other', statusCode: 200 })),
+      );
       expect(err).toBeInstanceOf(ConflictError);
       expect(err).toMatchObject({ code: 'ALREADY_EXISTS' });
       expect(await h.store.idempotency.get({ key: 'key-1' })).toEqual(response);

@@ -22,7 +22,13 @@ export function decision(agentId: string, at = T0): AssignmentDecision {
   return {
     mode: 'manual',
     chosen: { agentId, score: 0.75, terms: { capabilityFit: 1, reliability: 0.9, spareCapacity: 0.5, deadlineFit: 1, recency: 0.25 } },
-    runnersUp: [{ agentId: `${agentId}-runner-up`, score: 0.5, terms: { capabilityFit: 0.5, reliability: 0.8, spareCapacity: 1, deadlineFit: 0.7, recency: 1 } }],
+    runnersUp: [
+      {
+        agentId: `${agentId}-runner-up`,
+        score: 0.5,
+        terms: { capabilityFit: 0.5, reliability: 0.8, spareCapacity: 1, deadlineFit: 0.7, recency: 1 },
+      },
+    ],
     consideredCount: 2,
     decidedAt: at,
   };

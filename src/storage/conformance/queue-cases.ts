@@ -63,15 +63,22 @@ export function queueCases(h: StoreHarness): void {
       await insertTask(h.store, waiting);
       const ready = await createTask(h.store, { requiredCapabilities: ['ts'], priority: 'P2' });
       expect(ids(await h.store.tasks.peekQueue({ capabilityKey: key, now: T0, limit: 10 }))).toEqual(ids([waiting0, ready]));
-      expect(ids(await h.store.tasks.peekQueue({ capabilityKey: key, now: T0 + MINUTE_MS - 1, limit: 10 }))).toEqual(ids([waiting0, ready]));
-      expect(ids(await h.store.tasks.peekQueue({ capabilityKey: key, now: T0 + MINUTE_MS, limit: 10 }))).toEqual(ids([waiting0, waiting, ready]));
+      expect(ids(await h.store.tasks.peekQueue({ capabilityKey: key, now: T0 + MINUTE_MS - 1, limit: 10 }))).toEqual(
+        ids([waiting0, ready]),
+      );
+      expect(ids(await h.store.tasks.peekQueue({ capabilityKey: key, now: T0 + MINUTE_MS, limit: 10 }))).toEqual(
+        ids([waiting0, waiting, ready]),
+      );
     });
 
     it('matches compareQueueOrder for any mix of ranks, deadlines and creation order', async () => {
       let run = 0;
       await fc.assert(
         fc.asyncProperty(
-          fc.array(fc.record({ rank: fc.integer({ min: 0, max: 3 }), deadlineStep: fc.integer({ min: 0, max: 4 }) }), { minLength: 1, maxLength: 12 }),
+          fc.array(fc.record({ rank: fc.integer({ min: 0, max: 3 }), deadlineStep: fc.integer({ min: 0, max: 4 }) }), {
+            minLength: 1,
+            maxLength: 12,
+          }),
           async (specs) => {
             run += 1;
             const key = `prop-${run}`;
@@ -79,7 +86,13 @@ export function queueCases(h: StoreHarness): void {
               const out: Task[] = [];
               for (const spec of specs) {
                 const seq = await tx.tasks.allocateSeq();
-                const task = { ...newTask({ title: `p${seq}`, requiredCapabilities: [key], slaDeadline: T0 + spec.deadlineStep * HOUR_MS }, { seq, now: T0, policy, blocked: false }), queueRank: spec.rank };
+                const task = {
+                  ...newTask(
+                    { title: `p${seq}`, requiredCapabilities: [key], slaDeadline: T0 + spec.deadlineStep * HOUR_MS },
+                    { seq, now: T0, policy, blocked: false },
+                  ),
+                  queueRank: spec.rank,
+                };
                 await tx.tasks.insert(task);
                 out.push(task);
               }
@@ -99,14 +112,29 @@ export function queueCases(h: StoreHarness): void {
     async function seedTimers(): Promise<Task[]> {
       const slow = await createTask(h.store, { priority: 'P2' }, { now: T0 });
       const urgent = await createTask(h.store, { priority: 'P0', slaDeadline: T0 + 30 * MINUTE_MS }, { now: T0 + 1_000 });
-      const offered = await act(h.store, await createTask(h.store, { priority: 'P1' }, { now: T0 + 2_000 }), assignAction('agent-a'), T0 + MINUTE_MS);
-      const leased0 = await act(h.store, await createTask(h.store, { priority: 'P1' }, { now: T0 + 3_000 }), assignAction('agent-b'), T0 + 2 * MINUTE_MS);
+      const offered = await act(
+        h.store,
+        await createTask(h.store, { priority: 'P1' }, { now: T0 + 2_000 }),
+        assignAction('agent-a'),
+        T0 + MINUTE_MS,
+      );
+      const leased0 = await act(
+        h.store,
+        await createTask(h.store, { priority: 'P1' }, { now: T0 + 3_000 }),
+        assignAction('agent-b'),
+        T0 + 2 * MINUTE_MS,
+      );
       const leased = await act(h.store, leased0, { type: 'start', by: { agentId: 'agent-b' } }, T0 + 3 * MINUTE_MS);
       const retry0 = await createTask(h.store, { priority: 'P3', maxAttempts: 3 }, { now: T0 + 4_000 });
       const retryAssigned = await act(h.store, retry0, assignAction('agent-c'), T0 + 4 * MINUTE_MS);
       const retrying = await act(h.store, retryAssigned, { type: 'fail', by: { agentId: 'agent-c' }, reason: 'boom' }, T0 + 5 * MINUTE_MS);
       const done0 = await createTask(h.store, {}, { now: T0 + 5_000 });
-      const done = await act(h.store, await act(h.store, done0, assignAction('agent-a'), T0 + 6_000), { type: 'complete', by: {}, result: 1 }, T0 + 7_000);
+      const done = await act(
+        h.store,
+        await act(h.store, done0, assignAction('agent-a'), T0 + 6_000),
+        { type: 'complete', by: {}, result: 1 },
+        T0 + 7_000,
+      );
       expect(retrying.retryAt).not.toBeNull();
       expect(timerDueTimes(done)).toEqual({ offer: null, lease: null, sla_warning: null, sla_violation: null, retry: null, promote: null });
       return [slow, urgent, offered, leased, retrying, done];
@@ -132,12 +160,38 @@ export function queueCases(h: StoreHarness): void {
 
     /** A task in which only `kind`'s timer is armed, due at `at` (the other fields say "not armed"). */
     function armedOnly(base: Task, kind: TimerKind, at: number, n: number): Task {
-      const quiet: Task = { ...base, id: `TIMER-${n}`, seq: 1000 + n, slaWarned: true, slaViolated: true, retryAt: null, promoteAt: null, offerExpiresAt: null, leaseExpiresAt: null };
+      const quiet: Task = {
+        ...base,
+        id: `TIMER-${n}`,
+        seq: 1000 + n,
+        slaWarned: true,
+        slaViolated: true,
+        retryAt: null,
+        promoteAt: null,
+        offerExpiresAt: null,
+        leaseExpiresAt: null,
+      };
       switch (kind) {
         case 'offer':
-          return { ...quiet, status: 'ASSIGNED', agent: 'a', offerExpiresAt: at, leaseExpiresAt: at - 1, retryAt: at - 1, promoteAt: at - 1 };
+          return {
+            ...quiet,
+            status: 'ASSIGNED',
+            agent: 'a',
+            offerExpiresAt: at,
+            leaseExpiresAt: at - 1,
+            retryAt: at - 1,
+            promoteAt: at - 1,
+          };
         case 'lease':
-          return { ...quiet, status: 'IN_PROGRESS', agent: 'a', leaseExpiresAt: at, offerExpiresAt: at - 1, retryAt: at - 1, promoteAt: at - 1 };
+          return {
+            ...quiet,
+            status: 'IN_PROGRESS',
+            agent: 'a',
+            leaseExpiresAt: at,
+            offerExpiresAt: at - 1,
+            retryAt: at - 1,
+            promoteAt: at - 1,
+          };
         case 'sla_warning':
           return { ...quiet, status: 'BLOCKED', slaWarned: false, slaWarningAt: at };
         case 'sla_violation':
@@ -156,7 +210,15 @@ export function queueCases(h: StoreHarness): void {
         n += 1;
         const at = T0 - n * MINUTE_MS;
         const task = armedOnly(base, kind, at, n);
-        expect(timerDueTimes(task)).toEqual({ offer: null, lease: null, sla_warning: null, sla_violation: null, retry: null, promote: null, [kind]: at });
+        expect(timerDueTimes(task)).toEqual({
+          offer: null,
+          lease: null,
+          sla_warning: null,
+          sla_violation: null,
+          retry: null,
+          promote: null,
+          [kind]: at,
+        });
         await insertTask(h.store, task);
         expect(await h.store.tasks.nextDueAt()).toBe(at);
       }
@@ -164,7 +226,15 @@ export function queueCases(h: StoreHarness): void {
 
     it('arms a due time only where timerDueTimes does (status and flags decide, not the raw field)', async () => {
       const base = await createTask(h.store, { slaDeadline: T0 + 1_000 * HOUR_MS });
-      const everything = { slaWarned: false, slaViolated: false, slaWarningAt: T0 + 5, retryAt: T0 + 1, promoteAt: T0 + 2, offerExpiresAt: T0 + 3, leaseExpiresAt: T0 + 4 };
+      const everything = {
+        slaWarned: false,
+        slaViolated: false,
+        slaWarningAt: T0 + 5,
+        retryAt: T0 + 1,
+        promoteAt: T0 + 2,
+        offerExpiresAt: T0 + 3,
+        leaseExpiresAt: T0 + 4,
+      };
       const tasks = TASK_STATUSES.flatMap((status, i) => [
         { ...base, ...everything, id: `ALL-${i}`, seq: 2000 + 2 * i, status },
         { ...base, ...everything, id: `FLAGGED-${i}`, seq: 2001 + 2 * i, status, slaWarned: true, slaViolated: true },
@@ -177,23 +247,26 @@ export function queueCases(h: StoreHarness): void {
       }
     });
 
-    it.each(TIMER_KINDS.map((k) => [k]))('listDue(%s) returns the tasks whose timer is due, earliest first, as timerDueTimes says', async (kind) => {
-      const tasks = await seedTimers();
-      const armed = tasks.filter((t) => dueOf(t, kind) !== null);
-      expect(armed.length).toBeGreaterThan(0);
-      const dues = [...new Set(armed.map((t) => dueOf(t, kind) as number))].sort((a, b) => a - b);
-      for (const now of [...dues, (dues[0] as number) - 1]) {
-        const expected = armed.filter((t) => (dueOf(t, kind) as number) <= now);
-        const got = await h.store.tasks.listDue({ kind, now, limit: 100 });
-        expect([...ids(got)].sort()).toEqual([...ids(expected)].sort());
-        const gotDues = got.map((t) => dueOf(t, kind) as number);
-        expect(gotDues).toEqual([...gotDues].sort((a, b) => a - b));
-        expect(got).toEqual(expect.arrayContaining(expected));
-      }
-      const firstOnly = await h.store.tasks.listDue({ kind, now: T0 + 1_000 * HOUR_MS, limit: 1 });
-      expect(firstOnly).toHaveLength(1);
-      expect(dueOf(firstOnly[0] as Task, kind)).toBe(dues[0]);
-    });
+    it.each(TIMER_KINDS.map((k) => [k]))(
+      'listDue(%s) returns the tasks whose timer is due, earliest first, as timerDueTimes says',
+      async (kind) => {
+        const tasks = await seedTimers();
+        const armed = tasks.filter((t) => dueOf(t, kind) !== null);
+        expect(armed.length).toBeGreaterThan(0);
+        const dues = [...new Set(armed.map((t) => dueOf(t, kind) as number))].sort((a, b) => a - b);
+        for (const now of [...dues, (dues[0] as number) - 1]) {
+          const expected = armed.filter((t) => (dueOf(t, kind) as number) <= now);
+          const got = await h.store.tasks.listDue({ kind, now, limit: 100 });
+          expect([...ids(got)].sort()).toEqual([...ids(expected)].sort());
+          const gotDues = got.map((t) => dueOf(t, kind) as number);
+          expect(gotDues).toEqual([...gotDues].sort((a, b) => a - b));
+          expect(got).toEqual(expect.arrayContaining(expected));
+        }
+        const firstOnly = await h.store.tasks.listDue({ kind, now: T0 + 1_000 * HOUR_MS, limit: 1 });
+        expect(firstOnly).toHaveLength(1);
+        expect(dueOf(firstOnly[0] as Task, kind)).toBe(dues[0]);
+      },
+    );
 
     it('drops a timer once the task no longer arms it', async () => {
       const [slow, urgent, offered, leased] = (await seedTimers()) as [Task, Task, Task, Task];

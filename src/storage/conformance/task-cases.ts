@@ -115,7 +115,11 @@ export function taskCases(h: StoreHarness): void {
 
     it('replaces the task when status and version match', async () => {
       const task = await createTask(h.store, { title: 'before' });
-      const { task: next } = transition(task, { type: 'edit', patch: { title: 'after', labels: ['x'], priority: 'P0' } }, { now: T0 + 1, policy });
+      const { task: next } = transition(
+        task,
+        { type: 'edit', patch: { title: 'after', labels: ['x'], priority: 'P0' } },
+        { now: T0 + 1, policy },
+      );
       await h.store.transaction((tx) => tx.tasks.update({ next, expected: { status: task.status, version: task.version } }));
       await expectTask(h.store, next);
       expect(next.version).toBe(task.version + 1);
@@ -125,7 +129,9 @@ export function taskCases(h: StoreHarness): void {
       const task = await createTask(h.store);
       const first = await act(h.store, task, { type: 'edit', patch: { title: 'first writer' } }, T0 + 1);
       const { task: stale } = transition(task, { type: 'edit', patch: { title: 'second writer' } }, { now: T0 + 2, policy });
-      const err = await rejectionOf(h.store.transaction((tx) => tx.tasks.update({ next: stale, expected: { status: task.status, version: task.version } })));
+      const err = await rejectionOf(
+        h.store.transaction((tx) => tx.tasks.update({ next: stale, expected: { status: task.status, version: task.version } })),
+      );
       expect(err).toBeInstanceOf(VersionConflictError);
       expect(err).toMatchObject({ code: 'VERSION_CONFLICT' });
       await expectTask(h.store, first);
@@ -134,7 +140,9 @@ export function taskCases(h: StoreHarness): void {
     it('throws VersionConflictError when the status is not the expected one and changes nothing', async () => {
       const task = await createTask(h.store);
       const next = { ...task, title: 'wrong status', version: task.version + 1 };
-      const err = await rejectionOf(h.store.transaction((tx) => tx.tasks.update({ next, expected: { status: 'ASSIGNED', version: task.version } })));
+      const err = await rejectionOf(
+        h.store.transaction((tx) => tx.tasks.update({ next, expected: { status: 'ASSIGNED', version: task.version } })),
+      );
       expect(err).toMatchObject({ code: 'VERSION_CONFLICT' });
       await expectTask(h.store, task);
     });
@@ -142,7 +150,9 @@ export function taskCases(h: StoreHarness): void {
     it('throws VersionConflictError for an unknown task', async () => {
       const task = await createTask(h.store);
       const ghost = { ...task, id: 'TASK-404', seq: 404 };
-      const err = await rejectionOf(h.store.transaction((tx) => tx.tasks.update({ next: ghost, expected: { status: 'PENDING', version: 1 } })));
+      const err = await rejectionOf(
+        h.store.transaction((tx) => tx.tasks.update({ next: ghost, expected: { status: 'PENDING', version: 1 } })),
+      );
       expect(err).toMatchObject({ code: 'VERSION_CONFLICT' });
       expect(await h.store.tasks.get({ id: 'TASK-404' })).toBeNull();
     });
@@ -165,7 +175,11 @@ export function taskCases(h: StoreHarness): void {
 
   describe('tasks: allocateSeq', () => {
     it('starts at 1 and counts up', async () => {
-      const seqs = await h.store.transaction(async (tx) => [await tx.tasks.allocateSeq(), await tx.tasks.allocateSeq(), await tx.tasks.allocateSeq()]);
+      const seqs = await h.store.transaction(async (tx) => [
+        await tx.tasks.allocateSeq(),
+        await tx.tasks.allocateSeq(),
+        await tx.tasks.allocateSeq(),
+      ]);
       expect(seqs).toEqual([1, 2, 3]);
       expect(await h.store.transaction((tx) => tx.tasks.allocateSeq())).toBe(4);
     });
@@ -210,10 +224,31 @@ export function taskCases(h: StoreHarness): void {
   describe('tasks: list, counts, held and dependents', () => {
     /** Six tasks, one per interesting shape; see each line. */
     async function seedSix(): Promise<[Task, Task, Task, Task, Task, Task]> {
-      const login = await createTask(h.store, { title: 'Fix login bug', description: 'Users cannot Sign In', priority: 'P0', requiredCapabilities: ['auth', 'web'], labels: ['bug'] });
-      const docs0 = await createTask(h.store, { title: 'Write docs', description: 'API reference 50% done', priority: 'P2', requiredCapabilities: ['docs'], labels: ['docs', 'easy'] });
-      const sql0 = await createTask(h.store, { title: 'Refactor SQL', priority: 'P1', requiredCapabilities: ['sql'], labels: ['tech-debt'] });
-      const page = await createTask(h.store, { title: 'Login page redesign', priority: 'P3', requiredCapabilities: ['web'] }, { blocked: true });
+      const login = await createTask(h.store, {
+        title: 'Fix login bug',
+        description: 'Users cannot Sign In',
+        priority: 'P0',
+        requiredCapabilities: ['auth', 'web'],
+        labels: ['bug'],
+      });
+      const docs0 = await createTask(h.store, {
+        title: 'Write docs',
+        description: 'API reference 50% done',
+        priority: 'P2',
+        requiredCapabilities: ['docs'],
+        labels: ['docs', 'easy'],
+      });
+      const sql0 = await createTask(h.store, {
+        title: 'Refactor SQL',
+        priority: 'P1',
+        requiredCapabilities: ['sql'],
+        labels: ['tech-debt'],
+      });
+      const page = await createTask(
+        h.store,
+        { title: 'Login page redesign', priority: 'P3', requiredCapabilities: ['web'] },
+        { blocked: true },
+      );
       const done0 = await createTask(h.store, { title: 'Complete me', priority: 'P2' });
       const gone0 = await createTask(h.store, { title: 'Cancelled', priority: 'P1' });
       const docs = await act(h.store, docs0, assignAction('agent-a'), T0 + 1);
@@ -257,7 +292,9 @@ export function taskCases(h: StoreHarness): void {
       expect(ids(await h.store.tasks.list({ afterSeq: seqOf(1), limit: 2 }))).toEqual(ids(six.slice(2, 4)));
       expect(ids(await h.store.tasks.list({ afterSeq: seqOf(3), limit: 2 }))).toEqual(ids(six.slice(4, 6)));
       expect(await h.store.tasks.list({ afterSeq: seqOf(5), limit: 2 })).toEqual([]);
-      expect(ids(await h.store.tasks.list({ afterSeq: seqOf(0), status: ['BLOCKED', 'PENDING'], limit: 5 }))).toEqual(ids([six[3] as Task]));
+      expect(ids(await h.store.tasks.list({ afterSeq: seqOf(0), status: ['BLOCKED', 'PENDING'], limit: 5 }))).toEqual(
+        ids([six[3] as Task]),
+      );
     });
 
     it('counts by status and by priority with every key present', async () => {
@@ -265,7 +302,15 @@ export function taskCases(h: StoreHarness): void {
       expect(await h.store.tasks.countByStatus()).toEqual(zeroStatus);
       expect(await h.store.tasks.countByPriority()).toEqual({ P0: 0, P1: 0, P2: 0, P3: 0 });
       await seedSix();
-      expect(await h.store.tasks.countByStatus()).toEqual({ ...zeroStatus, BLOCKED: 1, PENDING: 1, ASSIGNED: 1, IN_PROGRESS: 1, COMPLETED: 1, CANCELLED: 1 });
+      expect(await h.store.tasks.countByStatus()).toEqual({
+        ...zeroStatus,
+        BLOCKED: 1,
+        PENDING: 1,
+        ASSIGNED: 1,
+        IN_PROGRESS: 1,
+        COMPLETED: 1,
+        CANCELLED: 1,
+      });
       expect(await h.store.tasks.countByPriority()).toEqual({ P0: 1, P1: 2, P2: 2, P3: 1 });
     });
 
@@ -309,4 +354,3 @@ export function taskCases(h: StoreHarness): void {
     });
   });
 }
-

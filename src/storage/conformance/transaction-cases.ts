@@ -57,7 +57,16 @@ export function transactionCases(h: StoreHarness): void {
         .transaction(async (tx) => {
           await tx.tasks.insert(newTask({ title: 'doomed' }, { seq: await tx.tasks.allocateSeq(), now: T0, policy, blocked: false }));
           await tx.agents.insert(newAgent({ id: 'doomed-agent', name: 'Doomed', capabilities: ['x'] }, T0));
-          await tx.events.append({ draft: { type: 'task.created', taskId: 'TASK-001', agentId: null, payload: { title: 'doomed', priority: 'P2', status: 'PENDING' } }, at: T0, actor: 't' });
+          await tx.events.append({
+            draft: {
+              type: 'task.created',
+              taskId: 'TASK-001',
+              agentId: null,
+              payload: { title: 'doomed', priority: 'P2', status: 'PENDING' },
+            },
+            at: T0,
+            actor: 't',
+          });
           await tx.idempotency.put({ key: 'doomed-key', requestHash: 'h', statusCode: 201, body: null, createdAt: T0 });
           expect(await tx.tasks.get({ id: 'TASK-001' })).not.toBeNull();
           throw boom;
@@ -162,7 +171,9 @@ export function transactionCases(h: StoreHarness): void {
       // A loser that read before the winner committed hits the guard; one that read after is refused by the state machine.
       for (const l of losers) expect(['VERSION_CONFLICT', 'TASK_INVALID_TRANSITION']).toContain(codeOf(l.reason));
       expect(await totalLoad()).toBe(1);
-      expect((await h.store.tasks.listHeldBy({ agentId: (await h.store.tasks.get({ id: task.id }))?.agent ?? '' })).map((t) => t.id)).toEqual([task.id]);
+      expect(
+        (await h.store.tasks.listHeldBy({ agentId: (await h.store.tasks.get({ id: task.id }))?.agent ?? '' })).map((t) => t.id),
+      ).toEqual([task.id]);
     });
 
     it(`${RACERS} tasks raced onto one agent with 3 slots: exactly 3 assigned, the rest roll back`, async () => {

@@ -67,7 +67,11 @@ async function assign(
       await afterRead();
       const agent = await tx.agents.adjustLoad({ agentId, delta: 1, outcome: null, force: false, now: NOW });
       if (agent === null) return 'no-slot';
-      const { task: next, event } = transition(task, { type: 'assign', agentId, decision: decision(agentId) }, { now: NOW, policy: DEFAULT_POLICY });
+      const { task: next, event } = transition(
+        task,
+        { type: 'assign', agentId, decision: decision(agentId) },
+        { now: NOW, policy: DEFAULT_POLICY },
+      );
       await tx.tasks.update({ next, expected: { status: task.status, version: task.version } });
       if (event !== null) await tx.events.append({ draft: event, at: NOW, actor: 'test' });
       return 'won';
@@ -78,7 +82,11 @@ async function assign(
   }
 }
 
-async function seed(store: PostgresStore, tasks: number, agents: { id: string; capacity: number }[]): Promise<{ tasks: Task[]; agents: Agent[] }> {
+async function seed(
+  store: PostgresStore,
+  tasks: number,
+  agents: { id: string; capacity: number }[],
+): Promise<{ tasks: Task[]; agents: Agent[] }> {
   return store.transaction(async (tx) => {
     const out: Task[] = [];
     for (let i = 0; i < tasks; i++) {
@@ -193,7 +201,11 @@ await describePg('PostgresStore', () => {
         locked();
         await held;
         await tx.agents.adjustLoad({ agentId: 'agent-a', delta: 1, outcome: null, force: false, now: NOW });
-        const { task: next } = transition(task, { type: 'assign', agentId: 'agent-a', decision: decision('agent-a') }, { now: NOW, policy: DEFAULT_POLICY });
+        const { task: next } = transition(
+          task,
+          { type: 'assign', agentId: 'agent-a', decision: decision('agent-a') },
+          { now: NOW, policy: DEFAULT_POLICY },
+        );
         await tx.tasks.update({ next, expected: { status: task.status, version: task.version } });
       });
       try {
@@ -260,7 +272,10 @@ await describePg('PostgresStore', () => {
     });
 
     it('refuses to commit when the callback swallowed a failed statement', async () => {
-      const bad = { ...newTask({ title: 'bad' }, { seq: 9_000, now: NOW, policy: DEFAULT_POLICY, blocked: false }), status: 'BOGUS' } as unknown as Task;
+      const bad = {
+        ...newTask({ title: 'bad' }, { seq: 9_000, now: NOW, policy: DEFAULT_POLICY, blocked: false }),
+        status: 'BOGUS',
+      } as unknown as Task;
       const good = newTask({ title: 'good' }, { seq: 9_001, now: NOW, policy: DEFAULT_POLICY, blocked: false });
       const attempt = store.transaction(async (tx) => {
         await tx.tasks.insert(good);
@@ -307,7 +322,9 @@ await describePg('PostgresStore', () => {
     });
 
     it('rejects a schema name that would need quoting', async () => {
-      await expect(openPostgresStore({ connectionString: pgTestUrl(), schema: 'x; DROP' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      await expect(openPostgresStore({ connectionString: pgTestUrl(), schema: 'x; DROP' })).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+      });
     });
   });
 

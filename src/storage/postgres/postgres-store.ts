@@ -231,10 +231,16 @@ function checkApplied(applied: ReadonlyMap<number, string>, files: readonly Migr
   for (const [version, name] of applied) {
     const expected = known.get(version);
     if (expected === undefined) {
-      throw new SwitchboardError('INTERNAL', `Database has migration ${version} (${name}) that this build does not know; refusing to run on a newer schema`);
+      throw new SwitchboardError(
+        'INTERNAL',
+        `Database has migration ${version} (${name}) that this build does not know; refusing to run on a newer schema`,
+      );
     }
     if (expected !== name) {
-      throw new SwitchboardError('INTERNAL', `Migration ${version} is recorded as "${name}" but the file is "${expected}"; migrations must never be renamed`);
+      throw new SwitchboardError(
+        'INTERNAL',
+        `Migration ${version} is recorded as "${name}" but the file is "${expected}"; migrations must never be renamed`,
+      );
     }
   }
 }

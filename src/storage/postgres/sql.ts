@@ -47,15 +47,26 @@ export function translatePgError(err: unknown): Error {
     return new ConflictError('A record with this key already exists', { constraint: e.constraint, table: e.table }, { cause: err });
   }
   if (code === '40001' || code === '40P01') {
-    return new SwitchboardError('VERSION_CONFLICT', 'The write collided with a concurrent transaction; reload and try again', { sqlState: code }, { cause: err });
+    return new SwitchboardError(
+      'VERSION_CONFLICT',
+      'The write collided with a concurrent transaction; reload and try again',
+      { sqlState: code },
+      { cause: err },
+    );
   }
   if (code !== undefined && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_SYSCALL.has(code))) {
     return new SwitchboardError('STORE_UNAVAILABLE', `PostgreSQL is unavailable: ${message}`, { sqlState: code }, { cause: err });
   }
-  if (/Connection terminated|connection timeout|Client has encountered a connection error|not queryable|Cannot use a pool after calling end/i.test(message)) {
+  if (
+    /Connection terminated|connection timeout|Client has encountered a connection error|not queryable|Cannot use a pool after calling end/i.test(
+      message,
+    )
+  ) {
     return new SwitchboardError('STORE_UNAVAILABLE', `PostgreSQL is unavailable: ${message}`, undefined, { cause: err });
   }
-  return new SwitchboardError('INTERNAL', `PostgreSQL error: ${message}`, code !== undefined ? { sqlState: code } : undefined, { cause: err });
+  return new SwitchboardError('INTERNAL', `PostgreSQL error: ${message}`, code !== undefined ? { sqlState: code } : undefined, {
+    cause: err,
+  });
 }
 
 /** Collects positional parameters for a query built from optional filters. */

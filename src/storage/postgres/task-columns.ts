@@ -152,7 +152,9 @@ const expectedVersion = `$${ALL_COLUMNS.length + 2}`;
  */
 export const UPDATE_TASK = `
   WITH upd AS (
-    UPDATE tasks SET (${ALL_COLUMNS.slice(1).map(([name]) => name).join(', ')})
+    UPDATE tasks SET (${ALL_COLUMNS.slice(1)
+      .map(([name]) => name)
+      .join(', ')})
       = (${placeholders.slice(1).join(', ')})
     WHERE id = $1 AND status = ${expectedStatus} AND version = ${expectedVersion}
     RETURNING id, depends_on

@@ -86,10 +86,9 @@ export class PostgresTaskReads implements TaskReads {
 
   async listHeldBy(params: { agentId: string }): Promise<Task[]> {
     // $1 = agent id; index (agent, status).
-    return this.many(
-      `SELECT ${COLUMNS} FROM tasks WHERE agent = $1 AND status IN ('ASSIGNED', 'IN_PROGRESS') ORDER BY assigned_at, seq`,
-      [params.agentId],
-    );
+    return this.many(`SELECT ${COLUMNS} FROM tasks WHERE agent = $1 AND status IN ('ASSIGNED', 'IN_PROGRESS') ORDER BY assigned_at, seq`, [
+      params.agentId,
+    ]);
   }
 
   async listDependents(params: { taskId: string }): Promise<Task[]> {

@@ -93,7 +93,9 @@ export function createTestSchema(): TestSchema {
         `SELECT tablename AS name FROM pg_tables WHERE schemaname = $1 AND tablename <> 'schema_migrations'`,
         [schema],
       );
-      const sequences = await client.query<{ name: string }>('SELECT sequencename AS name FROM pg_sequences WHERE schemaname = $1', [schema]);
+      const sequences = await client.query<{ name: string }>('SELECT sequencename AS name FROM pg_sequences WHERE schemaname = $1', [
+        schema,
+      ]);
       const q = (name: string): string => `${quoteIdent(schema)}.${quoteIdent(name)}`;
       const statements = [
         ...tables.rows.map((t) => `DELETE FROM ${q(t.name)}`),

@@ -155,7 +155,8 @@ export class SqliteAgentRows implements AgentReads, AgentWrites {
     const required = [...new Set(requiredCapabilities)];
     const params: SqlParams = { required: JSON.stringify(required), excluded: JSON.stringify(excluded), n: required.length, limit };
     const rarest = required.length === 0 ? null : this.rareCapability(JSON.stringify(required), limit);
-    const rows = rarest === null ? this.sql.all(CANDIDATES_BY_ORDER_SQL, params) : this.sql.all(CANDIDATES_BY_HOLDERS_SQL, { ...params, rarest });
+    const rows =
+      rarest === null ? this.sql.all(CANDIDATES_BY_ORDER_SQL, params) : this.sql.all(CANDIDATES_BY_HOLDERS_SQL, { ...params, rarest });
     return rows.map(rowToAgent);
   }
 
@@ -185,7 +186,11 @@ export class SqliteAgentRows implements AgentReads, AgentWrites {
 
   async insert(agent: Agent): Promise<void> {
     // One parameter per column. A taken id fails on its unique index.
-    this.sql.run(INSERT_AGENT_SQL, { ...agentToParams(agent) }, { message: `Agent ${agent.id} already exists`, details: { agentId: agent.id } });
+    this.sql.run(
+      INSERT_AGENT_SQL,
+      { ...agentToParams(agent) },
+      { message: `Agent ${agent.id} already exists`, details: { agentId: agent.id } },
+    );
   }
 
   async update({ next, expectedVersion }: { next: Agent; expectedVersion: number }): Promise<void> {

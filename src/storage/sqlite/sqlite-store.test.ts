@@ -70,7 +70,13 @@ describe('SqliteStore on a file', () => {
   }
 
   async function assignIn(tx: StoreTx, task: Task, agentId: string): Promise<void> {
-    const decision = { mode: 'manual' as const, chosen: { agentId, score: 1, terms: { capabilityFit: 1, reliability: 1, spareCapacity: 1, deadlineFit: 1, recency: 1 } }, runnersUp: [], consideredCount: 1, decidedAt: T0 };
+    const decision = {
+      mode: 'manual' as const,
+      chosen: { agentId, score: 1, terms: { capabilityFit: 1, reliability: 1, spareCapacity: 1, deadlineFit: 1, recency: 1 } },
+      runnersUp: [],
+      consideredCount: 1,
+      decidedAt: T0,
+    };
     const { task: next } = transition(task, { type: 'assign', agentId, decision }, { now: T0, policy: DEFAULT_POLICY });
     await tx.tasks.update({ next, expected: { status: task.status, version: task.version } });
     if ((await tx.agents.adjustLoad({ agentId, delta: 1, outcome: null, force: false, now: T0 })) === null) {
@@ -106,7 +112,9 @@ describe('SqliteStore on a file', () => {
     await b.migrate();
     const task = await seedTask(a);
     for (let i = 0; i < 10; i += 1) await a.transaction((tx) => tx.agents.insert(newAgent({ id: `agent-${i}`, name: `A${i}` }, T0)));
-    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? a : b).transaction((tx) => assignIn(tx, task, `agent-${i}`))));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? a : b).transaction((tx) => assignIn(tx, task, `agent-${i}`))),
+    );
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     const codes = outcomes.flatMap((o) => (o.status === 'rejected' && o.reason instanceof SwitchboardError ? [o.reason.code] : []));
     expect(codes).toEqual(Array.from({ length: 9 }, () => 'VERSION_CONFLICT'));

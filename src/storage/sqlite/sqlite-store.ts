@@ -1,7 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import { SwitchboardError } from '../../core/errors.js';
-import type { AgentReads, EventReads, IdempotencyReads, Store, StoreCapabilities, StoreTx, TaskReads, TokenReads } from '../../core/ports.js';
+import type {
+  AgentReads,
+  EventReads,
+  IdempotencyReads,
+  Store,
+  StoreCapabilities,
+  StoreTx,
+  TaskReads,
+  TokenReads,
+} from '../../core/ports.js';
 import { loadMigrations, type MigrationFile } from '../migration-files.js';
 import { SqliteAgentRows } from './agent-rows.js';
 import {
@@ -116,7 +125,9 @@ export class SqliteStore implements Store {
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     if (this.activeTx.getStore()?.open === true) {
-      return Promise.reject(new SwitchboardError('INTERNAL', 'Nested transactions are not supported by SqliteStore; pass the StoreTx down instead'));
+      return Promise.reject(
+        new SwitchboardError('INTERNAL', 'Nested transactions are not supported by SqliteStore; pass the StoreTx down instead'),
+      );
     }
     return this.exclusive(() =>
       this.locked(async () => {
@@ -177,8 +188,16 @@ export class SqliteStore implements Store {
     const known = new Map(files.map((f) => [f.version, f.name]));
     for (const [version, name] of applied) {
       const expected = known.get(version);
-      if (expected === undefined) throw new SwitchboardError('INTERNAL', `Database has migration ${version} (${name}) that this build does not know; refusing to run on a newer schema`);
-      if (expected !== name) throw new SwitchboardError('INTERNAL', `Migration ${version} is recorded as "${name}" but the file is "${expected}"; migrations must never be renamed`);
+      if (expected === undefined)
+        throw new SwitchboardError(
+          'INTERNAL',
+          `Database has migration ${version} (${name}) that this build does not know; refusing to run on a newer schema`,
+        );
+      if (expected !== name)
+        throw new SwitchboardError(
+          'INTERNAL',
+          `Migration ${version} is recorded as "${name}" but the file is "${expected}"; migrations must never be renamed`,
+        );
     }
     // @version @name; applied_at from SQLite's clock (migrations run before any Clock exists).
     const record = db.prepare<[{ version: number; name: string }]>(

@@ -62,7 +62,9 @@ export class SqliteTaskRows implements TaskReads, TaskWrites {
     }
     if (filter.text !== undefined) {
       // instr() on case-folded text: a plain substring, so % and _ in the query are literal.
-      where.push('(instr(sb_casefold(id), @text) > 0 OR instr(sb_casefold(title), @text) > 0 OR instr(sb_casefold(description), @text) > 0)');
+      where.push(
+        '(instr(sb_casefold(id), @text) > 0 OR instr(sb_casefold(title), @text) > 0 OR instr(sb_casefold(description), @text) > 0)',
+      );
       params.text = filter.text.toLowerCase();
     }
     if (filter.afterSeq !== undefined) {
@@ -161,10 +163,13 @@ export class SqliteTaskRows implements TaskReads, TaskWrites {
   async listDue({ kind, now, limit }: { kind: TimerKind; now: number; limit: number }): Promise<Task[]> {
     const column = DUE_COLUMN[kind];
     // @now @limit. A range of the kind's partial due index, earliest first (seq breaks ties).
-    const rows = this.sql.all(`SELECT * FROM tasks WHERE ${column} IS NOT NULL AND ${column} <= @now ORDER BY ${column}, seq LIMIT @limit`, {
-      now,
-      limit,
-    });
+    const rows = this.sql.all(
+      `SELECT * FROM tasks WHERE ${column} IS NOT NULL AND ${column} <= @now ORDER BY ${column}, seq LIMIT @limit`,
+      {
+        now,
+        limit,
+      },
+    );
     return rows.map(rowToTask);
   }
 

@@ -33,7 +33,8 @@ export function useSeededSeries(metrics: Metrics | undefined): { isLoading: bool
         const result = await api.listEvents({ limit: EVENT_PAGE_LIMIT, order: 'desc', type: HISTORY_EVENT_TYPES, before }, signal);
         events.push(...result.events);
         const oldest = result.events.at(-1);
-        if (result.nextCursor === null || oldest === undefined || Date.parse(oldest.at) < since) return { events, complete: true, fetchedAt };
+        if (result.nextCursor === null || oldest === undefined || Date.parse(oldest.at) < since)
+          return { events, complete: true, fetchedAt };
         before = result.nextCursor;
       }
       return { events, complete: false, fetchedAt };

@@ -89,7 +89,11 @@ export function useTask(id: string) {
 
 export function useTaskEvents(id: string) {
   const api = useApi();
-  return useQuery<EventView[]>({ queryKey: queryKeys.taskEvents(id), queryFn: ({ signal }) => api.taskEvents(id, signal), staleTime: Infinity });
+  return useQuery<EventView[]>({
+    queryKey: queryKeys.taskEvents(id),
+    queryFn: ({ signal }) => api.taskEvents(id, signal),
+    staleTime: Infinity,
+  });
 }
 
 export function useRecommendations(id: string, enabled: boolean) {

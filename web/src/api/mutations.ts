@@ -59,7 +59,8 @@ export function useTaskAction() {
     onSuccess: (task, { action }) => {
       sync.task(task);
       sync.flush();
-      if (action === 'assign') toast.push({ tone: 'success', title: `${task.id} assigned`, description: task.agent === null ? undefined : `to ${task.agent}` });
+      if (action === 'assign')
+        toast.push({ tone: 'success', title: `${task.id} assigned`, description: task.agent === null ? undefined : `to ${task.agent}` });
     },
   });
 }
@@ -75,7 +76,11 @@ export function useProcessNext() {
         sync.task(result.task);
         if (result.agent !== undefined) sync.agent(result.agent);
         sync.flush();
-        toast.push({ tone: 'success', title: `${result.task.id} assigned`, description: `to ${result.agent?.name ?? result.task.agent ?? 'an agent'}` });
+        toast.push({
+          tone: 'success',
+          title: `${result.task.id} assigned`,
+          description: `to ${result.agent?.name ?? result.task.agent ?? 'an agent'}`,
+        });
       } else {
         toast.push({ tone: 'info', title: result.message });
       }

@@ -12,7 +12,13 @@ const DESCRIPTIONS = {
 export function ConnectionIndicator({ compact = false }: { compact?: boolean }) {
   const status = useConnectionStatus();
   return (
-    <span className={`connection connection--${status}`} role="status" aria-live="polite" title={DESCRIPTIONS[status]} data-connection={status}>
+    <span
+      className={`connection connection--${status}`}
+      role="status"
+      aria-live="polite"
+      title={DESCRIPTIONS[status]}
+      data-connection={status}
+    >
       <span className="connection__dot" aria-hidden="true" />
       <span className={compact ? 'visually-hidden' : 'connection__label'}>{LABELS[status]}</span>
     </span>

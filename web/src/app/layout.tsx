@@ -79,7 +79,15 @@ export function Layout({ children }: { children: ReactNode }) {
         </header>
         <main id="content" className="content" tabIndex={-1}>
           <ErrorBoundary resetKey={location.pathname}>
-            <Suspense fallback={<div className="view"><SkeletonRows rows={6} /></div>}>{children}</Suspense>
+            <Suspense
+              fallback={
+                <div className="view">
+                  <SkeletonRows rows={6} />
+                </div>
+              }
+            >
+              {children}
+            </Suspense>
           </ErrorBoundary>
         </main>
       </div>

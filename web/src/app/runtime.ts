@@ -51,22 +51,26 @@ export function createAppRuntime(): AppRuntime {
   const sync = new CacheSync(queryClient);
   const reconciler = new Reconciler(sync, api, queryClient);
   const series = new LiveSeries(Date.now());
-  const connection = new LiveConnection(tokens, {
-    task: (task) => sync.task(task),
-    agent: (agent) => sync.agent(agent),
-    agentRemoved: (id) => sync.removeAgent(id),
-    metrics: (metrics) => {
-      sync.metrics(metrics);
-      series.onMetrics(metrics, Date.now());
+  const connection = new LiveConnection(
+    tokens,
+    {
+      task: (task) => sync.task(task),
+      agent: (agent) => sync.agent(agent),
+      agentRemoved: (id) => sync.removeAgent(id),
+      metrics: (metrics) => {
+        sync.metrics(metrics);
+        series.onMetrics(metrics, Date.now());
+      },
+      event: (event) => {
+        sync.event(event);
+        reconciler.onEvent(event);
+        series.onEvent(event, Date.now());
+      },
+      resumed: () => reconciler.onResume(),
+      replayDone: (truncated) => reconciler.onReplayDone(truncated),
+      unauthorized: auth.request,
     },
-    event: (event) => {
-      sync.event(event);
-      reconciler.onEvent(event);
-      series.onEvent(event, Date.now());
-    },
-    resumed: () => reconciler.onResume(),
-    replayDone: (truncated) => reconciler.onReplayDone(truncated),
-    unauthorized: auth.request,
-  }, async () => (await api.listEvents({ limit: 1, order: 'desc' })).events[0]?.id ?? 0);
+    async () => (await api.listEvents({ limit: 1, order: 'desc' })).events[0]?.id ?? 0,
+  );
   return { queryClient, reconciler, services: { api, tokens, auth, connection, series, sync, ticker: new Ticker() } };
 }

@@ -24,11 +24,24 @@ export function TokenPrompt() {
   };
 
   return (
-    <Dialog open={open} onClose={auth.close} title="API token required" description="The server asked for credentials. Paste an API token with the operator or viewer role.">
+    <Dialog
+      open={open}
+      onClose={auth.close}
+      title="API token required"
+      description="The server asked for credentials. Paste an API token with the operator or viewer role."
+    >
       <form className="form" onSubmit={submit}>
         <div className="field">
           <label htmlFor="api-token">Token</label>
-          <input id="api-token" type="password" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} data-autofocus required />
+          <input
+            id="api-token"
+            type="password"
+            autoComplete="off"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            data-autofocus
+            required
+          />
           <p className="field__hint">Stored in this browser only (localStorage key switchboard.token).</p>
         </div>
         <div className="form__actions">

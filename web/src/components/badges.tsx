@@ -53,7 +53,15 @@ export function AgentStatusBadge({ status }: { status: AgentStatus }) {
 }
 
 /** Capability names as small chips; `missing` ones (not held by the agent in question) are marked. */
-export function CapabilityChips({ capabilities, missing, limit }: { capabilities: readonly string[]; missing?: ReadonlySet<string>; limit?: number }) {
+export function CapabilityChips({
+  capabilities,
+  missing,
+  limit,
+}: {
+  capabilities: readonly string[];
+  missing?: ReadonlySet<string>;
+  limit?: number;
+}) {
   if (capabilities.length === 0) return <span className="muted">none</span>;
   const shown = limit === undefined ? capabilities : capabilities.slice(0, limit);
   const hidden = capabilities.length - shown.length;
@@ -72,7 +80,14 @@ export function CapabilityChips({ capabilities, missing, limit }: { capabilities
 export function ProgressBar({ value, label }: { value: number; label?: string }) {
   const clamped = Math.max(0, Math.min(100, Math.round(value)));
   return (
-    <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={clamped} aria-label={label ?? 'Progress'}>
+    <div
+      className="progress"
+      role="progressbar"
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={clamped}
+      aria-label={label ?? 'Progress'}
+    >
       <div className="progress__bar" style={{ width: `${clamped}%` }} />
     </div>
   );

@@ -23,7 +23,9 @@ export function ChipsInput({ id, name, values, onChange, placeholder, invalid, d
   const [draft, setDraft] = useState('');
 
   const commit = (raw: string) => {
-    const items = splitList(raw).map(normalise).filter((s) => s !== '' && !values.includes(s));
+    const items = splitList(raw)
+      .map(normalise)
+      .filter((s) => s !== '' && !values.includes(s));
     if (items.length > 0) onChange([...values, ...items]);
     setDraft('');
   };

@@ -9,7 +9,10 @@ export function SlaBadge({ task }: { task: Pick<TaskView, 'status' | 'slaDeadlin
   const sla = slaState(task, now);
   if (sla.tone === 'none') return null;
   return (
-    <span className={`sla sla--${sla.tone}`} title={task.slaDeadline === null ? undefined : `SLA deadline ${new Date(task.slaDeadline).toLocaleString()}`}>
+    <span
+      className={`sla sla--${sla.tone}`}
+      title={task.slaDeadline === null ? undefined : `SLA deadline ${new Date(task.slaDeadline).toLocaleString()}`}
+    >
       <Clock size={12} aria-hidden="true" />
       {sla.label}
     </span>

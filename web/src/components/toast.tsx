@@ -47,35 +47,40 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     <ToastContext value={api}>
       {children}
       {createPortal(
-      <div className="toasts" aria-live="polite">
-        <AnimatePresence initial={false}>
-          {toasts.map((t) => {
-            const Icon = ICONS[t.tone];
-            return (
-              <m.div
-                key={t.id}
-                layout
-                className={`toast toast--${t.tone}`}
-                role={t.tone === 'error' ? 'alert' : 'status'}
-                initial={{ opacity: 0, y: 12, scale: 0.98 }}
-                animate={{ opacity: 1, y: 0, scale: 1 }}
-                exit={{ opacity: 0, x: 24, transition: { duration: 0.15 } }}
-                transition={{ duration: 0.18, ease: 'easeOut' }}
-              >
-                <Icon className="toast__icon" size={16} aria-hidden="true" />
-                <div className="toast__body">
-                  <div className="toast__title">{t.title}</div>
-                  {t.description !== undefined && <div className="toast__description">{t.description}</div>}
-                </div>
-                <button type="button" className="icon-button icon-button--small" aria-label="Dismiss notification" onClick={() => dismiss(t.id)}>
-                  <X size={14} aria-hidden="true" />
-                </button>
-              </m.div>
-            );
-          })}
-        </AnimatePresence>
-      </div>,
-      document.body,
+        <div className="toasts" aria-live="polite">
+          <AnimatePresence initial={false}>
+            {toasts.map((t) => {
+              const Icon = ICONS[t.tone];
+              return (
+                <m.div
+                  key={t.id}
+                  layout
+                  className={`toast toast--${t.tone}`}
+                  role={t.tone === 'error' ? 'alert' : 'status'}
+                  initial={{ opacity: 0, y: 12, scale: 0.98 }}
+                  animate={{ opacity: 1, y: 0, scale: 1 }}
+                  exit={{ opacity: 0, x: 24, transition: { duration: 0.15 } }}
+                  transition={{ duration: 0.18, ease: 'easeOut' }}
+                >
+                  <Icon className="toast__icon" size={16} aria-hidden="true" />
+                  <div className="toast__body">
+                    <div className="toast__title">{t.title}</div>
+                    {t.description !== undefined && <div className="toast__description">{t.description}</div>}
+                  </div>
+                  <button
+                    type="button"
+                    className="icon-button icon-button--small"
+                    aria-label="Dismiss notification"
+                    onClick={() => dismiss(t.id)}
+                  >
+                    <X size={14} aria-hidden="true" />
+                  </button>
+                </m.div>
+              );
+            })}
+          </AnimatePresence>
+        </div>,
+        document.body,
       )}
     </ToastContext>
   );

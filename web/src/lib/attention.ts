@@ -49,7 +49,8 @@ export function attentionReasons(task: TaskView, now: number, coverage: Capabili
   if (sla.tone === 'violated' || sla.tone === 'overdue') reasons.push('sla-violated');
   else if (sla.tone === 'warning') reasons.push('sla-at-risk');
   if (task.status === 'FAILED') reasons.push('failed');
-  if (task.status === 'BLOCKED' && task.createdAt !== null && now - Date.parse(task.createdAt) > BLOCKED_ATTENTION_MS) reasons.push('blocked-long');
+  if (task.status === 'BLOCKED' && task.createdAt !== null && now - Date.parse(task.createdAt) > BLOCKED_ATTENTION_MS)
+    reasons.push('blocked-long');
   if (task.status === 'PENDING' && coverage !== null && !coverage.covers(task.requiredCapabilities)) reasons.push('unassignable');
   return reasons;
 }

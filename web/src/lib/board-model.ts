@@ -14,7 +14,11 @@ export interface BoardFilters {
 export const UNASSIGNED = 'none';
 
 export function parseFilters(params: URLSearchParams): BoardFilters {
-  const list = (key: string) => (params.get(key) ?? '').split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '');
+  const list = (key: string) =>
+    (params.get(key) ?? '')
+      .split(',')
+      .map((s) => s.trim().toUpperCase())
+      .filter((s) => s !== '');
   const text = (key: string) => {
     const v = (params.get(key) ?? '').trim();
     return v === '' ? null : v;
@@ -36,7 +40,8 @@ export function matchesFilters(task: TaskView, f: BoardFilters, needle: string):
   if (f.priorities.length > 0 && !f.priorities.includes(task.priority)) return false;
   if (f.statuses.length > 0 && !f.statuses.includes(task.status)) return false;
   if (f.agent !== null && (f.agent === UNASSIGNED ? task.agent !== null : task.agent !== f.agent)) return false;
-  if (f.capability !== null && !task.requiredCapabilities.includes(f.capability) && !task.preferredCapabilities.includes(f.capability)) return false;
+  if (f.capability !== null && !task.requiredCapabilities.includes(f.capability) && !task.preferredCapabilities.includes(f.capability))
+    return false;
   if (needle !== '') {
     const hay = `${task.id}\n${task.title}\n${task.description}\n${task.labels.join(' ')}`.toLowerCase();
     if (!hay.includes(needle)) return false;
@@ -64,7 +69,11 @@ function ended(t: TaskView): string {
 
 /** Waiting and running work in queue order (effective rank, SLA deadline, age); ended work newest first. */
 function compareOpen(a: TaskView, b: TaskView): number {
-  return a.queueRank - b.queueRank || (a.slaDeadline ?? '~').localeCompare(b.slaDeadline ?? '~') || (a.createdAt ?? '').localeCompare(b.createdAt ?? '');
+  return (
+    a.queueRank - b.queueRank ||
+    (a.slaDeadline ?? '~').localeCompare(b.slaDeadline ?? '~') ||
+    (a.createdAt ?? '').localeCompare(b.createdAt ?? '')
+  );
 }
 
 function compareEnded(a: TaskView, b: TaskView): number {
@@ -85,6 +94,8 @@ export function buildBoard(tasks: readonly TaskView[], f: BoardFilters, now: num
     if (reasons.length > 0) attention.push({ task, reasons });
   }
   for (const status of TASK_STATUSES) columns[status].sort(TERMINAL_STATUSES.has(status) ? compareEnded : compareOpen);
-  attention.sort((a, b) => SEVERITY[a.reasons[0] as AttentionReason] - SEVERITY[b.reasons[0] as AttentionReason] || compareOpen(a.task, b.task));
+  attention.sort(
+    (a, b) => SEVERITY[a.reasons[0] as AttentionReason] - SEVERITY[b.reasons[0] as AttentionReason] || compareOpen(a.task, b.task),
+  );
   return { columns, attention, shown };
 }

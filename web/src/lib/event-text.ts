@@ -40,11 +40,19 @@ export function describeEvent(e: EventView): EventText {
     case 'task.assigned':
       return { verb: 'assigned', detail: agent === null ? null : `to ${agent}`, tone: 'info' };
     case 'task.rejected':
-      return { verb: 'rejected', detail: [agent === null ? null : `by ${agent}`, str(field(e, 'reason'))].filter((x) => x !== null).join(': '), tone: 'warning' };
+      return {
+        verb: 'rejected',
+        detail: [agent === null ? null : `by ${agent}`, str(field(e, 'reason'))].filter((x) => x !== null).join(': '),
+        tone: 'warning',
+      };
     case 'task.started':
       return { verb: 'started', detail: agent === null ? null : `by ${agent}`, tone: 'info' };
     case 'task.progressed':
-      return { verb: 'progressed', detail: typeof field(e, 'progress') === 'number' ? `${String(field(e, 'progress'))}%` : null, tone: 'neutral' };
+      return {
+        verb: 'progressed',
+        detail: typeof field(e, 'progress') === 'number' ? `${String(field(e, 'progress'))}%` : null,
+        tone: 'neutral',
+      };
     case 'task.completed':
       return { verb: 'completed', detail: agent === null ? null : `by ${agent}`, tone: 'success' };
     case 'task.failed': {
@@ -58,7 +66,11 @@ export function describeEvent(e: EventView): EventText {
     case 'task.retried':
       return { verb: 'retried', detail: null, tone: 'info' };
     case 'task.promoted':
-      return { verb: 'aged up', detail: typeof field(e, 'queueRank') === 'number' ? `now ranks as P${String(field(e, 'queueRank'))}` : null, tone: 'neutral' };
+      return {
+        verb: 'aged up',
+        detail: typeof field(e, 'queueRank') === 'number' ? `now ranks as P${String(field(e, 'queueRank'))}` : null,
+        tone: 'neutral',
+      };
     case 'task.sla_warning':
       return { verb: 'SLA at risk', detail: null, tone: 'warning' };
     case 'task.sla_violated':

@@ -60,7 +60,14 @@ export function formatPercent(ratio: number | null, digits = 0): string {
 
 /** Splits "a, b,c" into trimmed, non-empty, de-duplicated items. */
 export function splitList(raw: string): string[] {
-  return [...new Set(raw.split(/[,\n]/).map((s) => s.trim()).filter((s) => s.length > 0))];
+  return [
+    ...new Set(
+      raw
+        .split(/[,\n]/)
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    ),
+  ];
 }
 
 /** A `datetime-local` value (local wall time) as an ISO instant, or null when empty/invalid. */

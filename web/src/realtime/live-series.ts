@@ -43,7 +43,12 @@ export class LiveSeries {
     const seededUpTo = events.reduce((max, e) => Math.max(max, e.id), 0);
     const later = this.#early.filter((e) => e.id > seededUpTo);
     const { start, counts } = completionBuckets([...events, ...later], now);
-    const queue = rebuildQueueSeries(events, { pending: metrics.byStatus.PENDING, inProgress: metrics.byStatus.IN_PROGRESS }, now, complete);
+    const queue = rebuildQueueSeries(
+      events,
+      { pending: metrics.byStatus.PENDING, inProgress: metrics.byStatus.IN_PROGRESS },
+      now,
+      complete,
+    );
     const live = this.#snapshot.queue.filter((s) => s.t > now);
     this.#seededUpTo = seededUpTo;
     this.#early.length = 0;
@@ -89,7 +94,8 @@ export class LiveSeries {
     const start = Math.floor(now / BUCKET_MS) * BUCKET_MS - (BUCKETS - 1) * BUCKET_MS;
     const shift = Math.round((start - current.throughputStart) / BUCKET_MS);
     if (shift <= 0) return current;
-    const throughput = shift >= BUCKETS ? new Array<number>(BUCKETS).fill(0) : [...current.throughput.slice(shift), ...new Array<number>(shift).fill(0)];
+    const throughput =
+      shift >= BUCKETS ? new Array<number>(BUCKETS).fill(0) : [...current.throughput.slice(shift), ...new Array<number>(shift).fill(0)];
     return { ...current, throughputStart: start, throughput };
   }
 

@@ -21,4 +21,9 @@ export const TASK_MESSAGES = [
   'task:sla-violation',
 ] as const satisfies readonly SocketEventName[];
 
-export const AGENT_MESSAGES = ['agent:registered', 'agent:updated', 'agent:offline', 'agent:overload'] as const satisfies readonly SocketEventName[];
+export const AGENT_MESSAGES = [
+  'agent:registered',
+  'agent:updated',
+  'agent:offline',
+  'agent:overload',
+] as const satisfies readonly SocketEventName[];

@@ -101,7 +101,8 @@ export function LineChart({ series, from, to, height = 160, label }: LineChartPr
           <div className="chart__tooltip-time">{formatClock(hoverT)}</div>
           {series.map((s) => (
             <div key={s.key}>
-              <span className={`legend__swatch legend__swatch--${s.tone}`} aria-hidden="true" /> {s.label}: <strong>{valueAt(s.points, hoverT) ?? '—'}</strong>
+              <span className={`legend__swatch legend__swatch--${s.tone}`} aria-hidden="true" /> {s.label}:{' '}
+              <strong>{valueAt(s.points, hoverT) ?? '—'}</strong>
             </div>
           ))}
         </div>

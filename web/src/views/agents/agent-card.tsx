@@ -14,10 +14,26 @@ function LoadGauge({ load, max }: { load: number; max: number }) {
   const share = max <= 0 ? 1 : Math.min(1, load / max);
   const tone = load > max ? 'over' : share >= 1 ? 'full' : share > 0 ? 'busy' : 'idle';
   return (
-    <div className={`gauge gauge--${tone}`} role="meter" aria-valuemin={0} aria-valuemax={max} aria-valuenow={load} aria-label={`Load ${load} of ${max}`}>
+    <div
+      className={`gauge gauge--${tone}`}
+      role="meter"
+      aria-valuemin={0}
+      aria-valuemax={max}
+      aria-valuenow={load}
+      aria-label={`Load ${load} of ${max}`}
+    >
       <svg viewBox="0 0 56 56" aria-hidden="true">
         <circle className="gauge__track" cx="28" cy="28" r={RING_RADIUS} />
-        {share > 0 && <circle className="gauge__value" cx="28" cy="28" r={RING_RADIUS} strokeDasharray={`${share * RING_LENGTH} ${RING_LENGTH}`} transform="rotate(-90 28 28)" />}
+        {share > 0 && (
+          <circle
+            className="gauge__value"
+            cx="28"
+            cy="28"
+            r={RING_RADIUS}
+            strokeDasharray={`${share * RING_LENGTH} ${RING_LENGTH}`}
+            transform="rotate(-90 28 28)"
+          />
+        )}
       </svg>
       <span className="gauge__label">
         {load}/{max}
@@ -37,7 +53,13 @@ export const AgentCard = memo(function AgentCard({ agent, now, onStatus, highlig
   const KindIcon = KIND_ICONS[agent.kind];
   const paused = agent.status === 'PAUSED';
   return (
-    <article id={`agent-${agent.id}`} className={`agent-card ${highlighted ? 'agent-card--highlighted' : ''}`} data-agent-id={agent.id} data-status={agent.status} aria-labelledby={`agent-${agent.id}-name`}>
+    <article
+      id={`agent-${agent.id}`}
+      className={`agent-card ${highlighted ? 'agent-card--highlighted' : ''}`}
+      data-agent-id={agent.id}
+      data-status={agent.status}
+      aria-labelledby={`agent-${agent.id}-name`}
+    >
       <header className="agent-card__header">
         <span className="agent-card__avatar" aria-hidden="true">
           <KindIcon size={16} />
@@ -55,7 +77,9 @@ export const AgentCard = memo(function AgentCard({ agent, now, onStatus, highlig
         <dl className="agent-card__figures">
           <div>
             <dt>Reliability</dt>
-            <dd title={`Declared ${formatPercent(agent.declaredReliability)}; learned from ${agent.completedCount} completed, ${agent.failedCount} failed`}>
+            <dd
+              title={`Declared ${formatPercent(agent.declaredReliability)}; learned from ${agent.completedCount} completed, ${agent.failedCount} failed`}
+            >
               {formatPercent(agent.reliability)}
             </dd>
           </div>
@@ -91,11 +115,21 @@ export const AgentCard = memo(function AgentCard({ agent, now, onStatus, highlig
       </div>
       <footer className="agent-card__footer">
         {paused ? (
-          <button type="button" className="button button--small" onClick={() => onStatus(agent, 'ACTIVE')} aria-label={`Resume ${agent.name}`}>
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => onStatus(agent, 'ACTIVE')}
+            aria-label={`Resume ${agent.name}`}
+          >
             <Play size={12} aria-hidden="true" /> Resume
           </button>
         ) : (
-          <button type="button" className="button button--small button--quiet" onClick={() => onStatus(agent, 'PAUSED')} aria-label={`Pause ${agent.name}`}>
+          <button
+            type="button"
+            className="button button--small button--quiet"
+            onClick={() => onStatus(agent, 'PAUSED')}
+            aria-label={`Pause ${agent.name}`}
+          >
             <Pause size={12} aria-hidden="true" /> Pause
           </button>
         )}

@@ -42,7 +42,9 @@ export default function AgentsView() {
         <div>
           <h1 className="view__title">Agents</h1>
           <p className="view__subtitle">
-            {agents.data === undefined ? 'The fleet and its capacity.' : `${totals.available} of ${sorted.length} available · ${totals.used} of ${totals.slots} slots in use`}
+            {agents.data === undefined
+              ? 'The fleet and its capacity.'
+              : `${totals.available} of ${sorted.length} available · ${totals.used} of ${totals.slots} slots in use`}
           </p>
         </div>
         <button type="button" className="button button--primary" onClick={() => setRegistering(true)}>

@@ -47,7 +47,8 @@ function fromServer(err: unknown): Errors {
   if (err instanceof ApiError) {
     if (err.code === 'ALREADY_EXISTS') return { id: err.message };
     const f = err.field;
-    if (f === 'name' || f === 'id' || f === 'kind' || f === 'capabilities' || f === 'maxConcurrentTasks' || f === 'reliability') return { [f]: err.message };
+    if (f === 'name' || f === 'id' || f === 'kind' || f === 'capabilities' || f === 'maxConcurrentTasks' || f === 'reliability')
+      return { [f]: err.message };
   }
   return { form: errorMessage(err) };
 }
@@ -82,23 +83,53 @@ export function RegisterAgentDialog({ open, onClose }: { open: boolean; onClose:
     });
   };
 
-  const a11y = (invalid: boolean, describedBy: string | undefined) => ({ 'aria-invalid': invalid || undefined, 'aria-describedby': describedBy });
+  const a11y = (invalid: boolean, describedBy: string | undefined) => ({
+    'aria-invalid': invalid || undefined,
+    'aria-describedby': describedBy,
+  });
 
   return (
-    <Dialog open={open} onClose={close} title="Register agent" description="An AI coding agent, a human or a service that can take tasks." className="dialog--form">
+    <Dialog
+      open={open}
+      onClose={close}
+      title="Register agent"
+      description="An AI coding agent, a human or a service that can take tasks."
+      className="dialog--form"
+    >
       <form className="form" onSubmit={submit} noValidate>
         <div className="form__row">
           <Field id="agent-name" label="Name" required error={errors.name}>
-            {(a) => <input id="agent-name" value={values.name} onChange={(e) => set('name', e.target.value)} data-autofocus {...a11y(a.invalid, a.describedBy)} />}
+            {(a) => (
+              <input
+                id="agent-name"
+                value={values.name}
+                onChange={(e) => set('name', e.target.value)}
+                data-autofocus
+                {...a11y(a.invalid, a.describedBy)}
+              />
+            )}
           </Field>
           <Field id="agent-id" label="Id" hint="Optional; generated when empty" error={errors.id}>
-            {(a) => <input id="agent-id" value={values.id} onChange={(e) => set('id', e.target.value)} className="mono" {...a11y(a.invalid, a.describedBy)} />}
+            {(a) => (
+              <input
+                id="agent-id"
+                value={values.id}
+                onChange={(e) => set('id', e.target.value)}
+                className="mono"
+                {...a11y(a.invalid, a.describedBy)}
+              />
+            )}
           </Field>
         </div>
         <div className="form__row">
           <Field id="agent-kind" label="Kind" error={errors.kind}>
             {(a) => (
-              <select id="agent-kind" value={values.kind} onChange={(e) => set('kind', e.target.value as AgentKind)} {...a11y(a.invalid, a.describedBy)}>
+              <select
+                id="agent-kind"
+                value={values.kind}
+                onChange={(e) => set('kind', e.target.value as AgentKind)}
+                {...a11y(a.invalid, a.describedBy)}
+              >
                 {AGENT_KINDS.map((k) => (
                   <option key={k} value={k}>
                     {KIND_LABELS[k]}
@@ -108,14 +139,48 @@ export function RegisterAgentDialog({ open, onClose }: { open: boolean; onClose:
             )}
           </Field>
           <Field id="agent-max" label="Max concurrent tasks" error={errors.maxConcurrentTasks}>
-            {(a) => <input id="agent-max" type="number" min={1} step={1} inputMode="numeric" value={values.maxConcurrentTasks} onChange={(e) => set('maxConcurrentTasks', e.target.value)} {...a11y(a.invalid, a.describedBy)} />}
+            {(a) => (
+              <input
+                id="agent-max"
+                type="number"
+                min={1}
+                step={1}
+                inputMode="numeric"
+                value={values.maxConcurrentTasks}
+                onChange={(e) => set('maxConcurrentTasks', e.target.value)}
+                {...a11y(a.invalid, a.describedBy)}
+              />
+            )}
           </Field>
           <Field id="agent-reliability" label="Declared reliability" hint="0 to 1; learned from outcomes" error={errors.reliability}>
-            {(a) => <input id="agent-reliability" type="number" min={0} max={1} step={0.01} inputMode="decimal" value={values.reliability} onChange={(e) => set('reliability', e.target.value)} {...a11y(a.invalid, a.describedBy)} />}
+            {(a) => (
+              <input
+                id="agent-reliability"
+                type="number"
+                min={0}
+                max={1}
+                step={0.01}
+                inputMode="decimal"
+                value={values.reliability}
+                onChange={(e) => set('reliability', e.target.value)}
+                {...a11y(a.invalid, a.describedBy)}
+              />
+            )}
           </Field>
         </div>
         <Field id="agent-capabilities" label="Capabilities" hint="Comma or Enter to add" error={errors.capabilities}>
-          {(a) => <ChipsInput id="agent-capabilities" name="capabilities" values={values.capabilities} onChange={(v) => set('capabilities', v)} normalise={normaliseCapability} placeholder="typescript, react, testing" invalid={a.invalid} describedBy={a.describedBy} />}
+          {(a) => (
+            <ChipsInput
+              id="agent-capabilities"
+              name="capabilities"
+              values={values.capabilities}
+              onChange={(v) => set('capabilities', v)}
+              normalise={normaliseCapability}
+              placeholder="typescript, react, testing"
+              invalid={a.invalid}
+              describedBy={a.describedBy}
+            />
+          )}
         </Field>
         {errors.form !== undefined && (
           <p className="form__error" role="alert">

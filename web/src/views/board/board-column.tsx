@@ -41,7 +41,13 @@ export function BoardColumn({ id, title, tone, tasks, reasons, onAction, collaps
   if (collapsed) {
     return (
       <section className={`column column--collapsed column--${tone}`} data-column={id} aria-labelledby={headingId}>
-        <button type="button" className="column__expand" onClick={onToggle} aria-expanded="false" aria-label={`Expand ${title} (${tasks.length})`}>
+        <button
+          type="button"
+          className="column__expand"
+          onClick={onToggle}
+          aria-expanded="false"
+          aria-label={`Expand ${title} (${tasks.length})`}
+        >
           <ChevronRight size={14} aria-hidden="true" />
           <span id={headingId} className="column__vertical-title">
             {title}
@@ -53,7 +59,12 @@ export function BoardColumn({ id, title, tone, tasks, reasons, onAction, collaps
   }
 
   return (
-    <section className={`column column--${tone} ${lane ? 'column--lane' : ''}`} data-column={id} data-lane={lane ? 'attention' : undefined} aria-labelledby={headingId}>
+    <section
+      className={`column column--${tone} ${lane ? 'column--lane' : ''}`}
+      data-column={id}
+      data-lane={lane ? 'attention' : undefined}
+      aria-labelledby={headingId}
+    >
       <header className="column__header">
         <span className="column__dot" aria-hidden="true" />
         <h2 id={headingId} className="column__title">
@@ -61,7 +72,13 @@ export function BoardColumn({ id, title, tone, tasks, reasons, onAction, collaps
         </h2>
         <span className="column__count">{formatCount(tasks.length)}</span>
         {onToggle !== undefined && (
-          <button type="button" className="icon-button icon-button--small" onClick={onToggle} aria-expanded="true" aria-label={`Collapse ${title}`}>
+          <button
+            type="button"
+            className="icon-button icon-button--small"
+            onClick={onToggle}
+            aria-expanded="true"
+            aria-label={`Collapse ${title}`}
+          >
             <ChevronLeft size={14} aria-hidden="true" />
           </button>
         )}
@@ -75,7 +92,13 @@ export function BoardColumn({ id, title, tone, tasks, reasons, onAction, collaps
               const task = tasks[item.index];
               if (task === undefined) return null;
               return (
-                <div key={item.key} ref={virtualizer.measureElement} data-index={item.index} className="column__item" style={{ transform: `translateY(${item.start}px)` }}>
+                <div
+                  key={item.key}
+                  ref={virtualizer.measureElement}
+                  data-index={item.index}
+                  className="column__item"
+                  style={{ transform: `translateY(${item.start}px)` }}
+                >
                   <TaskCard task={task} reasons={reasons?.get(task.id)} onAction={onAction} />
                 </div>
               );

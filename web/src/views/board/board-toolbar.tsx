@@ -75,7 +75,12 @@ export function BoardToolbar({ filters, agents, capabilities, shown, total, load
           </option>
         ))}
       </select>
-      <select aria-label="Capability" value={filters.capability ?? ''} onChange={(e) => set('capability', e.target.value)} name="capability">
+      <select
+        aria-label="Capability"
+        value={filters.capability ?? ''}
+        onChange={(e) => set('capability', e.target.value)}
+        name="capability"
+      >
         <option value="">All capabilities</option>
         {capabilities.map((c) => (
           <option key={c} value={c}>
@@ -89,9 +94,19 @@ export function BoardToolbar({ filters, agents, capabilities, shown, total, load
         </button>
       )}
       <span className="toolbar__count" aria-live="polite">
-        {loading ? `Loading… ${formatCount(total)} tasks` : hasFilters(filters) ? `${formatCount(shown)} of ${formatCount(total)}` : `${formatCount(total)} tasks`}
+        {loading
+          ? `Loading… ${formatCount(total)} tasks`
+          : hasFilters(filters)
+            ? `${formatCount(shown)} of ${formatCount(total)}`
+            : `${formatCount(total)} tasks`}
       </span>
-      <button type="button" className="button" onClick={() => processNext.mutate()} disabled={processNext.isPending} data-testid="process-next">
+      <button
+        type="button"
+        className="button"
+        onClick={() => processNext.mutate()}
+        disabled={processNext.isPending}
+        data-testid="process-next"
+      >
         <FastForward size={14} aria-hidden="true" /> {processNext.isPending ? 'Processing…' : 'Process next'}
       </button>
     </div>

@@ -50,7 +50,10 @@ export default function BoardView() {
 
   const coverage = useMemo(() => (agents.data === undefined ? null : new CapabilityCoverage(agents.data)), [agents.data]);
   const board = useMemo(() => buildBoard(tasks, filters, now, coverage), [tasks, filters, now, coverage]);
-  const reasons = useMemo(() => new Map<string, readonly AttentionReason[]>(board.attention.map((a) => [a.task.id, a.reasons])), [board.attention]);
+  const reasons = useMemo(
+    () => new Map<string, readonly AttentionReason[]>(board.attention.map((a) => [a.task.id, a.reasons])),
+    [board.attention],
+  );
   const attentionTasks = useMemo(() => board.attention.map((a) => a.task), [board.attention]);
   const capabilities = useMemo(() => {
     const set = new Set<string>();
@@ -69,7 +72,8 @@ export default function BoardView() {
 
   let body;
   if (all.isLoading) body = <BoardSkeleton />;
-  else if (all.error !== null && all.tasks.length === 0) body = <ErrorState error={all.error} onRetry={all.retry} title="Could not load tasks" />;
+  else if (all.error !== null && all.tasks.length === 0)
+    body = <ErrorState error={all.error} onRetry={all.retry} title="Could not load tasks" />;
   else if (all.tasks.length === 0)
     body = (
       <EmptyState title="No tasks yet">
@@ -119,7 +123,14 @@ export default function BoardView() {
           <p className="view__subtitle">Every task by status, updated live.</p>
         </div>
       </div>
-      <BoardToolbar filters={filters} agents={agents.data ?? []} capabilities={capabilities} shown={board.shown} total={all.tasks.length} loading={!all.isComplete} />
+      <BoardToolbar
+        filters={filters}
+        agents={agents.data ?? []}
+        capabilities={capabilities}
+        shown={board.shown}
+        total={all.tasks.length}
+        loading={!all.isComplete}
+      />
       {all.error !== null && all.tasks.length > 0 && (
         <div className="banner banner--warning" role="alert">
           <AlertTriangle size={14} aria-hidden="true" /> Some tasks could not be loaded.{' '}

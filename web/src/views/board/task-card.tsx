@@ -70,7 +70,12 @@ export const TaskCard = memo(function TaskCard({ task, reasons, onAction }: Prop
       {!isTerminal(task.status) || task.status === 'FAILED' ? (
         <div className="card__actions">
           {task.status === 'PENDING' && (
-            <button type="button" className="button button--small" onClick={() => onAction('assign', task)} aria-label={`Assign ${task.id}`}>
+            <button
+              type="button"
+              className="button button--small"
+              onClick={() => onAction('assign', task)}
+              aria-label={`Assign ${task.id}`}
+            >
               <UserPlus size={12} aria-hidden="true" /> Assign
             </button>
           )}

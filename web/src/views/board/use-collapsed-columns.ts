@@ -26,7 +26,8 @@ function read(): Choices {
 export function useCollapsedColumns() {
   const [choices, setChoices] = useState<Choices>(read);
   const isCollapsed = useCallback(
-    (status: TaskStatus, count: number, autoFold: boolean) => choices[status] ?? (autoFold && (DEFAULT_COLLAPSED.has(status) || count === 0)),
+    (status: TaskStatus, count: number, autoFold: boolean) =>
+      choices[status] ?? (autoFold && (DEFAULT_COLLAPSED.has(status) || count === 0)),
     [choices],
   );
   const setCollapsed = useCallback((status: TaskStatus, collapsed: boolean) => {

@@ -8,11 +8,27 @@ import { ChipsInput } from '../../components/chips-input.js';
 import { Dialog } from '../../components/dialog.js';
 import { Field } from '../../components/field.js';
 import { useToast } from '../../components/toast.js';
-import { EMPTY_TASK_FORM, serverErrors, toTaskBody, validateTaskForm, type FieldErrors, type TaskField, type TaskFormValues } from './task-form-model.js';
+import {
+  EMPTY_TASK_FORM,
+  serverErrors,
+  toTaskBody,
+  validateTaskForm,
+  type FieldErrors,
+  type TaskField,
+  type TaskFormValues,
+} from './task-form-model.js';
 // The server's own normalisation, so a chip shows exactly the capability that will be stored.
 import { normaliseCapability } from '../../../../src/core/capabilities.js';
 
-const FIELD_ORDER: readonly TaskField[] = ['title', 'description', 'priority', 'requiredCapabilities', 'dependsOn', 'slaDeadline', 'labels'];
+const FIELD_ORDER: readonly TaskField[] = [
+  'title',
+  'description',
+  'priority',
+  'requiredCapabilities',
+  'dependsOn',
+  'slaDeadline',
+  'labels',
+];
 
 /** "New task": labelled fields, a required check before sending, server errors shown on the field they name. */
 export default function NewTaskDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -68,20 +84,53 @@ export default function NewTaskDialog({ open, onClose }: { open: boolean; onClos
   };
 
   return (
-    <Dialog open={open} onClose={close} title="New task" description="Describe the work; Switchboard routes it to the best agent." className="dialog--form">
+    <Dialog
+      open={open}
+      onClose={close}
+      title="New task"
+      description="Describe the work; Switchboard routes it to the best agent."
+      className="dialog--form"
+    >
       <form ref={form} className="form" onSubmit={submit} noValidate data-testid="new-task-form">
         <Field id="task-title" label="Title" required error={errors.title}>
           {(a) => (
-            <input id="task-title" name="title" value={values.title} onChange={(e) => set('title', e.target.value)} aria-invalid={a.invalid || undefined} aria-describedby={a.describedBy} aria-required="true" data-autofocus maxLength={500} />
+            <input
+              id="task-title"
+              name="title"
+              value={values.title}
+              onChange={(e) => set('title', e.target.value)}
+              aria-invalid={a.invalid || undefined}
+              aria-describedby={a.describedBy}
+              aria-required="true"
+              data-autofocus
+              maxLength={500}
+            />
           )}
         </Field>
         <Field id="task-description" label="Description" error={errors.description}>
-          {(a) => <textarea id="task-description" name="description" rows={3} value={values.description} onChange={(e) => set('description', e.target.value)} aria-invalid={a.invalid || undefined} aria-describedby={a.describedBy} />}
+          {(a) => (
+            <textarea
+              id="task-description"
+              name="description"
+              rows={3}
+              value={values.description}
+              onChange={(e) => set('description', e.target.value)}
+              aria-invalid={a.invalid || undefined}
+              aria-describedby={a.describedBy}
+            />
+          )}
         </Field>
         <div className="form__row">
           <Field id="task-priority" label="Priority" error={errors.priority}>
             {(a) => (
-              <select id="task-priority" name="priority" value={values.priority} onChange={(e) => set('priority', e.target.value as Priority)} aria-invalid={a.invalid || undefined} aria-describedby={a.describedBy}>
+              <select
+                id="task-priority"
+                name="priority"
+                value={values.priority}
+                onChange={(e) => set('priority', e.target.value as Priority)}
+                aria-invalid={a.invalid || undefined}
+                aria-describedby={a.describedBy}
+              >
                 {PRIORITIES.map((p) => (
                   <option key={p} value={p}>
                     {PRIORITY_LABELS[p]}
@@ -91,17 +140,64 @@ export default function NewTaskDialog({ open, onClose }: { open: boolean; onClos
             )}
           </Field>
           <Field id="task-slaDeadline" label="SLA deadline" hint="Empty: the priority's default SLA" error={errors.slaDeadline}>
-            {(a) => <input id="task-slaDeadline" name="slaDeadline" type="datetime-local" value={values.slaDeadline} onChange={(e) => set('slaDeadline', e.target.value)} aria-invalid={a.invalid || undefined} aria-describedby={a.describedBy} />}
+            {(a) => (
+              <input
+                id="task-slaDeadline"
+                name="slaDeadline"
+                type="datetime-local"
+                value={values.slaDeadline}
+                onChange={(e) => set('slaDeadline', e.target.value)}
+                aria-invalid={a.invalid || undefined}
+                aria-describedby={a.describedBy}
+              />
+            )}
           </Field>
         </div>
-        <Field id="task-requiredCapabilities" label="Required capabilities" hint="Comma or Enter to add, e.g. typescript, testing" error={errors.requiredCapabilities}>
-          {(a) => <ChipsInput id="task-requiredCapabilities" name="requiredCapabilities" values={values.requiredCapabilities} onChange={(v) => set('requiredCapabilities', v)} normalise={normaliseCapability} placeholder="typescript, testing" invalid={a.invalid} describedBy={a.describedBy} />}
+        <Field
+          id="task-requiredCapabilities"
+          label="Required capabilities"
+          hint="Comma or Enter to add, e.g. typescript, testing"
+          error={errors.requiredCapabilities}
+        >
+          {(a) => (
+            <ChipsInput
+              id="task-requiredCapabilities"
+              name="requiredCapabilities"
+              values={values.requiredCapabilities}
+              onChange={(v) => set('requiredCapabilities', v)}
+              normalise={normaliseCapability}
+              placeholder="typescript, testing"
+              invalid={a.invalid}
+              describedBy={a.describedBy}
+            />
+          )}
         </Field>
         <Field id="task-dependsOn" label="Depends on" hint="Task ids that must complete first, e.g. TASK-004" error={errors.dependsOn}>
-          {(a) => <ChipsInput id="task-dependsOn" name="dependsOn" values={values.dependsOn} onChange={(v) => set('dependsOn', v)} normalise={(s) => s.toUpperCase()} placeholder="TASK-001" invalid={a.invalid} describedBy={a.describedBy} />}
+          {(a) => (
+            <ChipsInput
+              id="task-dependsOn"
+              name="dependsOn"
+              values={values.dependsOn}
+              onChange={(v) => set('dependsOn', v)}
+              normalise={(s) => s.toUpperCase()}
+              placeholder="TASK-001"
+              invalid={a.invalid}
+              describedBy={a.describedBy}
+            />
+          )}
         </Field>
         <Field id="task-labels" label="Labels" error={errors.labels}>
-          {(a) => <ChipsInput id="task-labels" name="labels" values={values.labels} onChange={(v) => set('labels', v)} placeholder="backend, release-1.2" invalid={a.invalid} describedBy={a.describedBy} />}
+          {(a) => (
+            <ChipsInput
+              id="task-labels"
+              name="labels"
+              values={values.labels}
+              onChange={(v) => set('labels', v)}
+              placeholder="backend, release-1.2"
+              invalid={a.invalid}
+              describedBy={a.describedBy}
+            />
+          )}
         </Field>
         {errors.form !== undefined && (
           <p className="form__error" role="alert">
@@ -122,6 +218,9 @@ export default function NewTaskDialog({ open, onClose }: { open: boolean; onClos
 }
 
 function merge(values: readonly string[], pending: string, normalise: (s: string) => string): string[] {
-  const extra = pending.split(',').map((s) => normalise(s.trim())).filter((s) => s !== '' && !values.includes(s));
+  const extra = pending
+    .split(',')
+    .map((s) => normalise(s.trim()))
+    .filter((s) => s !== '' && !values.includes(s));
   return [...values, ...extra];
 }

@@ -31,7 +31,13 @@ export function ChartsPanel({ series, error }: Props) {
         {error !== null ? (
           <ErrorState error={error} title="Could not read the event log" />
         ) : series.seeded ? (
-          <BarChart values={series.throughput} start={series.throughputStart} bucketMs={BUCKET_MS} label="Completions per minute" unit="per min" />
+          <BarChart
+            values={series.throughput}
+            start={series.throughputStart}
+            bucketMs={BUCKET_MS}
+            label="Completions per minute"
+            unit="per min"
+          />
         ) : (
           <Skeleton height={160} width="100%" />
         )}
@@ -53,7 +59,12 @@ export function ChartsPanel({ series, error }: Props) {
         {error !== null ? (
           <ErrorState error={error} title="Could not read the event log" />
         ) : series.seeded ? (
-          <LineChart series={queue} from={now - HISTORY_WINDOW_MS} to={Math.max(now, latest?.t ?? now)} label="Queue depth over the last hour" />
+          <LineChart
+            series={queue}
+            from={now - HISTORY_WINDOW_MS}
+            to={Math.max(now, latest?.t ?? now)}
+            label="Queue depth over the last hour"
+          />
         ) : (
           <Skeleton height={160} width="100%" />
         )}

@@ -25,12 +25,44 @@ interface Card {
 function cards(m: Metrics, attainment: Attainment | null): Card[] {
   const ratio = attainment === null || attainment.completed === 0 ? null : attainment.onTime / attainment.completed;
   return [
-    { key: 'totalTasks', label: 'Total tasks', value: formatCount(m.totalTasks), raw: m.totalTasks, sub: `${formatCount(m.byStatus.BLOCKED)} blocked` },
+    {
+      key: 'totalTasks',
+      label: 'Total tasks',
+      value: formatCount(m.totalTasks),
+      raw: m.totalTasks,
+      sub: `${formatCount(m.byStatus.BLOCKED)} blocked`,
+    },
     { key: 'pending', label: 'Pending', value: formatCount(m.byStatus.PENDING), raw: m.byStatus.PENDING, sub: 'waiting for an agent' },
-    { key: 'inProgress', label: 'In progress', value: formatCount(m.byStatus.IN_PROGRESS), raw: m.byStatus.IN_PROGRESS, sub: `${formatCount(m.byStatus.ASSIGNED)} assigned` },
-    { key: 'completedTasks', label: 'Completed', value: formatCount(m.completedTasks), raw: m.completedTasks, sub: `${formatCount(m.byStatus.CANCELLED)} cancelled`, tone: m.completedTasks > 0 ? 'success' : undefined },
-    { key: 'failedTasks', label: 'Failed', value: formatCount(m.failedTasks), raw: m.failedTasks, sub: 'out of attempts', tone: m.failedTasks > 0 ? 'danger' : undefined },
-    { key: 'activeAgents', label: 'Active agents', value: formatCount(m.activeAgents), raw: m.activeAgents, sub: `of ${formatCount(m.agents)} registered` },
+    {
+      key: 'inProgress',
+      label: 'In progress',
+      value: formatCount(m.byStatus.IN_PROGRESS),
+      raw: m.byStatus.IN_PROGRESS,
+      sub: `${formatCount(m.byStatus.ASSIGNED)} assigned`,
+    },
+    {
+      key: 'completedTasks',
+      label: 'Completed',
+      value: formatCount(m.completedTasks),
+      raw: m.completedTasks,
+      sub: `${formatCount(m.byStatus.CANCELLED)} cancelled`,
+      tone: m.completedTasks > 0 ? 'success' : undefined,
+    },
+    {
+      key: 'failedTasks',
+      label: 'Failed',
+      value: formatCount(m.failedTasks),
+      raw: m.failedTasks,
+      sub: 'out of attempts',
+      tone: m.failedTasks > 0 ? 'danger' : undefined,
+    },
+    {
+      key: 'activeAgents',
+      label: 'Active agents',
+      value: formatCount(m.activeAgents),
+      raw: m.activeAgents,
+      sub: `of ${formatCount(m.agents)} registered`,
+    },
     {
       key: 'slaAtRisk',
       label: 'SLA at risk',
@@ -44,7 +76,10 @@ function cards(m: Metrics, attainment: Attainment | null): Card[] {
       label: 'SLA attainment',
       value: attainment === null ? '…' : formatPercent(ratio, 1),
       raw: ratio === null ? null : Math.round(ratio * 1000) / 10,
-      sub: attainment === null ? 'loading tasks' : `${formatCount(attainment.onTime)} of ${formatCount(attainment.completed)} on time${attainment.partial ? ' (loading)' : ''}`,
+      sub:
+        attainment === null
+          ? 'loading tasks'
+          : `${formatCount(attainment.onTime)} of ${formatCount(attainment.completed)} on time${attainment.partial ? ' (loading)' : ''}`,
     },
   ];
 }
@@ -80,7 +115,12 @@ export function MetricCards({ metrics, attainment }: { metrics: Metrics | undefi
   return (
     <section className="metrics" aria-label="Key figures">
       {cards(metrics, attainment).map((c) => (
-        <div key={c.key} className={`metric ${c.tone === undefined ? '' : `metric--${c.tone}`}`} data-metric={c.key} data-value={c.raw ?? ''}>
+        <div
+          key={c.key}
+          className={`metric ${c.tone === undefined ? '' : `metric--${c.tone}`}`}
+          data-metric={c.key}
+          data-value={c.raw ?? ''}
+        >
           <div className="metric__label">{c.label}</div>
           <div className="metric__value">{c.value}</div>
           <div className="metric__sub">{c.sub}</div>

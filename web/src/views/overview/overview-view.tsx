@@ -34,7 +34,11 @@ export function OverviewView() {
           <p className="view__subtitle">Live state of the queue, the agents and their promises.</p>
         </div>
       </div>
-      {metrics.isError ? <ErrorState error={metrics.error} onRetry={() => void metrics.refetch()} /> : <MetricCards metrics={metrics.data} attainment={attainment} />}
+      {metrics.isError ? (
+        <ErrorState error={metrics.error} onRetry={() => void metrics.refetch()} />
+      ) : (
+        <MetricCards metrics={metrics.data} attainment={attainment} />
+      )}
       <ChartsPanel series={series} error={history.error} />
       <div className="grid grid--split">
         <BreakdownPanel metrics={metrics.data} />

@@ -19,7 +19,12 @@ function Actions({ task }: { task: TaskView }) {
   return (
     <div className="detail__actions">
       {task.status === 'PENDING' && (
-        <button type="button" className="button button--primary" disabled={isPending} onClick={() => mutate({ action: 'assign', id: task.id })}>
+        <button
+          type="button"
+          className="button button--primary"
+          disabled={isPending}
+          onClick={() => mutate({ action: 'assign', id: task.id })}
+        >
           <UserPlus size={14} aria-hidden="true" /> Assign
         </button>
       )}

@@ -51,7 +51,13 @@ export function TaskFields({ task }: { task: TaskView }) {
           </span>
         </Row>
         <Row label="SLA">
-          {task.slaDeadline === null ? <span className="muted">none</span> : <span className="fields__sla">{formatDateTime(task.slaDeadline)} <SlaBadge task={task} /></span>}
+          {task.slaDeadline === null ? (
+            <span className="muted">none</span>
+          ) : (
+            <span className="fields__sla">
+              {formatDateTime(task.slaDeadline)} <SlaBadge task={task} />
+            </span>
+          )}
         </Row>
         <Row label="Required">
           <CapabilityChips capabilities={task.requiredCapabilities} />

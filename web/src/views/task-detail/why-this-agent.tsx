@@ -28,7 +28,15 @@ function AgentName({ id, agents }: { id: string; agents: ReadonlyMap<string, Age
   );
 }
 
-function CandidateTable({ candidates, agents, caption }: { candidates: readonly ScoredCandidate[]; agents: ReadonlyMap<string, AgentView>; caption: string }) {
+function CandidateTable({
+  candidates,
+  agents,
+  caption,
+}: {
+  candidates: readonly ScoredCandidate[];
+  agents: ReadonlyMap<string, AgentView>;
+  caption: string;
+}) {
   return (
     <div className="table-scroll">
       <table className="table table--compact">
@@ -107,7 +115,11 @@ export function WhyThisAgent({ task }: { task: TaskView }) {
           ))}
         </ul>
         <h3 className="panel__subtitle">Runners-up</h3>
-        {runnersUp.length === 0 ? <p className="muted small">No other agent was eligible.</p> : <CandidateTable candidates={runnersUp} agents={agents} caption="Runners-up and their score terms" />}
+        {runnersUp.length === 0 ? (
+          <p className="muted small">No other agent was eligible.</p>
+        ) : (
+          <CandidateTable candidates={runnersUp} agents={agents} caption="Runners-up and their score terms" />
+        )}
       </section>
     );
   }
