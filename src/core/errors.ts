@@ -61,6 +61,21 @@ export class InvalidTransitionError extends SwitchboardError {
   }
 }
 
+/**
+ * A report from someone who does not hold the task: an agent that never held it or was
+ * superseded, or a fencing token from an earlier lease. The holder and the current
+ * token are in the details so a runner can tell "give up" from "refresh and retry".
+ */
+export class StaleLeaseError extends SwitchboardError {
+  constructor(task: { id: string; agent: string | null; leaseToken: number }, presented: { agentId: string } | { leaseToken: number }) {
+    const message =
+      'agentId' in presented
+        ? `Task ${task.id} is not held by agent ${presented.agentId}${task.agent === null ? ' (nobody holds it)' : ''}`
+        : `Task ${task.id} is no longer held under lease ${presented.leaseToken} (lease superseded)`;
+    super('STALE_LEASE', message, { taskId: task.id, holder: task.agent, leaseToken: task.leaseToken });
+  }
+}
+
 /** A guarded write found another writer got there first (status or version changed). */
 export class VersionConflictError extends SwitchboardError {
   constructor(entity: string, id: string) {

@@ -35,6 +35,34 @@ function codeOf(fn: () => unknown): string | undefined {
 }
 
 describe('transition: the documented paths', () => {
+  it('counts attempts started: a running first attempt is attempt 1, a requeue gives it back, a failure keeps it', () => {
+    const assigned = transition(pending({ maxAttempts: 3 }), { type: 'assign', agentId: 'a1', decision: decision('a1') }, ctx()).task;
+    expect(assigned.attempts).toBe(0);
+    const running = transition(assigned, { type: 'start', by: { agentId: 'a1' } }, ctx()).task;
+    expect(running.attempts).toBe(1);
+    expect(transition(running, { type: 'requeue', reason: 'lease_expired' }, ctx()).task.attempts).toBe(0);
+    const failed = transition(running, { type: 'fail', by: { agentId: 'a1' }, reason: 'red' }, ctx()).task;
+    expect(failed).toMatchObject({ status: 'PENDING', attempts: 1 });
+    expect(transition(running, { type: 'complete', by: {}, result: null }, ctx()).task.attempts).toBe(1);
+    expect(transition(assigned, { type: 'complete', by: {}, result: null }, ctx()).task.attempts).toBe(1);
+  });
+
+  it('refuses an agent that does not hold the task, in every state, before looking at the state', () => {
+    for (const task of [pending(), pending({ status: 'COMPLETED' }), pending({ status: 'BLOCKED' })]) {
+      for (const action of [
+        { type: 'fail', by: { agentId: 'x' }, reason: 'r' },
+        { type: 'start', by: { agentId: 'x' } },
+        { type: 'complete', by: { agentId: 'x' }, result: null },
+        { type: 'heartbeat', by: { agentId: 'x' } },
+      ] as TaskAction[]) {
+        expect(
+          codeOf(() => transition(task, action, ctx())),
+          `${action.type} on ${task.status}`,
+        ).toBe('STALE_LEASE');
+      }
+    }
+  });
+
   it('assigns a PENDING task, takes one slot, bumps version and fencing token, arms the offer timer', () => {
     const r = transition(pending(), { type: 'assign', agentId: 'a1', decision: decision('a1') }, ctx());
     expect(r.task).toMatchObject({

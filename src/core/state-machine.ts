@@ -1,5 +1,5 @@
 import { normaliseCapabilities } from './capabilities.js';
-import { InvalidTransitionError, SwitchboardError, ValidationError, assertNever } from './errors.js';
+import { InvalidTransitionError, StaleLeaseError, ValidationError, assertNever } from './errors.js';
 import type { EventDraft, RequeueReason } from './events.js';
 import { retryDelayMs, slaWarningAt, type Policy } from './policy.js';
 import { HELD_STATUSES, isTerminal, priorityRank, type AssignmentDecision, type Task, type TaskPatch } from './task.js';
@@ -63,6 +63,9 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
   const release = (outcome: SlotChange['outcome']): SlotChange | null =>
     task.agent !== null && HELD_STATUSES.has(task.status) ? { agentId: task.agent, delta: -1, outcome } : null;
   const event = <E extends EventDraft>(e: Omit<E, 'taskId'>): EventDraft => ({ ...e, taskId: task.id }) as EventDraft;
+  // Who may report is checked before what the state allows, in every state: an agent that
+  // does not hold the task learns nothing about it and changes nothing (a waiting task too).
+  if ('by' in action) checkReporter(task, action.by);
 
   switch (action.type) {
     case 'unblock': {
@@ -102,7 +105,6 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
     }
     case 'reject': {
       if (task.status !== 'ASSIGNED') refuse();
-      checkReporter(task, action.by);
       const agentId = task.agent as string;
       return {
         task: backToQueue(base, policy, now, [...task.excludedAgents, agentId]),
@@ -112,7 +114,6 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
     }
     case 'start': {
       if (task.status !== 'ASSIGNED') refuse();
-      checkReporter(task, action.by);
       return {
         task: started(base, policy, now),
         event: event({ type: 'task.started', agentId: task.agent, payload: { agentId: task.agent } }),
@@ -121,7 +122,6 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
     }
     case 'progress': {
       if (task.status !== 'ASSIGNED' && task.status !== 'IN_PROGRESS') refuse();
-      checkReporter(task, action.by);
       if (!Number.isFinite(action.progress)) throw new ValidationError('progress must be a number from 0 to 100', { field: 'progress' });
       const running = task.status === 'ASSIGNED' ? started(base, policy, now) : renewLease(base, policy, now);
       return {
@@ -132,12 +132,10 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
     }
     case 'heartbeat': {
       if (task.status !== 'IN_PROGRESS') refuse();
-      checkReporter(task, action.by);
       return { task: renewLease(base, policy, now), event: null, slot: null };
     }
     case 'complete': {
       if (task.status !== 'ASSIGNED' && task.status !== 'IN_PROGRESS') refuse();
-      checkReporter(task, action.by);
       return {
         task: {
           ...base,
@@ -145,6 +143,7 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
           progress: 100,
           result: action.result ?? null,
           startedAt: task.startedAt ?? now,
+          attempts: task.status === 'IN_PROGRESS' ? task.attempts : task.attempts + 1,
           completedAt: now,
           offerExpiresAt: null,
           leaseExpiresAt: null,
@@ -155,8 +154,9 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
     }
     case 'fail': {
       if (task.status !== 'PENDING' && task.status !== 'ASSIGNED' && task.status !== 'IN_PROGRESS') refuse();
-      if (task.status !== 'PENDING') checkReporter(task, action.by);
-      const attempts = task.attempts + 1;
+      // A failure before the attempt started (an offer failed, an operator failing a waiting
+      // task) still spends one: otherwise a task could never run out of attempts.
+      const attempts = task.status === 'IN_PROGRESS' ? task.attempts : task.attempts + 1;
       const final = attempts >= task.maxAttempts;
       const excluded = task.agent !== null ? [...task.excludedAgents, task.agent] : task.excludedAgents;
       const retryAt = final ? null : now + retryDelayMs(policy, attempts);
@@ -187,8 +187,10 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
     }
     case 'requeue': {
       if (!HELD_STATUSES.has(task.status)) refuse();
+      // A requeue is not the agent's failure: a started attempt is given back, not charged.
+      const attempts = task.status === 'IN_PROGRESS' ? task.attempts - 1 : task.attempts;
       return {
-        task: backToQueue(base, policy, now, task.excludedAgents),
+        task: { ...backToQueue(base, policy, now, task.excludedAgents), attempts },
         event: event({ type: 'task.requeued', agentId: task.agent, payload: { agentId: task.agent, reason: action.reason } }),
         slot: release(null),
       };
@@ -265,19 +267,13 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
 
 /** Refuses a report from anyone but the current holder with the current fencing token. */
 function checkReporter(task: Task, by: Reporter): void {
-  const staleAgent = by.agentId !== undefined && by.agentId !== task.agent;
-  const staleToken = by.leaseToken !== undefined && by.leaseToken !== task.leaseToken;
-  if (staleAgent || staleToken) {
-    throw new SwitchboardError('STALE_LEASE', `Task ${task.id} is no longer held by this reporter (lease superseded)`, {
-      taskId: task.id,
-      holder: task.agent,
-      leaseToken: task.leaseToken,
-    });
-  }
+  if (by.agentId !== undefined && by.agentId !== task.agent) throw new StaleLeaseError(task, { agentId: by.agentId });
+  if (by.leaseToken !== undefined && by.leaseToken !== task.leaseToken) throw new StaleLeaseError(task, { leaseToken: by.leaseToken });
 }
 
+/** `attempts` counts attempts started, so a running first attempt reads "1 of N". */
 function started(task: Task, policy: Policy, now: number): Task {
-  return { ...renewLease(task, policy, now), status: 'IN_PROGRESS', startedAt: now, offerExpiresAt: null };
+  return { ...renewLease(task, policy, now), status: 'IN_PROGRESS', startedAt: now, offerExpiresAt: null, attempts: task.attempts + 1 };
 }
 
 function renewLease(task: Task, policy: Policy, now: number): Task {

@@ -70,6 +70,10 @@ export interface Task {
   slaWarned: boolean;
   slaViolated: boolean;
   maxAttempts: number;
+  /**
+   * Attempts started and charged against `maxAttempts`: one when the task starts (or fails
+   * or completes without a start); a requeue (lease lost, agent removed) gives it back.
+   */
   attempts: number;
   retryAt: number | null;
   promoteAt: number | null;

@@ -138,7 +138,7 @@ describe('timers (fake clock)', () => {
     await h.advance(1);
     expect((await o.getTask(t.id)).status).toBe('PENDING');
     expect((await o.getAgent('a')).availability).toBe('OFFLINE');
-    expect(await codeOf(o.completeTask(t.id, null, { agentId: 'a' }, OP))).toBe('TASK_INVALID_TRANSITION');
+    expect(await codeOf(o.completeTask(t.id, null, { agentId: 'a' }, OP))).toBe('STALE_LEASE');
     await o.heartbeat('a', OP);
     expect((await o.getAgent('a')).availability).toBe('AVAILABLE');
   });
