@@ -99,8 +99,9 @@ export class AgentUseCases {
   }
 
   /**
-   * Pull mode: assigns and starts the first task in queue order this agent may take.
-   * With `waitMs`, waits for news on the bus (a task created, requeued, ...) up to then.
+   * Pull mode: starts the oldest offer made to this agent, or else assigns and starts the
+   * first task in queue order it may take. With `waitMs`, waits for news on the bus (a task
+   * created, requeued, offered to this agent...) up to then.
    */
   async claim(id: string, waitMs: number, actor: Actor): Promise<Task | null> {
     const until = this.clock.now() + waitMs;
@@ -109,6 +110,9 @@ export class AgentUseCases {
       try {
         const task = await this.runner.run(actor, async (work) => {
           const agent = await this.#touch(work, await work.agent(id));
+          // An offer already made to this agent (auto dispatch got there first) is its next task.
+          const offered = (await work.tx.tasks.listHeldBy({ agentId: id })).find((t) => t.status === 'ASSIGNED');
+          if (offered !== undefined) return (await work.apply(offered, { type: 'start', by: { agentId: id } })).task;
           if (!canTakeWork(agent)) return null;
           for (const candidate of await tasksFor(work.tx, agent, work.now)) {
             // Another agent claiming the same head is passed over, not waited for.

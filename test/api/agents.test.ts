@@ -151,3 +151,27 @@ describe('agent protocol: heartbeat and claim', () => {
     expect(events.json.events.at(-1)).toMatchObject({ type: 'task.progressed', actor: 'agent:holder' });
   });
 });
+
+describe('claim under automatic dispatch (the default)', () => {
+  beforeEach(async () => {
+    await h.close();
+    h = await startHarness({ dispatch: 'auto' });
+  });
+
+  it('returns, started, a task already offered to the agent instead of waiting', async () => {
+    await register({ id: 'claude-1', name: 'Claude Code', capabilities: ['testing'] });
+    const id = await createTask({ title: 'Add tests', requiredCapabilities: ['testing'] });
+    await h.orchestrator.settled();
+    expect((await h.request('GET', `/api/tasks/${id}`)).json.task).toMatchObject({ status: 'ASSIGNED', agent: 'claude-1' });
+    const res = await h.request('POST', '/api/agents/claude-1/claim', { waitMs: 20_000 }, as('claude-1'));
+    expect(res.json.task).toMatchObject({ id, status: 'IN_PROGRESS', agent: 'claude-1', attempts: 1 });
+  });
+
+  it('wakes a waiting claim the moment a task is offered to its agent', async () => {
+    await register({ id: 'waiter', name: 'Waiter' });
+    const claim = h.request('POST', '/api/agents/waiter/claim', { waitMs: 20_000 }, as('waiter'));
+    const id = await createTask({ title: 'Arrives later' });
+    const res = await claim;
+    expect(res.json.task).toMatchObject({ id, status: 'IN_PROGRESS', agent: 'waiter' });
+  });
+});
