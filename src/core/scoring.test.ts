@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normaliseCapabilities, normaliseCapability } from './capabilities.js';
 import { newAgent, newTask } from './factories.js';
 import { DEFAULT_POLICY } from './policy.js';
-import { RECENCY_WINDOW_MS, SCORE_WEIGHTS, isEligible, parseEtaMs, rankAgents, scoreAgent } from './scoring.js';
+import { RECENCY_WINDOW_MS, SCORE_WEIGHTS, isEligible, parseEtaMs, rankAgents, scoreAgent, whyNoAgent } from './scoring.js';
 import { compareQueueOrder } from './queue-order.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -82,5 +82,28 @@ describe('queue order', () => {
     const p1soon = task({ title: 'p1 soon', priority: 'P1', slaDeadline: T0 + 1e6 }, 3);
     const p1soon2 = task({ title: 'p1 soon too', priority: 'P1', slaDeadline: T0 + 1e6 }, 4);
     expect([p3, p1late, p1soon2, p1soon].sort(compareQueueOrder).map((t) => t.title)).toEqual(['p1 soon', 'p1 soon too', 'p1 late', 'p3']);
+  });
+});
+
+describe('why no agent', () => {
+  const agent = (id: string, capabilities: string[], extra: Partial<ReturnType<typeof newAgent>> = {}) => ({
+    ...newAgent({ id, name: id, capabilities }, T0),
+    ...extra,
+  });
+
+  it('says the only capable agent is excluded when it rejected or failed the task', () => {
+    const t = { ...task({ title: 'Tests', requiredCapabilities: ['testing'] }), excludedAgents: ['claude-1'] };
+    const why = whyNoAgent(t, [agent('claude-1', ['testing']), agent('gemini', ['docs'])]);
+    expect(why).toBe('the only agent holding testing cannot take it (claude-1: already rejected or failed this task)');
+  });
+
+  it('names each capable agent with its own obstacle, and says when nobody holds the capabilities', () => {
+    const t = task({ title: 'Go', requiredCapabilities: ['go'] });
+    const why = whyNoAgent(t, [agent('a', ['go'], { availability: 'PAUSED' }), agent('b', ['go'], { load: 1, maxConcurrentTasks: 1 })]);
+    expect(why).toBe('no agent holding go can take it (a: is PAUSED; b: is at capacity (1/1))');
+    expect(whyNoAgent(task({ title: 'Hs', requiredCapabilities: ['haskell'] }), [agent('a', ['go'])])).toBe(
+      'no registered agent holds haskell',
+    );
+    expect(whyNoAgent(t, [])).toBe('no agent is registered');
   });
 });

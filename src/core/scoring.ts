@@ -25,6 +25,31 @@ export function isEligible(task: Task, agent: Agent): boolean {
   return canTakeWork(agent) && holdsAll(agent.capabilities, task.requiredCapabilities) && !task.excludedAgents.includes(agent.id);
 }
 
+/** Why `agent` cannot take `task` right now, in words for an operator; null when it can. */
+export function ineligibility(task: Task, agent: Agent): string | null {
+  const missing = task.requiredCapabilities.filter((c) => !agent.capabilities.includes(c));
+  if (missing.length > 0) return `it lacks ${missing.join(', ')}`;
+  if (task.excludedAgents.includes(agent.id)) return 'it already rejected or failed this task';
+  if (agent.availability !== 'AVAILABLE') return `it is ${agent.availability}`;
+  if (agent.load >= agent.maxConcurrentTasks) return `it is at capacity (${agent.load}/${agent.maxConcurrentTasks})`;
+  return null;
+}
+
+/**
+ * Why no agent can take `task`, naming the real obstacle: nobody holds the capabilities,
+ * or the agents that do are excluded (they rejected or failed it), paused, offline or full.
+ */
+export function whyNoAgent(task: Task, agents: readonly Agent[]): string {
+  const needs = task.requiredCapabilities.length > 0 ? task.requiredCapabilities.join(', ') : null;
+  const capable = agents.filter((a) => holdsAll(a.capabilities, task.requiredCapabilities));
+  if (agents.length === 0) return 'no agent is registered';
+  if (capable.length === 0) return `no registered agent holds ${needs}`;
+  const reasons = capable.map((a) => `${a.id}: ${(ineligibility(task, a) ?? 'eligible').replace(/^it /, '')}`);
+  const who = needs === null ? 'agent' : `agent holding ${needs}`;
+  if (capable.length === 1) return `the only ${who} cannot take it (${reasons[0]})`;
+  return `no ${who} can take it (${reasons.join('; ')})`;
+}
+
 /**
  * Scores one agent for one task. `expectedDurationMs` is the predicted time the agent
  * needs (from the task's eta or learned durations), or null when nothing is known.

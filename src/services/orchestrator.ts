@@ -8,6 +8,7 @@ import { AgentUseCases } from './agent-use-cases.js';
 import { loadAgentState, loadAllAgentStates } from './agent-state.js';
 import { Dispatcher } from './dispatcher.js';
 import { rankCandidates } from './matching.js';
+import { whyNoAgent } from '../core/scoring.js';
 import type { OrchestratorDeps } from './orchestrator-deps.js';
 import { computeDelegationReport, computeMetrics } from './reports.js';
 import { TaskUseCases } from './task-use-cases.js';
@@ -133,12 +134,7 @@ class DefaultOrchestrator implements Orchestrator {
   async recommend(id: string): Promise<Recommendation> {
     const task = await this.getTask(id);
     const candidates = await rankCandidates(this.deps.store, task, this.deps.clock.now());
-    const blockedBy =
-      candidates.length > 0
-        ? null
-        : task.requiredCapabilities.length > 0
-          ? `no available agent with free capacity holds ${task.requiredCapabilities.join(', ')}`
-          : 'no available agent has free capacity';
+    const blockedBy = candidates.length > 0 ? null : whyNoAgent(task, await this.deps.store.agents.list());
     return { taskId: id, candidates, blockedBy };
   }
 

@@ -2,7 +2,7 @@ import { SwitchboardError, ValidationError, VersionConflictError } from '../core
 import { newTask } from '../core/factories.js';
 import type { Policy } from '../core/policy.js';
 import type { Reporter } from '../core/state-machine.js';
-import { isEligible, scoreAgent } from '../core/scoring.js';
+import { ineligibility, isEligible, scoreAgent } from '../core/scoring.js';
 import { HELD_STATUSES, type NewTaskInput, type Task, type TaskPatch } from '../core/task.js';
 import { assignBest, decisionFrom, queueHeads, rankCandidates } from './matching.js';
 import type { Actor, IdempotencyClaim } from './types.js';
@@ -63,10 +63,14 @@ export class TaskUseCases {
       }
       const agent = await work.agent(opts.agentId);
       if (!opts.force && !isEligible(task, agent)) {
-        throw new SwitchboardError('AGENT_NOT_ELIGIBLE', `Agent ${agent.id} cannot take task ${task.id}: ${whyNot(task, agent)}`, {
-          agentId: agent.id,
-          taskId: task.id,
-        });
+        throw new SwitchboardError(
+          'AGENT_NOT_ELIGIBLE',
+          `Agent ${agent.id} cannot take task ${task.id}: ${ineligibility(task, agent) ?? 'it is not eligible'}`,
+          {
+            agentId: agent.id,
+            taskId: task.id,
+          },
+        );
       }
       const others = (await rankCandidates(work.tx, task, work.now)).filter((c) => c.agentId !== agent.id);
       const decision = decisionFrom([scoreAgent(task, agent, work.now, null), ...others], opts.force ? 'forced' : 'manual', work.now);
@@ -128,12 +132,4 @@ function noAgent(task: Task): SwitchboardError {
     taskId: task.id,
     requiredCapabilities: task.requiredCapabilities,
   });
-}
-
-function whyNot(task: Task, agent: Agent): string {
-  if (agent.availability !== 'AVAILABLE') return `it is ${agent.availability}`;
-  if (agent.load >= agent.maxConcurrentTasks) return `it is at capacity (${agent.load}/${agent.maxConcurrentTasks})`;
-  if (task.excludedAgents.includes(agent.id)) return 'it already rejected or failed this task';
-  const missing = task.requiredCapabilities.filter((c) => !agent.capabilities.includes(c));
-  return `it lacks ${missing.join(', ')}`;
 }

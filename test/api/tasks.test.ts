@@ -283,4 +283,13 @@ describe('timeline, events and recommendations', () => {
     expect(empty.json.candidates).toEqual([]);
     expect(empty.json.blockedBy).toContain('haskell');
   });
+
+  it('recommendations say so when the only capable agent is excluded (it rejected the task)', async () => {
+    await registerWorker({ id: 'solo', capabilities: ['testing'] });
+    const id = (await create({ title: 'Tests', requiredCapabilities: ['testing'] })).json.task.id;
+    await h.request('POST', `/api/tasks/${id}/assign`, { agentId: 'solo' });
+    expect((await h.request('POST', `/api/tasks/${id}/reject`, { reason: 'not mine' })).statusCode).toBe(200);
+    const res = await h.request('GET', `/api/tasks/${id}/recommendations`);
+    expect(res.json.blockedBy).toBe('the only agent holding testing cannot take it (solo: already rejected or failed this task)');
+  });
 });
