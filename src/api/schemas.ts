@@ -228,6 +228,10 @@ const taskFields = {
   eta: Nullable(Type.String({ maxLength: LIMITS.etaChars, description: 'Free text such as "30min" or "2-4h".' })),
   slaDeadline: IsoDate,
   maxAttempts: Type.Integer({ minimum: 1, maximum: LIMITS.maxAttempts }),
+  dependsOn: Type.Array(Type.String({ minLength: 1, maxLength: LIMITS.idChars }), {
+    maxItems: LIMITS.dependsOn,
+    description: 'Task ids that must complete first. A dependency that fails for good or is cancelled cancels this task.',
+  }),
 };
 
 /** POST /api/tasks: unknown fields are refused (a typo such as `priorty` must not be dropped silently). */
@@ -239,7 +243,7 @@ export const CreateTaskBody = Type.Object(
     priority: Type.Optional(taskFields.priority),
     requiredCapabilities: Type.Optional(taskFields.requiredCapabilities),
     preferredCapabilities: Type.Optional(taskFields.preferredCapabilities),
-    dependsOn: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: LIMITS.idChars }), { maxItems: LIMITS.dependsOn })),
+    dependsOn: Type.Optional(taskFields.dependsOn),
     labels: Type.Optional(taskFields.labels),
     eta: Type.Optional(taskFields.eta),
     slaDeadline: Type.Optional(taskFields.slaDeadline),
@@ -248,7 +252,7 @@ export const CreateTaskBody = Type.Object(
   { additionalProperties: false, description: 'A new task; `title` (or the seed name `name`) is required.' },
 );
 
-/** PATCH /api/tasks/:taskId: at least one field; dependencies cannot change after creation. */
+/** PATCH /api/tasks/:taskId: at least one field; capabilities and dependencies only while the task waits. */
 export const PatchTaskBody = Type.Object(
   {
     title: Type.Optional(Text(LIMITS.titleChars)),
@@ -261,6 +265,7 @@ export const PatchTaskBody = Type.Object(
     eta: Type.Optional(taskFields.eta),
     slaDeadline: Type.Optional(taskFields.slaDeadline),
     maxAttempts: Type.Optional(taskFields.maxAttempts),
+    dependsOn: Type.Optional(taskFields.dependsOn),
   },
   { additionalProperties: false, minProperties: 1 },
 );

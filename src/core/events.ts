@@ -16,7 +16,8 @@ export interface DomainEventMap {
   'task.completed': { agentId: string | null; result: unknown };
   'task.failed': { agentId: string | null; reason: string; attempts: number; final: boolean; retryAt: number | null };
   'task.requeued': { agentId: string | null; reason: RequeueReason };
-  'task.cancelled': { reason: string | null };
+  /** `dependency`: set when the task was cancelled because that dependency failed for good or was cancelled. */
+  'task.cancelled': { reason: string | null; dependency: string | null };
   'task.retried': Record<string, never>;
   'task.promoted': { queueRank: number };
   'task.sla_warning': { deadline: number };

@@ -21,9 +21,11 @@ export type TaskAction =
   | { type: 'complete'; by: Reporter; result: unknown }
   | { type: 'fail'; by: Reporter; reason: string }
   | { type: 'requeue'; reason: RequeueReason }
-  | { type: 'cancel'; reason: string | null }
+  /** `dependency`: the task whose failure or cancellation this cancellation follows from. */
+  | { type: 'cancel'; reason: string | null; dependency?: string }
   | { type: 'retry' }
-  | { type: 'edit'; patch: TaskPatch }
+  /** `dependenciesDone`: the use case read every task in `patch.dependsOn` and found it COMPLETED. */
+  | { type: 'edit'; patch: TaskPatch; dependenciesDone?: boolean }
   | { type: 'sla_warn' }
   | { type: 'sla_violate' }
   | { type: 'promote' };
@@ -207,7 +209,11 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
           retryAt: null,
           promoteAt: null,
         },
-        event: event({ type: 'task.cancelled', agentId: task.agent, payload: { reason: action.reason } }),
+        event: event({
+          type: 'task.cancelled',
+          agentId: task.agent,
+          payload: { reason: action.reason, dependency: action.dependency ?? null },
+        }),
         slot: release(null),
       };
     }
@@ -222,7 +228,7 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
     case 'edit': {
       if (isTerminal(task.status)) refuse('it has already ended');
       return {
-        task: applyPatch(base, action.patch, task, policy),
+        task: applyPatch(base, action, task, policy),
         event: event({ type: 'task.updated', agentId: null, payload: { changes: Object.keys(action.patch) } }),
         slot: null,
       };
@@ -299,12 +305,20 @@ function agingDue(policy: Policy, now: number, queueRank: number): number | null
   return policy.agingStepMs > 0 && queueRank > 0 ? now + policy.agingStepMs : null;
 }
 
-function applyPatch(next: Task, patch: TaskPatch, prev: Task, policy: Policy): Task {
+function applyPatch(next: Task, action: { patch: TaskPatch; dependenciesDone?: boolean }, prev: Task, policy: Policy): Task {
+  const { patch } = action;
   const waiting = prev.status === 'PENDING' || prev.status === 'BLOCKED';
   const routing = patch.requiredCapabilities !== undefined || patch.preferredCapabilities !== undefined;
   if (routing && !waiting)
     throw new InvalidTransitionError(prev.id, prev.status, 'edit', 'capabilities can change only while the task waits');
+  if (patch.dependsOn !== undefined && !waiting)
+    throw new InvalidTransitionError(prev.id, prev.status, 'edit', 'dependencies can change only while the task waits');
   const out: Task = { ...next };
+  if (patch.dependsOn !== undefined) {
+    out.dependsOn = unique(patch.dependsOn);
+    out.status = out.dependsOn.length > 0 && action.dependenciesDone !== true ? 'BLOCKED' : 'PENDING';
+    if (out.status !== prev.status) out.promoteAt = out.status === 'PENDING' ? agingDue(policy, next.updatedAt, prev.queueRank) : null;
+  }
   if (patch.title !== undefined) out.title = patch.title;
   if (patch.description !== undefined) out.description = patch.description;
   if (patch.labels !== undefined) out.labels = unique(patch.labels);
@@ -315,7 +329,7 @@ function applyPatch(next: Task, patch: TaskPatch, prev: Task, policy: Policy): T
   if (patch.priority !== undefined) {
     out.priority = patch.priority;
     out.queueRank = Math.min(prev.queueRank, priorityRank(patch.priority));
-    if (waiting) out.promoteAt = prev.status === 'PENDING' ? agingDue(policy, next.updatedAt, out.queueRank) : null;
+    if (waiting) out.promoteAt = out.status === 'PENDING' ? agingDue(policy, next.updatedAt, out.queueRank) : null;
   }
   if (patch.slaDeadline !== undefined) {
     out.slaDeadline = patch.slaDeadline;

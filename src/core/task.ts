@@ -120,6 +120,8 @@ export interface TaskPatch {
   eta?: string | null;
   slaDeadline?: number;
   maxAttempts?: number;
+  /** Only while the task waits; the use case checks existence and cycles and says whether it blocks. */
+  dependsOn?: string[];
 }
 
 export function formatTaskId(seq: number): string {

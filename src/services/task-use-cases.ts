@@ -4,6 +4,7 @@ import type { Policy } from '../core/policy.js';
 import type { Reporter } from '../core/state-machine.js';
 import { ineligibility, isEligible, scoreAgent } from '../core/scoring.js';
 import { HELD_STATUSES, type NewTaskInput, type Task, type TaskPatch } from '../core/task.js';
+import { checkDependencies, settleDependents } from './dependencies.js';
 import { assignBest, decisionFrom, queueHeads, rankCandidates } from './matching.js';
 import type { Actor, IdempotencyClaim } from './types.js';
 import type { Work, WorkRunner } from './unit-of-work.js';
@@ -21,12 +22,8 @@ export class TaskUseCases {
 
   create(input: NewTaskInput, actor: Actor, claim?: IdempotencyClaim): Promise<Task> {
     return this.runner.run(actor, async (work) => {
-      const deps = input.dependsOn ?? [];
-      const found = await work.tx.tasks.getMany({ ids: deps });
-      const missing = deps.filter((id) => !found.some((t) => t.id === id));
-      if (missing.length > 0)
-        throw new SwitchboardError('DEPENDENCY_NOT_FOUND', `Unknown dependencies: ${missing.join(', ')}`, { missing });
-      const blocked = found.some((t) => t.status !== 'COMPLETED');
+      const { done } = await checkDependencies(work, null, input.dependsOn ?? []);
+      const blocked = !done;
       const seq = await work.tx.tasks.allocateSeq();
       const task = newTask(input, { seq, now: work.now, policy: this.policy, blocked });
       await work.tx.tasks.insert(task);
@@ -43,7 +40,11 @@ export class TaskUseCases {
   }
 
   update(id: string, patch: TaskPatch, actor: Actor): Promise<Task> {
-    return this.runner.run(actor, async (work) => (await work.apply(await work.task(id), { type: 'edit', patch })).task);
+    return this.runner.run(actor, async (work) => {
+      const task = await work.task(id);
+      const dependenciesDone = patch.dependsOn === undefined ? undefined : (await checkDependencies(work, id, patch.dependsOn)).done;
+      return (await work.apply(task, { type: 'edit', patch, ...(dependenciesDone === undefined ? {} : { dependenciesDone }) })).task;
+    });
   }
 
   /** Manual assignment (see OrchestratorApi.assignTask). */
@@ -91,12 +92,12 @@ export class TaskUseCases {
     });
   }
 
-  /** Applies an action reported on a task, then unblocks dependents when it completed. */
+  /** Applies an action reported on a task, then settles its dependents (unblocked or cancelled). */
   report(id: string, action: ReportAction, by: Reporter, actor: Actor): Promise<Task> {
     return this.runner.run(actor, async (work) => {
       const task = await work.task(id);
       const { task: next } = await work.apply(task, { ...action, by });
-      if (next.status === 'COMPLETED') await unblockDependents(work, next.id);
+      await settleDependents(work, next);
       return next;
     });
   }
@@ -108,7 +109,11 @@ export class TaskUseCases {
   }
 
   operator(id: string, action: { type: 'cancel'; reason: string | null } | { type: 'retry' }, actor: Actor): Promise<Task> {
-    return this.runner.run(actor, async (work) => (await work.apply(await work.task(id), action)).task);
+    return this.runner.run(actor, async (work) => {
+      const { task } = await work.apply(await work.task(id), action);
+      await settleDependents(work, task);
+      return task;
+    });
   }
 }
 
@@ -118,14 +123,6 @@ export type ReportAction =
   | { type: 'complete'; result: unknown }
   | { type: 'fail'; reason: string }
   | { type: 'reject'; reason: string };
-
-async function unblockDependents(work: Work, completedId: string): Promise<void> {
-  for (const dependent of await work.tx.tasks.listDependents({ taskId: completedId })) {
-    const deps = await work.tx.tasks.getMany({ ids: dependent.dependsOn });
-    if (deps.length === dependent.dependsOn.length && deps.every((d) => d.status === 'COMPLETED'))
-      await work.apply(dependent, { type: 'unblock' });
-  }
-}
 
 function noAgent(task: Task): SwitchboardError {
   return new SwitchboardError('NO_AVAILABLE_AGENT', `No available agent for task ${task.id}`, {

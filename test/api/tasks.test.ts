@@ -284,6 +284,20 @@ describe('timeline, events and recommendations', () => {
     expect(empty.json.blockedBy).toContain('haskell');
   });
 
+  it('PATCH dependsOn blocks or unblocks a waiting task; a cycle is a 400 naming the field', async () => {
+    const a = (await create({ title: 'a' })).json.task.id;
+    const b = (await create({ title: 'b', dependsOn: [a] })).json.task.id;
+    const blocked = await h.request('PATCH', `/api/tasks/${a}`, { dependsOn: [b] });
+    expect(blocked.statusCode).toBe(400);
+    expect(blocked.json).toMatchObject({ success: false, code: 'DEPENDENCY_CYCLE', details: { field: '/dependsOn' } });
+    const c = (await create({ title: 'c' })).json.task.id;
+    expect((await h.request('PATCH', `/api/tasks/${c}`, { dependsOn: [a] })).json.task).toMatchObject({
+      status: 'BLOCKED',
+      dependsOn: [a],
+    });
+    expect((await h.request('PATCH', `/api/tasks/${b}`, { dependsOn: [] })).json.task.status).toBe('PENDING');
+  });
+
   it('recommendations say so when the only capable agent is excluded (it rejected the task)', async () => {
     await registerWorker({ id: 'solo', capabilities: ['testing'] });
     const id = (await create({ title: 'Tests', requiredCapabilities: ['testing'] })).json.task.id;

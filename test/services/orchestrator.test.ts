@@ -77,6 +77,68 @@ describe('automatic dispatch (event-driven)', () => {
   });
 });
 
+describe('dependencies that end without completing', () => {
+  it('a final failure cancels the waiting dependents, cascading, each with an event naming its dependency', async () => {
+    h = await startOrchestrator({ dispatch: 'manual' });
+    const o = h.orchestrator;
+    const base = await o.createTask({ title: 'schema' }, OP);
+    const api = await o.createTask({ title: 'api', dependsOn: [base.id] }, OP);
+    const ui = await o.createTask({ title: 'ui', dependsOn: [api.id] }, OP);
+    const unrelated = await o.createTask({ title: 'docs' }, OP);
+    await o.failTask(base.id, 'schema is wrong', {}, OP);
+    expect((await o.getTask(api.id)).status).toBe('CANCELLED');
+    expect((await o.getTask(ui.id)).status).toBe('CANCELLED');
+    expect((await o.getTask(unrelated.id)).status).toBe('PENDING');
+    const cancelled = h.published.filter((p) => p.event.type === 'task.cancelled').map((p) => [p.event.taskId, p.event.payload]);
+    expect(cancelled).toEqual([
+      [api.id, { reason: `dependency ${base.id} failed`, dependency: base.id }],
+      [ui.id, { reason: `dependency ${api.id} was cancelled`, dependency: api.id }],
+    ]);
+  });
+
+  it('a failure with attempts left leaves dependents waiting; a cancellation cancels them', async () => {
+    h = await startOrchestrator({ dispatch: 'manual' });
+    const o = h.orchestrator;
+    const base = await o.createTask({ title: 'flaky', maxAttempts: 2 }, OP);
+    const dependent = await o.createTask({ title: 'after', dependsOn: [base.id] }, OP);
+    await o.failTask(base.id, 'flaked', {}, OP);
+    expect((await o.getTask(dependent.id)).status).toBe('BLOCKED');
+    await o.cancelTask(base.id, 'not needed', OP);
+    expect((await o.getTask(dependent.id)).status).toBe('CANCELLED');
+    expect(await codeOf(o.createTask({ title: 'late', dependsOn: [base.id] }, OP))).toBe('VALIDATION_FAILED');
+  });
+});
+
+describe('editing dependencies while a task waits', () => {
+  it('blocks a pending task on an open dependency and unblocks it when the list is emptied', async () => {
+    h = await startOrchestrator({ dispatch: 'manual' });
+    const o = h.orchestrator;
+    const first = await o.createTask({ title: 'first' }, OP);
+    const second = await o.createTask({ title: 'second' }, OP);
+    expect((await o.updateTask(second.id, { dependsOn: [first.id] }, OP)).status).toBe('BLOCKED');
+    expect((await o.updateTask(second.id, { dependsOn: [] }, OP)).status).toBe('PENDING');
+    await o.registerAgent({ id: 'a', name: 'A' }, OP);
+    await o.assignTask(first.id, { agentId: 'a' }, OP);
+    await o.completeTask(first.id, null, {}, OP);
+    expect((await o.updateTask(second.id, { dependsOn: [first.id] }, OP)).status).toBe('PENDING');
+  });
+
+  it('refuses a cycle, an unknown id, and an edit once the task has been offered', async () => {
+    h = await startOrchestrator({ dispatch: 'manual' });
+    const o = h.orchestrator;
+    await o.registerAgent({ id: 'a', name: 'A' }, OP);
+    const a = await o.createTask({ title: 'a' }, OP);
+    const b = await o.createTask({ title: 'b', dependsOn: [a.id] }, OP);
+    const c = await o.createTask({ title: 'c', dependsOn: [b.id] }, OP);
+    expect(await codeOf(o.updateTask(a.id, { dependsOn: [c.id] }, OP))).toBe('DEPENDENCY_CYCLE');
+    expect(await codeOf(o.updateTask(a.id, { dependsOn: [a.id] }, OP))).toBe('DEPENDENCY_CYCLE');
+    expect(await codeOf(o.updateTask(a.id, { dependsOn: ['TASK-404'] }, OP))).toBe('DEPENDENCY_NOT_FOUND');
+    expect((await o.getTask(a.id)).dependsOn).toEqual([]);
+    await o.assignTask(a.id, { agentId: 'a' }, OP);
+    expect(await codeOf(o.updateTask(a.id, { dependsOn: [] }, OP))).toBe('TASK_INVALID_TRANSITION');
+  });
+});
+
 describe('manual dispatch', () => {
   it('assigns nothing by itself; queue/next skips groups no agent can serve (no head-of-line blocking)', async () => {
     h = await startOrchestrator({ dispatch: 'manual' });

@@ -135,7 +135,7 @@ export function taskRoutes(app: TypedApp, { orchestrator, creates }: RouteContex
       config: { permission: 'tasks:write' },
       schema: {
         tags,
-        summary: 'Edit a task that has not ended (capabilities only while it waits)',
+        summary: 'Edit a task that has not ended (capabilities and dependencies only while it waits)',
         params: TaskIdParams,
         body: PatchTaskBody,
         response: { 200: TaskEnvelope, ...errorResponses },
@@ -213,5 +213,6 @@ function taskPatch(body: Static<typeof PatchTaskBody>): TaskPatch {
   if (body.eta !== undefined) patch.eta = body.eta;
   if (body.slaDeadline !== undefined) patch.slaDeadline = Date.parse(body.slaDeadline);
   if (body.maxAttempts !== undefined) patch.maxAttempts = body.maxAttempts;
+  if (body.dependsOn !== undefined) patch.dependsOn = body.dependsOn;
   return patch;
 }

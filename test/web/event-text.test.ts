@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { describeEvent } from '../../web/src/lib/event-text.js';
+import { event } from './fixtures.js';
+
+describe('event sentences in the feed and the timeline', () => {
+  it('says which dependency a cascaded cancellation follows from', () => {
+    const e = event('task.cancelled', 'TASK-002', Date.parse('2026-01-01T12:00:00Z'), {
+      reason: 'dependency TASK-001 failed',
+      dependency: 'TASK-001',
+    });
+    expect(describeEvent(e)).toEqual({ verb: 'cancelled', detail: 'dependency TASK-001 failed', tone: 'neutral' });
+  });
+});
