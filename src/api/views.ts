@@ -1,5 +1,5 @@
 import { agentStatus, learnedReliability } from '../core/agent.js';
-import type { StoredEvent } from '../core/events.js';
+import type { DomainEventMap, EventType, StoredEvent } from '../core/events.js';
 import type { AssignmentDecision, Task } from '../core/task.js';
 import type { AgentState } from '../services/types.js';
 
@@ -79,21 +79,49 @@ export function agentView(a: AgentState) {
 
 export type AgentView = ReturnType<typeof agentView>;
 
-export function eventView(e: StoredEvent) {
-  return {
-    id: e.id,
-    type: e.type,
-    taskId: e.taskId,
-    agentId: e.agentId,
-    actor: e.actor,
-    at: new Date(e.at).toISOString(),
-    payload: e.payload,
+/** Event payloads as the API sends them: every time an ISO string, as on tasks and agents. */
+export type PayloadViews = {
+  [K in EventType]: K extends 'task.assigned'
+    ? Omit<DomainEventMap[K], 'decision'> & { decision: DecisionView }
+    : K extends 'task.failed'
+      ? Omit<DomainEventMap[K], 'retryAt'> & { retryAt: string | null }
+      : K extends 'task.sla_warning' | 'task.sla_violated'
+        ? { deadline: string }
+        : DomainEventMap[K];
+};
+
+/** One event of the log as JSON; `type` decides the shape of `payload`. */
+export type EventView = {
+  [K in EventType]: {
+    id: number;
+    type: K;
+    taskId: string | null;
+    agentId: string | null;
+    actor: string;
+    at: string;
+    payload: PayloadViews[K];
   };
+}[EventType];
+
+export function eventView(e: StoredEvent): EventView {
+  const head = { id: e.id, taskId: e.taskId, agentId: e.agentId, actor: e.actor, at: new Date(e.at).toISOString() };
+  switch (e.type) {
+    case 'task.assigned':
+      return { ...head, type: e.type, payload: { ...e.payload, decision: decisionView(e.payload.decision) } };
+    case 'task.failed':
+      return { ...head, type: e.type, payload: { ...e.payload, retryAt: iso(e.payload.retryAt) } };
+    case 'task.sla_warning':
+    case 'task.sla_violated':
+      return { ...head, type: e.type, payload: { deadline: new Date(e.payload.deadline).toISOString() } };
+    default:
+      // Every other payload holds no time; TypeScript cannot narrow the pairing through the default branch.
+      return { ...head, type: e.type, payload: e.payload } as EventView;
+  }
 }
 
-export type EventView = ReturnType<typeof eventView>;
+type DecisionView = Omit<AssignmentDecision, 'decidedAt'> & { decidedAt: string };
 
-function decisionView(d: AssignmentDecision) {
+function decisionView(d: AssignmentDecision): DecisionView {
   return { ...d, decidedAt: new Date(d.decidedAt).toISOString() };
 }
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../src/core/policy.js';
 import { TOKENS, startHarness, type Harness } from '../support/api-harness.js';
 
 let h: Harness;
@@ -6,6 +7,8 @@ beforeEach(async () => {
   h = await startHarness();
 });
 afterEach(async () => h.close());
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 async function create(body: Record<string, unknown>, headers?: Record<string, string>) {
   return h.request('POST', '/api/tasks', body, headers);
@@ -296,6 +299,30 @@ describe('timeline, events and recommendations', () => {
       dependsOn: [a],
     });
     expect((await h.request('PATCH', `/api/tasks/${b}`, { dependsOn: [] })).json.task.status).toBe('PENDING');
+  });
+
+  it('event payloads carry times as ISO strings, like tasks (no epoch numbers anywhere)', async () => {
+    await registerWorker({ id: 'w' });
+    const id = (await create({ title: 'flaky', priority: 'P0', maxAttempts: 2 })).json.task.id;
+    await h.request('POST', `/api/tasks/${id}/assign`, { agentId: 'w' });
+    await h.request('POST', `/api/tasks/${id}/fail`, { reason: 'flaked' });
+    for (const share of [0.8, 0.2]) {
+      h.clock.advance(DEFAULT_POLICY.slaByPriorityMs.P0 * share);
+      await h.orchestrator.settled();
+    }
+    const events = (await h.request('GET', `/api/tasks/${id}/events`)).json.events;
+    const byType = Object.fromEntries(events.map((e) => [e.type, e.payload as Record<string, any>]));
+    expect(byType['task.assigned']?.decision.decidedAt).toMatch(ISO);
+    expect(byType['task.failed']?.retryAt).toMatch(ISO);
+    expect(byType['task.sla_warning']?.deadline).toMatch(ISO);
+    expect(byType['task.sla_violated']?.deadline).toMatch(ISO);
+    const numbers: [string, number][] = [];
+    const walk = (value: unknown, path: string): void => {
+      if (typeof value === 'number' && value > 1e11) numbers.push([path, value]);
+      if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, `${path}.${k}`);
+    };
+    events.forEach((e) => walk(e.payload, e.type));
+    expect(numbers).toEqual([]);
   });
 
   it('recommendations say so when the only capable agent is excluded (it rejected the task)', async () => {

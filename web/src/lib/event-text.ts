@@ -90,6 +90,7 @@ export function describeEvent(e: EventView): EventText {
     case 'agent.removed':
       return { verb: 'removed', detail: null, tone: 'neutral' };
     default:
-      return { verb: String(e.type), detail: null, tone: 'neutral' };
+      // A type this build does not know yet (a newer server): show its name rather than nothing.
+      return { verb: String((e as { type: string }).type), detail: null, tone: 'neutral' };
   }
 }
