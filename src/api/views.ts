@@ -106,13 +106,14 @@ export type EventView = {
 export function eventView(e: StoredEvent): EventView {
   const head = { id: e.id, taskId: e.taskId, agentId: e.agentId, actor: e.actor, at: new Date(e.at).toISOString() };
   switch (e.type) {
+    // Payloads are read back from the log as written; a row from an older build may lack a field, so convert only what is there.
     case 'task.assigned':
-      return { ...head, type: e.type, payload: { ...e.payload, decision: decisionView(e.payload.decision) } };
+      return { ...head, type: e.type, payload: { ...e.payload, decision: e.payload.decision && decisionView(e.payload.decision) } };
     case 'task.failed':
-      return { ...head, type: e.type, payload: { ...e.payload, retryAt: iso(e.payload.retryAt) } };
+      return { ...head, type: e.type, payload: { ...e.payload, retryAt: iso(e.payload.retryAt ?? null) } };
     case 'task.sla_warning':
     case 'task.sla_violated':
-      return { ...head, type: e.type, payload: { deadline: new Date(e.payload.deadline).toISOString() } };
+      return { ...head, type: e.type, payload: { ...e.payload, deadline: iso(e.payload.deadline ?? null) as string } };
     default:
       // Every other payload holds no time; TypeScript cannot narrow the pairing through the default branch.
       return { ...head, type: e.type, payload: e.payload } as EventView;
