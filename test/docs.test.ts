@@ -8,9 +8,11 @@ import { CONFIG_VARIABLES } from '../src/config.js';
 const doc = (name: string) => readFileSync(new URL(`../docs/${name}`, import.meta.url), 'utf8');
 
 describe('docs stay in sync with the code', () => {
-  it('docs/errors.md lists every error code', () => {
+  it('docs/errors.md lists every error code, and only those', () => {
     const text = doc('errors.md');
     expect(ERROR_CODES.filter((code) => !text.includes(`\`${code}\``))).toEqual([]);
+    const documented = [...text.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
+    expect(documented.filter((code) => !(ERROR_CODES as readonly (string | undefined)[]).includes(code))).toEqual([]);
   });
 
   it('docs/events.md lists every domain event', () => {

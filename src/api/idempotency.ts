@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SwitchboardError, ValidationError } from '../core/errors.js';
+import { IdempotencyKeyReusedError, InternalError, SwitchboardError, ValidationError } from '../core/errors.js';
 import type { IdempotentResponse } from '../core/ports.js';
 import type { IdempotencyClaim } from '../services/types.js';
 
@@ -54,7 +54,7 @@ export class IdempotentCreates {
 
 function checkReplay(stored: IdempotentResponse, requestHash: string, key: string): IdempotentResponse {
   if (stored.requestHash !== requestHash) {
-    throw new SwitchboardError('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key ${key} was already used with a different request`, { key });
+    throw new IdempotencyKeyReusedError(key);
   }
   return stored;
 }
@@ -63,7 +63,7 @@ function checkReplay(stored: IdempotentResponse, requestHash: string, key: strin
 export function storedId(stored: IdempotentResponse, field: 'taskId' | 'agentId'): string {
   const body = stored.body;
   const id = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined;
-  if (typeof id !== 'string') throw new SwitchboardError('INTERNAL', `Stored idempotent answer has no ${field}`);
+  if (typeof id !== 'string') throw new InternalError(`Stored idempotent answer has no ${field}`);
   return id;
 }
 

@@ -1,7 +1,10 @@
 /**
- * Coded errors of the domain. Every failure a caller can act on has a code from
- * the closed {@link ErrorCode} union; the API maps codes to HTTP statuses in one
- * exhaustive table, and docs/errors.md lists every code (a test keeps them in sync).
+ * Coded errors of the domain. Every failure a caller can act on has a code from the
+ * closed {@link ErrorCode} union and exactly one constructor below, which words it, so
+ * the same failure reads the same from every call site and on every store. The API maps
+ * codes to HTTP statuses in one exhaustive table; docs/errors.md lists every code and
+ * nothing else (test/docs.test.ts); src/architecture.test.ts keeps `new SwitchboardError`
+ * out of every other file.
  */
 export const ERROR_CODES = [
   'VALIDATION_FAILED',
@@ -14,7 +17,6 @@ export const ERROR_CODES = [
   'DEPENDENCY_NOT_FOUND',
   'DEPENDENCY_CYCLE',
   'TASK_INVALID_TRANSITION',
-  'AGENT_INVALID_TRANSITION',
   'VERSION_CONFLICT',
   'ALREADY_EXISTS',
   'NO_AVAILABLE_AGENT',
@@ -43,10 +45,62 @@ export class SwitchboardError extends Error {
   }
 }
 
+/**
+ * Input the domain cannot accept. The call site says what is wrong; `details.field` names
+ * the field (a JSON pointer such as `/dependsOn`, or a header or parameter name).
+ */
+export class ValidationError extends SwitchboardError {
+  constructor(message: string, details: { field: string } & Record<string, unknown>) {
+    super('VALIDATION_FAILED', message, details);
+  }
+}
+
+/** The body is not the JSON it claims to be. */
+export class InvalidJsonError extends SwitchboardError {
+  constructor(options?: { cause?: unknown }) {
+    super('INVALID_JSON', 'The request body is not valid JSON', undefined, options);
+  }
+}
+
+export class BodyTooLargeError extends SwitchboardError {
+  constructor(limitBytes: number) {
+    super('BODY_TOO_LARGE', `The request body is larger than ${limitBytes} bytes`, { limitBytes });
+  }
+}
+
+export class UnsupportedMediaTypeError extends SwitchboardError {
+  constructor(contentType: string | null) {
+    super('UNSUPPORTED_MEDIA_TYPE', `Unsupported content type${contentType ? ` ${contentType}` : ''}: send application/json`, {
+      contentType,
+    });
+  }
+}
+
+export class RouteNotFoundError extends SwitchboardError {
+  constructor(method: string, path: string) {
+    super('ROUTE_NOT_FOUND', `No route ${method} ${path}`, { method, path });
+  }
+}
+
 export class NotFoundError extends SwitchboardError {
   constructor(kind: 'task' | 'agent', id: string) {
     super(kind === 'task' ? 'TASK_NOT_FOUND' : 'AGENT_NOT_FOUND', `${kind === 'task' ? 'Task' : 'Agent'} not found: ${id}`, {
       [kind === 'task' ? 'taskId' : 'agentId']: id,
+    });
+  }
+}
+
+export class DependencyNotFoundError extends SwitchboardError {
+  constructor(missing: readonly string[]) {
+    super('DEPENDENCY_NOT_FOUND', `Unknown dependencies: ${missing.join(', ')}`, { missing: [...missing], field: '/dependsOn' });
+  }
+}
+
+export class DependencyCycleError extends SwitchboardError {
+  constructor(taskId: string) {
+    super('DEPENDENCY_CYCLE', `These dependencies would make a cycle: ${taskId} is among their own dependencies`, {
+      taskId,
+      field: '/dependsOn',
     });
   }
 }
@@ -58,6 +112,48 @@ export class InvalidTransitionError extends SwitchboardError {
       status: from,
       action,
     });
+  }
+}
+
+/** A guarded write found another writer got there first (status or version changed). */
+export class VersionConflictError extends SwitchboardError {
+  constructor(entity: string, id: string | null, options?: { cause?: unknown }) {
+    super(
+      'VERSION_CONFLICT',
+      `${id === null ? `A ${entity}` : `${capitalise(entity)} ${id}`} was changed concurrently; reload and try again`,
+      { entity, id },
+      options,
+    );
+  }
+}
+
+/** What a unique key names, for the wording of {@link ConflictError}. */
+export type UniqueEntity = 'task' | 'agent' | 'token' | 'idempotency key' | 'record';
+
+/** A unique key (task id, agent id, idempotency key, token) is already taken. */
+export class ConflictError extends SwitchboardError {
+  constructor(entity: UniqueEntity, id: string | null, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(
+      'ALREADY_EXISTS',
+      `${capitalise(entity)}${id === null ? ' with this key' : ` ${id}`} already exists`,
+      { entity, id, ...details },
+      options,
+    );
+  }
+}
+
+export class NoAvailableAgentError extends SwitchboardError {
+  constructor(task: { id: string; requiredCapabilities: readonly string[] }) {
+    super('NO_AVAILABLE_AGENT', `No available agent for task ${task.id}`, {
+      taskId: task.id,
+      requiredCapabilities: [...task.requiredCapabilities],
+    });
+  }
+}
+
+export class AgentNotEligibleError extends SwitchboardError {
+  constructor(agentId: string, taskId: string, why: string) {
+    super('AGENT_NOT_ELIGIBLE', `Agent ${agentId} cannot take task ${taskId}: ${why}`, { agentId, taskId });
   }
 }
 
@@ -76,27 +172,74 @@ export class StaleLeaseError extends SwitchboardError {
   }
 }
 
-/** A guarded write found another writer got there first (status or version changed). */
-export class VersionConflictError extends SwitchboardError {
-  constructor(entity: string, id: string) {
-    super('VERSION_CONFLICT', `${entity} ${id} was changed concurrently; reload and try again`, { entity, id });
+export class IdempotencyKeyReusedError extends SwitchboardError {
+  constructor(key: string) {
+    super('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key ${key} was already used with a different request`, { idempotencyKey: key });
   }
 }
 
-/** A unique key (task id, agent id, idempotency key) is already taken. */
-export class ConflictError extends SwitchboardError {
-  constructor(message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
-    super('ALREADY_EXISTS', message, details, options);
+/** Why a request carries no usable identity. */
+export type UnauthenticatedReason = 'missing' | 'malformed' | 'invalid';
+
+const UNAUTHENTICATED_WORDS: Record<UnauthenticatedReason, string> = {
+  missing: 'Authentication required: send Authorization: Bearer <token>',
+  malformed: 'Malformed Authorization header: expected "Bearer <token>"',
+  invalid: 'Invalid or revoked token',
+};
+
+export class UnauthenticatedError extends SwitchboardError {
+  constructor(reason: UnauthenticatedReason) {
+    super('UNAUTHENTICATED', UNAUTHENTICATED_WORDS[reason], { reason });
   }
 }
 
-export class ValidationError extends SwitchboardError {
-  constructor(message: string, details?: Record<string, unknown>) {
-    super('VALIDATION_FAILED', message, details);
+/** The caller is known but may not do this: its role lacks the permission, or an agent token acts for another agent. */
+export class ForbiddenError extends SwitchboardError {
+  constructor(refusal: { role: string; permission: string } | { boundTo: string | null; actingAs: string }) {
+    const message =
+      'permission' in refusal
+        ? `Role ${refusal.role} may not do this (needs ${refusal.permission})`
+        : `Token is bound to agent ${String(refusal.boundTo)} and may not act as ${refusal.actingAs}`;
+    super('FORBIDDEN', message, { ...refusal });
+  }
+}
+
+export class RateLimitedError extends SwitchboardError {
+  constructor(retryAfterSeconds: number) {
+    super('RATE_LIMITED', 'Too many failed authentications; try again later', { retryAfterSeconds });
+  }
+}
+
+/** Why the store cannot answer now; the request may succeed if retried later. */
+export type StoreUnavailableReason = 'closed' | 'locked' | 'unreachable';
+
+const STORE_UNAVAILABLE_WORDS: Record<StoreUnavailableReason, string> = {
+  closed: 'the store is shutting down',
+  locked: 'the database is locked by another writer',
+  unreachable: 'the database cannot be reached',
+};
+
+export class StoreUnavailableError extends SwitchboardError {
+  constructor(reason: StoreUnavailableReason, options?: { cause?: unknown }) {
+    super('STORE_UNAVAILABLE', `Store unavailable: ${STORE_UNAVAILABLE_WORDS[reason]}; try again`, { reason }, options);
+  }
+}
+
+/**
+ * A bug or a failure no caller can act on. `what` is for the server log only: the API
+ * answers every INTERNAL with the same sentence and a request id, never this text.
+ */
+export class InternalError extends SwitchboardError {
+  constructor(what: string, options?: { cause?: unknown }) {
+    super('INTERNAL', what, undefined, options);
   }
 }
 
 /** Exhaustiveness guard for switches over closed unions. */
 export function assertNever(value: never): never {
   throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

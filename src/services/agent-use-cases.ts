@@ -1,7 +1,7 @@
 import type { Agent, AgentAvailability, AgentPatch, NewAgentInput } from '../core/agent.js';
 import { canTakeWork } from '../core/agent.js';
 import type { Clock } from '../core/clock.js';
-import { SwitchboardError } from '../core/errors.js';
+import { ConflictError } from '../core/errors.js';
 import { normaliseCapabilities } from '../core/capabilities.js';
 import { agentIdFromName, newAgent } from '../core/factories.js';
 import { isEligible, scoreAgent } from '../core/scoring.js';
@@ -181,7 +181,7 @@ async function freeId(work: Work, base: string): Promise<string> {
   for (let n = 1; ; n++) {
     const id = n === 1 ? base : `${base}-${n}`;
     if ((await work.tx.agents.get({ id })) === null) return id;
-    if (n > 1000) throw new SwitchboardError('ALREADY_EXISTS', `No free agent id near ${base}`, { id: base });
+    if (n > 1000) throw new ConflictError('agent', `${base}-${n}`, { tried: n });
   }
 }
 

@@ -1,4 +1,4 @@
-import { SwitchboardError, ValidationError } from '../core/errors.js';
+import { DependencyCycleError, DependencyNotFoundError, ValidationError } from '../core/errors.js';
 import type { Task } from '../core/task.js';
 import type { Work } from './unit-of-work.js';
 
@@ -13,7 +13,7 @@ export const DEPENDENCY_DEPTH_MAX = 1_000;
 export async function checkDependencies(work: Work, taskId: string | null, ids: readonly string[]): Promise<{ done: boolean }> {
   const found = await work.tx.tasks.getMany({ ids: [...ids] });
   const missing = ids.filter((id) => !found.some((t) => t.id === id));
-  if (missing.length > 0) throw new SwitchboardError('DEPENDENCY_NOT_FOUND', `Unknown dependencies: ${missing.join(', ')}`, { missing });
+  if (missing.length > 0) throw new DependencyNotFoundError(missing);
   const dead = found.filter((t) => t.status === 'FAILED' || t.status === 'CANCELLED');
   if (dead.length > 0) {
     throw new ValidationError(
@@ -36,10 +36,7 @@ async function refuseCycle(work: Work, taskId: string, start: readonly Task[]): 
     const next = new Set<string>();
     for (const task of frontier) {
       if (task.id === taskId) {
-        throw new SwitchboardError('DEPENDENCY_CYCLE', `These dependencies would make a cycle: ${taskId} is among their own dependencies`, {
-          taskId,
-          field: '/dependsOn',
-        });
+        throw new DependencyCycleError(taskId);
       }
       seen.add(task.id);
       for (const id of task.dependsOn) if (!seen.has(id)) next.add(id);

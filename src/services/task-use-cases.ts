@@ -1,4 +1,4 @@
-import { SwitchboardError, ValidationError, VersionConflictError } from '../core/errors.js';
+import { AgentNotEligibleError, NoAvailableAgentError, ValidationError, VersionConflictError } from '../core/errors.js';
 import { newTask } from '../core/factories.js';
 import type { Policy } from '../core/policy.js';
 import type { Reporter } from '../core/state-machine.js';
@@ -59,23 +59,16 @@ export class TaskUseCases {
         const outcome = await assignBest(work, task, 'manual');
         // Being claimed elsewhere right now: re-run, and find it assigned (or free) then.
         if (outcome === 'taken') throw new VersionConflictError('task', task.id);
-        if (outcome === 'no-agent') throw noAgent(task);
+        if (outcome === 'no-agent') throw new NoAvailableAgentError(task);
         return { ...outcome, changed: true };
       }
       const agent = await work.agent(opts.agentId);
       if (!opts.force && !isEligible(task, agent)) {
-        throw new SwitchboardError(
-          'AGENT_NOT_ELIGIBLE',
-          `Agent ${agent.id} cannot take task ${task.id}: ${ineligibility(task, agent) ?? 'it is not eligible'}`,
-          {
-            agentId: agent.id,
-            taskId: task.id,
-          },
-        );
+        throw new AgentNotEligibleError(agent.id, task.id, ineligibility(task, agent) ?? 'it is not eligible');
       }
       const others = (await rankCandidates(work.tx, task, work.now)).filter((c) => c.agentId !== agent.id);
       const decision = decisionFrom([scoreAgent(task, agent, work.now, null), ...others], opts.force ? 'forced' : 'manual', work.now);
-      if (decision === null) throw noAgent(task);
+      if (decision === null) throw new NoAvailableAgentError(task);
       const result = await work.apply(task, { type: 'assign', agentId: agent.id, decision }, { force: opts.force === true });
       return { task: result.task, agent: result.agent ?? agent, changed: true };
     });
@@ -123,10 +116,3 @@ export type ReportAction =
   | { type: 'complete'; result: unknown }
   | { type: 'fail'; reason: string }
   | { type: 'reject'; reason: string };
-
-function noAgent(task: Task): SwitchboardError {
-  return new SwitchboardError('NO_AVAILABLE_AGENT', `No available agent for task ${task.id}`, {
-    taskId: task.id,
-    requiredCapabilities: task.requiredCapabilities,
-  });
-}

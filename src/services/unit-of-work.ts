@@ -1,6 +1,6 @@
 import type { Agent } from '../core/agent.js';
 import type { Clock } from '../core/clock.js';
-import { ConflictError, SwitchboardError } from '../core/errors.js';
+import { AgentNotEligibleError, ConflictError, NotFoundError, SwitchboardError } from '../core/errors.js';
 import type { EventDraft, StoredEvent } from '../core/events.js';
 import type { Policy } from '../core/policy.js';
 import type { Store, StoreTx } from '../core/ports.js';
@@ -46,14 +46,7 @@ export class Work {
     if (result.slot !== null) {
       agent = await this.tx.agents.adjustLoad({ ...result.slot, force: opts.force ?? false, now: this.now });
       if (agent === null && result.slot.delta === 1) {
-        throw new SwitchboardError(
-          'AGENT_NOT_ELIGIBLE',
-          `Agent ${result.slot.agentId} cannot take task ${task.id} now (full, paused, offline or unknown)`,
-          {
-            agentId: result.slot.agentId,
-            taskId: task.id,
-          },
-        );
+        throw new AgentNotEligibleError(result.slot.agentId, task.id, 'it is full, paused, offline or unknown');
       }
     }
     if (result.event !== null) await this.append(result.event);
@@ -74,7 +67,7 @@ export class Work {
    */
   async claimIdempotency(claim: IdempotencyClaim | undefined, body: Record<string, string>): Promise<void> {
     if (claim === undefined) return;
-    const taken = () => new ConflictError(`Idempotency key already used: ${claim.key}`, { idempotencyKey: claim.key });
+    const taken = () => new ConflictError('idempotency key', claim.key, { idempotencyKey: claim.key });
     if ((await this.tx.idempotency.get({ key: claim.key })) !== null) throw taken();
     try {
       await this.tx.idempotency.put({ key: claim.key, requestHash: claim.requestHash, statusCode: 201, body, createdAt: this.now });
@@ -86,13 +79,13 @@ export class Work {
   /** Reads a task inside the transaction or fails with TASK_NOT_FOUND. */
   async task(id: string): Promise<Task> {
     const task = await this.tx.tasks.get({ id });
-    if (task === null) throw new SwitchboardError('TASK_NOT_FOUND', `Task not found: ${id}`, { taskId: id });
+    if (task === null) throw new NotFoundError('task', id);
     return task;
   }
 
   async agent(id: string): Promise<Agent> {
     const agent = await this.tx.agents.get({ id });
-    if (agent === null) throw new SwitchboardError('AGENT_NOT_FOUND', `Agent not found: ${id}`, { agentId: id });
+    if (agent === null) throw new NotFoundError('agent', id);
     return agent;
   }
 }

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { InternalError } from '../core/errors.js';
 
 /** One numbered schema change, as read from `src/storage/<dialect>/migrations/NNNN_name.sql`. */
 export interface MigrationFile {
@@ -69,4 +70,25 @@ function projectRoot(start: string): string | null {
 
 function isDirectory(path: string): boolean {
   return existsSync(path) && statSync(path).isDirectory();
+}
+
+/**
+ * Refuses to run on a schema this build does not know (a newer node migrated it) or whose
+ * recorded names differ from the files (a migration was renamed): both stores, one rule.
+ */
+export function checkAppliedMigrations(applied: ReadonlyMap<number, string>, files: readonly MigrationFile[]): void {
+  const known = new Map(files.map((f) => [f.version, f.name]));
+  for (const [version, name] of applied) {
+    const expected = known.get(version);
+    if (expected === undefined) {
+      throw new InternalError(
+        `Database has migration ${version} (${name}) that this build does not know; refusing to run on a newer schema`,
+      );
+    }
+    if (expected !== name) {
+      throw new InternalError(
+        `Migration ${version} is recorded as "${name}" but the file is "${expected}"; migrations must never be renamed`,
+      );
+    }
+  }
 }

@@ -145,7 +145,7 @@ export class PostgresAgentRepo extends PostgresAgentReads implements AgentWrites
         agent.version,
       ],
     );
-    if (res.rows[0]?.inserted !== 1) throw new ConflictError(`Agent ${agent.id} already exists`, { agentId: agent.id });
+    if (res.rows[0]?.inserted !== 1) throw new ConflictError('agent', agent.id);
   }
 
   async update(params: { next: Agent; expectedVersion: number }): Promise<void> {

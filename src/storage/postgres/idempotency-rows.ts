@@ -37,6 +37,6 @@ export class PostgresIdempotencyRepo extends PostgresIdempotencyReads implements
        VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT DO NOTHING RETURNING key`,
       [params.key, params.requestHash, params.statusCode, jsonParam(params.body), params.createdAt],
     );
-    if (res.rows.length !== 1) throw new ConflictError(`Idempotency key ${params.key} is already stored`, { key: params.key });
+    if (res.rows.length !== 1) throw new ConflictError('idempotency key', params.key);
   }
 }

@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
-import { SwitchboardError, ValidationError } from '../../core/errors.js';
+import { InternalError, StoreUnavailableError, SwitchboardError, ValidationError } from '../../core/errors.js';
 import type { Store, StoreCapabilities, StoreReads, StoreTx } from '../../core/ports.js';
-import { loadMigrations, type MigrationFile } from '../migration-files.js';
+import { checkAppliedMigrations, loadMigrations, type MigrationFile } from '../migration-files.js';
 import { PostgresAgentReads, PostgresAgentRepo } from './agent-rows.js';
 import { PostgresEventReads, PostgresEventRepo } from './event-rows.js';
 import { PostgresIdempotencyReads, PostgresIdempotencyRepo } from './idempotency-rows.js';
@@ -128,7 +128,7 @@ export class PostgresStore implements Store {
       );
       const applied = await client.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations');
       const done = new Map(applied.rows.map((r) => [r.version, r.name]));
-      checkApplied(done, migrations);
+      checkAppliedMigrations(done, migrations);
       for (const m of migrations) {
         if (done.has(m.version)) continue;
         await client.query(m.sql); // simple protocol: a file may hold many statements
@@ -155,7 +155,7 @@ export class PostgresStore implements Store {
    */
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     if (this.activeTx.getStore()?.open === true) {
-      throw new SwitchboardError('INTERNAL', 'Nested transactions are not supported by PostgresStore; pass the StoreTx down instead');
+      throw new InternalError('Nested transactions are not supported; pass the StoreTx down instead');
     }
     const scope = { open: true };
     try {
@@ -200,7 +200,7 @@ export class PostgresStore implements Store {
       // A failed statement that `fn` caught aborts the whole transaction; PostgreSQL then
       // answers COMMIT with ROLLBACK instead of an error. Nothing was kept: say so.
       if (commit.command !== 'COMMIT') {
-        throw new SwitchboardError('INTERNAL', 'The transaction was aborted by a failed statement; nothing was committed');
+        throw new InternalError('The transaction was aborted by a failed statement; nothing was committed');
       }
       return result;
     } finally {
@@ -216,31 +216,11 @@ export class PostgresStore implements Store {
   }
 
   private async checkout(): Promise<pg.PoolClient> {
-    if (this.closed) throw new SwitchboardError('STORE_UNAVAILABLE', 'The PostgreSQL store is closed');
+    if (this.closed) throw new StoreUnavailableError('closed');
     try {
       return await this.pool.connect();
     } catch (err) {
       throw translatePgError(err);
-    }
-  }
-}
-
-/** Same rule as SQLite: never run on a schema this build does not know, nor on renamed migrations. */
-function checkApplied(applied: ReadonlyMap<number, string>, files: readonly MigrationFile[]): void {
-  const known = new Map(files.map((f) => [f.version, f.name]));
-  for (const [version, name] of applied) {
-    const expected = known.get(version);
-    if (expected === undefined) {
-      throw new SwitchboardError(
-        'INTERNAL',
-        `Database has migration ${version} (${name}) that this build does not know; refusing to run on a newer schema`,
-      );
-    }
-    if (expected !== name) {
-      throw new SwitchboardError(
-        'INTERNAL',
-        `Migration ${version} is recorded as "${name}" but the file is "${expected}"; migrations must never be renamed`,
-      );
     }
   }
 }

@@ -44,7 +44,7 @@ export function translatePgError(err: unknown): Error {
   const code = typeof e.code === 'string' ? e.code : undefined;
   const message = typeof e.message === 'string' ? e.message : String(err);
   if (code === '23505') {
-    return new ConflictError('A record with this key already exists', { constraint: e.constraint, table: e.table }, { cause: err });
+    return new ConflictError('record', null, { constraint: e.constraint, table: e.table }, { cause: err });
   }
   if (code === '40001' || code === '40P01') {
     return new SwitchboardError(

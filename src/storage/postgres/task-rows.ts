@@ -160,7 +160,7 @@ export class PostgresTaskRepo extends PostgresTaskReads implements TaskWrites {
 
   async insert(task: Task): Promise<void> {
     const res = await this.db.query<{ inserted: number }>(INSERT_TASK, taskParams(task));
-    if (res.rows[0]?.inserted !== 1) throw new ConflictError(`Task ${task.id} already exists`, { taskId: task.id });
+    if (res.rows[0]?.inserted !== 1) throw new ConflictError('task', task.id);
   }
 
   async update(params: { next: Task; expected: { status: TaskStatus; version: number } }): Promise<void> {

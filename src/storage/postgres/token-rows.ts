@@ -56,7 +56,7 @@ export class PostgresTokenRepo extends PostgresTokenReads implements TokenWrites
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id`,
       [token.id, token.label, token.role, token.agentId, token.secretHash, token.createdAt, token.revokedAt],
     );
-    if (res.rows.length !== 1) throw new ConflictError(`Token ${token.id} (or its secret) already exists`, { tokenId: token.id });
+    if (res.rows.length !== 1) throw new ConflictError('token', token.id);
   }
 
   async revoke(params: { id: string; now: number }): Promise<boolean> {

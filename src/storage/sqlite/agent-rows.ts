@@ -186,11 +186,7 @@ export class SqliteAgentRows implements AgentReads, AgentWrites {
 
   async insert(agent: Agent): Promise<void> {
     // One parameter per column. A taken id fails on its unique index.
-    this.sql.run(
-      INSERT_AGENT_SQL,
-      { ...agentToParams(agent) },
-      { message: `Agent ${agent.id} already exists`, details: { agentId: agent.id } },
-    );
+    this.sql.run(INSERT_AGENT_SQL, { ...agentToParams(agent) }, { entity: 'agent', id: agent.id });
   }
 
   async update({ next, expectedVersion }: { next: Agent; expectedVersion: number }): Promise<void> {

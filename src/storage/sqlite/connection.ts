@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { ConflictError, SwitchboardError } from '../../core/errors.js';
+import { ConflictError, InternalError, StoreUnavailableError, SwitchboardError, type UniqueEntity } from '../../core/errors.js';
 
 /** How long a writer waits for another connection's write lock before giving up. */
 export const SQLITE_BUSY_TIMEOUT_DEFAULT_MS = 5_000;
@@ -11,10 +11,10 @@ const BEGIN_RETRY_MAX_DELAY_MS = 25;
 
 /** Named bind parameters of one statement; booleans are bound as 0/1 by the row modules. */
 export type SqlParams = Record<string, string | number | null>;
-/** How to word the ConflictError when a write hits a taken unique key (which entity, which id). */
+/** Which entity and id a write's unique key names, so a taken key becomes the right ConflictError. */
 export interface ConflictWording {
-  message: string;
-  details: Record<string, unknown>;
+  entity: UniqueEntity;
+  id: string;
 }
 /** A row as better-sqlite3 returns it; the row modules map it to a domain type in one place. */
 export type SqlRow = Record<string, unknown>;
@@ -76,7 +76,7 @@ export class SqlRunner {
 
   private stmt(sql: string): Database.Statement<[SqlParams], SqlRow> {
     if (this.requireTransaction && !this.db.inTransaction) {
-      throw new SwitchboardError('INTERNAL', 'A StoreTx was used outside its transaction (keep it inside the transaction callback)');
+      throw new InternalError('A StoreTx was used outside its transaction (keep it inside the transaction callback)');
     }
     let stmt = this.cache.get(sql);
     if (stmt === undefined) {
@@ -126,10 +126,10 @@ export function rollbackQuietly(db: Database.Database): void {
 export function translateSqliteError(err: unknown, conflict?: ConflictWording): unknown {
   if (!(err instanceof Database.SqliteError)) return err;
   if (err.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || err.code === 'SQLITE_CONSTRAINT_UNIQUE') {
-    return new ConflictError(conflict?.message ?? 'A unique key is already taken', conflict?.details, { cause: err });
+    return new ConflictError(conflict?.entity ?? 'record', conflict?.id ?? null, undefined, { cause: err });
   }
   if (isBusy(err)) {
-    return new SwitchboardError('STORE_UNAVAILABLE', 'The database is locked by another writer; try again', undefined, { cause: err });
+    return new StoreUnavailableError('locked', { cause: err });
   }
   return new SwitchboardError('INTERNAL', `SQLite error ${err.code}: ${err.message}`, { driverCode: err.code }, { cause: err });
 }

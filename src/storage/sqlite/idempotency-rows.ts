@@ -34,7 +34,7 @@ export class SqliteIdempotencyRows implements IdempotencyReads, IdempotencyWrite
         body: toJson(response.body),
         createdAt: response.createdAt,
       },
-      { message: `Idempotency key ${response.key} is already stored`, details: { key: response.key } },
+      { entity: 'idempotency key', id: response.key },
     );
   }
 }

@@ -1,4 +1,4 @@
-import { SwitchboardError } from '../../core/errors.js';
+import { InternalError } from '../../core/errors.js';
 import type { SqlRow } from './connection.js';
 
 /**
@@ -60,6 +60,6 @@ export function toBit(value: boolean): number {
   return value ? 1 : 0;
 }
 
-function corrupt(column: string, value: unknown): SwitchboardError {
-  return new SwitchboardError('INTERNAL', `Unexpected value in column ${column}: ${JSON.stringify(value)}`, { column });
+function corrupt(column: string, value: unknown): InternalError {
+  return new InternalError(`Unexpected value in column ${column}: ${JSON.stringify(value)}`);
 }

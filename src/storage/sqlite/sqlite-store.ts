@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
-import { SwitchboardError } from '../../core/errors.js';
+import { InternalError, StoreUnavailableError, SwitchboardError } from '../../core/errors.js';
 import type {
   AgentReads,
   EventReads,
@@ -11,7 +11,7 @@ import type {
   TaskReads,
   TokenReads,
 } from '../../core/ports.js';
-import { loadMigrations, type MigrationFile } from '../migration-files.js';
+import { checkAppliedMigrations, loadMigrations, type MigrationFile } from '../migration-files.js';
 import { SqliteAgentRows } from './agent-rows.js';
 import {
   SQLITE_BUSY_TIMEOUT_DEFAULT_MS,
@@ -125,9 +125,7 @@ export class SqliteStore implements Store {
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     if (this.activeTx.getStore()?.open === true) {
-      return Promise.reject(
-        new SwitchboardError('INTERNAL', 'Nested transactions are not supported by SqliteStore; pass the StoreTx down instead'),
-      );
+      return Promise.reject(new InternalError('Nested transactions are not supported; pass the StoreTx down instead'));
     }
     return this.exclusive(() =>
       this.locked(async () => {
@@ -152,7 +150,7 @@ export class SqliteStore implements Store {
 
   /** Runs `work` after every previously queued transaction of this store has settled. */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new SwitchboardError('STORE_UNAVAILABLE', 'The store is closed'));
+    if (this.closed) return Promise.reject(new StoreUnavailableError('closed'));
     const result = this.tail.then(work);
     this.tail = result.then(
       () => undefined,
@@ -185,20 +183,7 @@ export class SqliteStore implements Store {
         .all()
         .map((r) => [num(r, 'version'), text(r, 'name')] as const),
     );
-    const known = new Map(files.map((f) => [f.version, f.name]));
-    for (const [version, name] of applied) {
-      const expected = known.get(version);
-      if (expected === undefined)
-        throw new SwitchboardError(
-          'INTERNAL',
-          `Database has migration ${version} (${name}) that this build does not know; refusing to run on a newer schema`,
-        );
-      if (expected !== name)
-        throw new SwitchboardError(
-          'INTERNAL',
-          `Migration ${version} is recorded as "${name}" but the file is "${expected}"; migrations must never be renamed`,
-        );
-    }
+    checkAppliedMigrations(applied, files);
     // @version @name; applied_at from SQLite's clock (migrations run before any Clock exists).
     const record = db.prepare<[{ version: number; name: string }]>(
       "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, CAST(unixepoch('subsec') * 1000 AS INTEGER))",

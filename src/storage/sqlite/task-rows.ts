@@ -190,7 +190,7 @@ export class SqliteTaskRows implements TaskReads, TaskWrites {
 
   async insert(task: Task): Promise<void> {
     // One parameter per column (see task-codec.ts). A taken id (or seq) fails on its unique index.
-    this.sql.run(INSERT_TASK_SQL, taskToParams(task), { message: `Task ${task.id} already exists`, details: { taskId: task.id } });
+    this.sql.run(INSERT_TASK_SQL, taskToParams(task), { entity: 'task', id: task.id });
   }
 
   async update({ next, expected }: { next: Task; expected: { status: TaskStatus; version: number } }): Promise<void> {

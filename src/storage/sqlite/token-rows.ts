@@ -45,7 +45,7 @@ export class SqliteTokenRows implements TokenReads, TokenWrites {
         createdAt: token.createdAt,
         revokedAt: token.revokedAt,
       },
-      { message: `Token ${token.id} (or its secret) already exists`, details: { tokenId: token.id } },
+      { entity: 'token', id: token.id },
     );
   }
 
