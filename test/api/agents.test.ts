@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TOKENS, agentToken, startHarness, type Harness } from '../support/api-harness.js';
 
@@ -81,15 +82,52 @@ describe('PATCH and DELETE /api/agents/:agentId', () => {
     expect((await h.request('PATCH', '/api/agents/nobody', { name: 'x' })).statusCode).toBe(404);
   });
 
-  it('removal requeues the tasks the agent held and needs agents:admin', async () => {
+  it('removal requeues the tasks the agent held', async () => {
     await register({ id: 'leaving', name: 'Leaving', maxConcurrentTasks: 2 });
     const id = await createTask();
     await h.request('POST', `/api/tasks/${id}/assign`);
-    const byOperator = await h.request('DELETE', '/api/agents/leaving', undefined, { authorization: `Bearer ${TOKENS.operator}` });
-    expect(byOperator.statusCode).toBe(403);
     const res = await h.request('DELETE', '/api/agents/leaving', undefined, admin);
     expect(res.json).toEqual({ success: true, requeued: [id] });
     expect((await h.request('GET', `/api/tasks/${id}`)).json.task).toMatchObject({ status: 'PENDING', agent: null });
+  });
+});
+
+describe('DELETE /api/agents/:agentId by role (admin only, as README and OpenAPI say)', () => {
+  beforeEach(async () => {
+    await h.close();
+    h = await startHarness({ anonymousRole: 'none' });
+    await h.request('POST', '/api/agents', { id: 'held', name: 'Held' }, admin);
+    const id = (await h.request('POST', '/api/tasks', { title: 'Work' }, admin)).json.task.id;
+    await h.request('POST', `/api/tasks/${id}/assign`, {}, admin);
+  });
+
+  it.each([
+    ['operator', `Bearer ${TOKENS.operator}`],
+    ['viewer', `Bearer ${TOKENS.viewer}`],
+    ['agent (even its own)', `Bearer ${agentToken('held')}`],
+  ])('%s: 403 FORBIDDEN, the agent and its task stay', async (_role, authorization) => {
+    const res = await h.request('DELETE', '/api/agents/held', undefined, { authorization });
+    expect(res.statusCode).toBe(403);
+    expect(res.json.code).toBe('FORBIDDEN');
+    expect((await h.request('GET', '/api/agents/held', undefined, admin)).json.agent.currentTasks).toEqual(['TASK-001']);
+  });
+
+  it('admin: 200, the agent is gone and its task requeued', async () => {
+    const res = await h.request('DELETE', '/api/agents/held', undefined, admin);
+    expect(res.json).toEqual({ success: true, requeued: ['TASK-001'] });
+    expect((await h.request('GET', '/api/agents/held', undefined, admin)).statusCode).toBe(404);
+  });
+
+  it('the README and the OpenAPI summary both say admin only', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const row = readme.split('\n').find((line) => line.startsWith('|') && line.includes('`DELETE /api/agents/:id`'));
+    expect(row).toMatch(/admin only/);
+    const security = readme.slice(readme.indexOf('## Security'), readme.indexOf('## API'));
+    expect(security).toMatch(/`admin` \(everything: tokens and removing\s+agents\)/);
+    const doc = (await h.request('GET', '/api/openapi.json', undefined, admin)).json as unknown as {
+      paths: Record<string, Record<string, { summary?: string }>>;
+    };
+    expect(doc.paths['/api/agents/{agentId}']?.delete?.summary).toMatch(/admin only/);
   });
 });
 

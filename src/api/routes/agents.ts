@@ -97,7 +97,10 @@ export function agentRoutes(app: TypedApp, { orchestrator, creates }: RouteConte
       config: { permission: 'agents:admin' },
       schema: {
         tags,
-        summary: 'Remove an agent; the tasks it held go back to the queue',
+        summary: 'Remove an agent (admin only); the tasks it held go back to the queue',
+        description:
+          'Admin only: removal cannot be undone (the learned record behind the reliability goes with the agent). ' +
+          'Operators take an agent out of rotation with PUT /api/agents/{agentId}/status (PAUSED or OFFLINE) instead.',
         params: AgentIdParams,
         response: { 200: ok({ requeued: Type.Array(Type.String()) }), ...errorResponses },
       },
