@@ -318,7 +318,14 @@ const agentFields = {
   costPerHour: Nullable(Type.Number({ minimum: 0 })),
 };
 
-/** POST /api/agents (the registration the seed lacked: seed defect 2). */
+/** The statuses a caller may ask for (PUT status, registration); OVERLOADED and the like derive from load. */
+const RequestedAgentStatus = (description?: string) => Type.Enum(['ACTIVE', 'IDLE', 'PAUSED', 'OFFLINE'], { description });
+
+/**
+ * POST /api/agents (the registration the seed lacked: seed defect 2). The seed's agent objects
+ * (seed-contract.md §3) register as they are: `status` is applied, `currentTasks` is accepted and
+ * ignored. Any other field, server-owned ones such as `load` or `lastHeartbeatAt` included, is a 400.
+ */
 export const CreateAgentBody = Type.Object(
   {
     id: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'Derived from the name when absent.' })),
@@ -328,6 +335,20 @@ export const CreateAgentBody = Type.Object(
     maxConcurrentTasks: Type.Optional(agentFields.maxConcurrentTasks),
     reliability: Type.Optional(agentFields.reliability),
     costPerHour: Type.Optional(agentFields.costPerHour),
+    status: Type.Optional(
+      RequestedAgentStatus(
+        'Applied: the state the agent starts in. ACTIVE or IDLE = available (shown IDLE until it holds a task), ' +
+          'PAUSED = takes no new work, OFFLINE = until its first heartbeat. Default available.',
+      ),
+    ),
+    currentTasks: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: LIMITS.idChars }), {
+        maxItems: LIMITS.maxConcurrentTasks,
+        description:
+          'Seed field, accepted and ignored: the tasks an agent holds are server-owned (they follow assignments). ' +
+          'A new agent holds none, so the response always has currentTasks: [].',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -346,7 +367,7 @@ export const PatchAgentBody = Type.Object(
 );
 
 /** The seed's PUT status, limited to statuses that mean something (seed defect 10). */
-export const AgentStatusBody = Type.Object({ status: Type.Enum(['ACTIVE', 'IDLE', 'PAUSED', 'OFFLINE']) }, { additionalProperties: false });
+export const AgentStatusBody = Type.Object({ status: RequestedAgentStatus() }, { additionalProperties: false });
 
 /** Pull mode; the wait is bounded so a request never hangs past proxies' timeouts. */
 export const ClaimBody = Type.Object(

@@ -12,6 +12,17 @@ export type AgentAvailability = (typeof AGENT_AVAILABILITIES)[number];
 export const AGENT_STATUSES = ['IDLE', 'ACTIVE', 'PAUSED', 'OFFLINE'] as const;
 export type AgentStatus = (typeof AGENT_STATUSES)[number];
 
+/**
+ * The availability a requested status sets (the seed's PUT status and its agent objects).
+ * IDLE and ACTIVE both mean "available": whether the agent is working is its load, not a setting.
+ */
+export const AVAILABILITY_OF_STATUS: Readonly<Record<AgentStatus, AgentAvailability>> = Object.freeze({
+  IDLE: 'AVAILABLE',
+  ACTIVE: 'AVAILABLE',
+  PAUSED: 'PAUSED',
+  OFFLINE: 'OFFLINE',
+});
+
 export interface Agent {
   id: string;
   name: string;
@@ -43,6 +54,8 @@ export interface NewAgentInput {
   maxConcurrentTasks?: number;
   reliability?: number;
   costPerHour?: number | null;
+  /** The state it starts in; AVAILABLE when absent. */
+  availability?: AgentAvailability;
 }
 
 export interface AgentPatch {

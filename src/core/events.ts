@@ -22,7 +22,7 @@ export interface DomainEventMap {
   'task.promoted': { queueRank: number };
   'task.sla_warning': { deadline: number };
   'task.sla_violated': { deadline: number };
-  'agent.registered': { name: string; capabilities: string[] };
+  'agent.registered': { name: string; capabilities: string[]; availability: AgentAvailability };
   'agent.updated': { changes: string[] };
   'agent.status_changed': { availability: AgentAvailability };
   'agent.offline': { reason: string };

@@ -65,7 +65,7 @@ export function newAgent(input: NewAgentInput & { id: string }, now: number): Ag
     kind: input.kind ?? 'ai',
     capabilities: normaliseCapabilities(input.capabilities ?? []),
     maxConcurrentTasks: input.maxConcurrentTasks ?? MAX_CONCURRENT_TASKS_DEFAULT,
-    availability: 'AVAILABLE',
+    availability: input.availability ?? 'AVAILABLE',
     load: 0,
     declaredReliability: input.reliability ?? RELIABILITY_DEFAULT,
     completedCount: 0,

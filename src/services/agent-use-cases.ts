@@ -1,5 +1,5 @@
 import type { Agent, AgentAvailability, AgentPatch, NewAgentInput } from '../core/agent.js';
-import { canTakeWork } from '../core/agent.js';
+import { AVAILABILITY_OF_STATUS, canTakeWork } from '../core/agent.js';
 import type { Clock } from '../core/clock.js';
 import { ConflictError } from '../core/errors.js';
 import { normaliseCapabilities } from '../core/capabilities.js';
@@ -10,13 +10,6 @@ import type { EventBus } from './event-bus.js';
 import { tasksFor } from './matching.js';
 import type { Actor, AgentStatusRequest, IdempotencyClaim } from './types.js';
 import type { Work, WorkRunner } from './unit-of-work.js';
-
-const AVAILABILITY_OF: Record<AgentStatusRequest, AgentAvailability> = {
-  ACTIVE: 'AVAILABLE',
-  IDLE: 'AVAILABLE',
-  PAUSED: 'PAUSED',
-  OFFLINE: 'OFFLINE',
-};
 
 /** Agent use cases: registration, status, capacity, heartbeats and pull-mode claims. */
 export class AgentUseCases {
@@ -35,7 +28,7 @@ export class AgentUseCases {
         type: 'agent.registered',
         taskId: null,
         agentId: agent.id,
-        payload: { name: agent.name, capabilities: agent.capabilities },
+        payload: { name: agent.name, capabilities: agent.capabilities, availability: agent.availability },
       });
       return agent;
     });
@@ -68,7 +61,7 @@ export class AgentUseCases {
   }
 
   setStatus(id: string, status: AgentStatusRequest, actor: Actor): Promise<Agent> {
-    return this.runner.run(actor, (work) => setAvailability(work, id, AVAILABILITY_OF[status]));
+    return this.runner.run(actor, (work) => setAvailability(work, id, AVAILABILITY_OF_STATUS[status]));
   }
 
   /** Deletes the agent; each task it held goes back to the queue in the same transaction. */

@@ -63,6 +63,85 @@ describe('POST /api/agents', () => {
     }
   });
 
+  it("registers the seed's own agent objects as they are (seed-contract §4)", async () => {
+    const seedAgents = [
+      {
+        id: 'antigravity-main',
+        name: 'Antigravity AI',
+        status: 'ACTIVE',
+        capabilities: ['infrastructure', 'testing', 'cicd', 'security'],
+        currentTasks: ['TASK-001'],
+        maxConcurrentTasks: 3,
+        reliability: 0.98,
+      },
+      {
+        id: 'agent-security-cleanup',
+        name: 'Security Agent',
+        status: 'IDLE',
+        capabilities: ['security', 'credentials', 'audit'],
+        currentTasks: [],
+        maxConcurrentTasks: 1,
+        reliability: 0.95,
+      },
+    ];
+    for (const body of seedAgents) {
+      const agent = await register(body);
+      expect(agent).toMatchObject({
+        id: body.id,
+        name: body.name,
+        capabilities: [...body.capabilities].sort(),
+        maxConcurrentTasks: body.maxConcurrentTasks,
+        declaredReliability: body.reliability,
+        availability: 'AVAILABLE',
+        // ACTIVE and IDLE both mean available; with no task held it shows IDLE.
+        status: 'IDLE',
+        // Server-owned: the seed's currentTasks is ignored, a new agent holds nothing.
+        currentTasks: [],
+        load: 0,
+      });
+    }
+  });
+
+  it('applies status as the starting state: IDLE/ACTIVE available, PAUSED, OFFLINE; recorded in agent.registered', async () => {
+    for (const [status, availability, shown] of [
+      ['IDLE', 'AVAILABLE', 'IDLE'],
+      ['ACTIVE', 'AVAILABLE', 'IDLE'],
+      ['PAUSED', 'PAUSED', 'PAUSED'],
+      ['OFFLINE', 'OFFLINE', 'OFFLINE'],
+    ] as const) {
+      const agent = await register({ id: `s-${status.toLowerCase()}`, name: status, status });
+      expect(agent, status).toMatchObject({ availability, status: shown });
+      const events = (await h.request('GET', `/api/events?agentId=${agent.id}&type=agent.registered`)).json.events;
+      expect(events.map((e) => ('availability' in e.payload ? e.payload.availability : null))).toEqual([availability]);
+    }
+  });
+
+  it('a paused registration takes no work until it is made available', async () => {
+    await register({ id: 'paused-worker', name: 'Paused', status: 'PAUSED' });
+    const id = await createTask();
+    const assign = await h.request('POST', `/api/tasks/${id}/assign`);
+    expect(assign.statusCode).toBe(409);
+    expect(assign.json.code).toBe('NO_AVAILABLE_AGENT');
+  });
+
+  it('refuses a bad status or currentTasks, and fields the seed never sent, naming the field', async () => {
+    for (const [body, field] of [
+      [{ name: 'x', status: 'OVERLOADED' }, '/status'],
+      [{ name: 'x', status: 'idle' }, '/status'],
+      [{ name: 'x', currentTasks: 'TASK-001' }, '/currentTasks'],
+      [{ name: 'x', currentTasks: [7] }, '/currentTasks/0'],
+      [{ name: 'x', lastHeartbeatAt: '2026-01-01T00:00:00.000Z' }, '/lastHeartbeatAt'],
+      [{ name: 'x', load: 2 }, '/load'],
+      [{ name: 'x', priority: 'P1' }, '/priority'],
+    ] as const) {
+      const res = await h.request('POST', '/api/agents', body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(res.json.code).toBe('VALIDATION_FAILED');
+      expect(res.json.details.field, JSON.stringify(body)).toBe(field);
+    }
+    expect((await h.request('GET', '/api/agents')).json.count).toBe(0);
+  });
+
   it('honours Idempotency-Key', async () => {
     const key = { 'idempotency-key': 'register-once' };
     const first = await h.request('POST', '/api/agents', { name: 'Once' }, key);

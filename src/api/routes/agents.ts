@@ -1,5 +1,5 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
-import type { AgentPatch, NewAgentInput } from '../../core/agent.js';
+import { AVAILABILITY_OF_STATUS, type AgentPatch, type NewAgentInput } from '../../core/agent.js';
 import { principalOf, requireSelf } from '../auth-hook.js';
 import { actorOf, type RouteContext, type TypedApp } from '../route-context.js';
 import {
@@ -57,7 +57,7 @@ export function agentRoutes(app: TypedApp, { orchestrator, creates }: RouteConte
       config: { permission: 'agents:write' },
       schema: {
         tags,
-        summary: 'Register an agent (honours Idempotency-Key)',
+        summary: 'Register an agent (honours Idempotency-Key); a seed agent object is accepted as it is',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) }),
         body: CreateAgentBody,
         response: { 201: AgentEnvelope, ...errorResponses },
@@ -193,6 +193,8 @@ function newAgentInput(body: Static<typeof CreateAgentBody>): NewAgentInput {
     maxConcurrentTasks: body.maxConcurrentTasks,
     reliability: body.reliability,
     costPerHour: body.costPerHour,
+    availability: body.status === undefined ? undefined : AVAILABILITY_OF_STATUS[body.status],
+    // body.currentTasks is ignored on purpose (server-owned; see CreateAgentBody).
   };
 }
 

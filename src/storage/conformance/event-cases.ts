@@ -23,7 +23,15 @@ export function eventCases(h: StoreHarness): void {
           T0 + 2,
           'operator:alice',
         ),
-        await append({ type: 'agent.registered', taskId: null, agentId: 'a1', payload: { name: 'A1', capabilities: ['x', 'y'] } }, T0 + 3),
+        await append(
+          {
+            type: 'agent.registered',
+            taskId: null,
+            agentId: 'a1',
+            payload: { name: 'A1', capabilities: ['x', 'y'], availability: 'AVAILABLE' },
+          },
+          T0 + 3,
+        ),
         await append(
           { type: 'task.completed', taskId: 'TASK-002', agentId: 'a1', payload: { agentId: 'a1', result: { ok: true, files: ['a.ts'] } } },
           T0 + 4,
