@@ -3,6 +3,7 @@ import { AGENT_AVAILABILITIES, AGENT_KINDS, AGENT_STATUSES } from '../core/agent
 import { ERROR_CODES } from '../core/errors.js';
 import { EVENT_TYPES } from '../core/events.js';
 import { PRIORITIES, TASK_STATUSES } from '../core/task.js';
+import { TASK_SORT_KEYS } from '../core/task-order.js';
 import type { AgentView, EventView, TaskView } from './views.js';
 
 /**
@@ -188,7 +189,10 @@ export const TaskIdParams = Type.Object({ taskId: Type.String({ minLength: 1, ma
 /** `:agentId`, bounded like task ids. */
 export const AgentIdParams = Type.Object({ agentId: Type.String({ minLength: 1, maxLength: LIMITS.idChars }) });
 
-/** Filters and cursor of GET /api/tasks; unknown parameters are refused so typos are not silently ignored. */
+/** `priority`, `-priority`, ...: every order of task-order.ts, ascending or (leading `-`) descending. */
+export const TASK_SORT_PARAMS = TASK_SORT_KEYS.flatMap((key) => [key, `-${key}`] as const);
+
+/** Filters, order and cursor of GET /api/tasks; unknown parameters are refused so typos are not silently ignored. */
 export const TaskListQuery = Type.Object(
   {
     status: Type.Optional(Type.String({ description: 'Comma-separated statuses, any case (PENDING,ASSIGNED).' })),
@@ -198,7 +202,25 @@ export const TaskListQuery = Type.Object(
     label: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.labelChars })),
     q: Type.Optional(Type.String({ maxLength: 200, description: 'Case-insensitive text in id, title or description.' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.taskPageMax, default: LIMITS.taskPageDefault })),
-    cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'The nextCursor of the previous page.' })),
+    sort: Type.Optional(
+      Type.Enum(TASK_SORT_PARAMS, {
+        default: 'created',
+        description:
+          'Order: created (creation), priority (P0 first), deadline (slaDeadline, earliest first), updated (least recently ' +
+          'changed first); a leading - reverses it (-deadline = latest first). Ties are broken by creation order in the ' +
+          'same direction, so paging visits every task once.',
+      }),
+    ),
+    cursor: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        pattern: '^[a-z0-9.-]+$',
+        description:
+          'The nextCursor of the previous page, unchanged, with the same sort (another sort is a 400). ' +
+          'For sort=created it is the last task seq, so older integer cursors keep working.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -2,6 +2,7 @@ import type { ApiToken } from './access.js';
 import type { Agent } from './agent.js';
 import type { EventDraft, EventType, StoredEvent } from './events.js';
 import type { Priority, Task, TaskStatus } from './task.js';
+import type { TaskPosition, TaskSort } from './task-order.js';
 
 /**
  * The storage port. One interface, two adapters (SQLite, PostgreSQL), held to one
@@ -51,7 +52,8 @@ export interface StoreTx extends StoreReads {
 
 // ---------------------------------------------------------------- tasks
 
-export interface TaskFilter {
+/** Which tasks a listing or a count covers. */
+export interface TaskCriteria {
   status?: TaskStatus[];
   priority?: Priority[];
   /** Tasks whose `agent` is this id. */
@@ -61,8 +63,14 @@ export interface TaskFilter {
   label?: string;
   /** Case-insensitive substring of id, title or description. */
   text?: string;
-  /** Only tasks with `seq` greater than this (cursor pagination, creation order). */
-  afterSeq?: number;
+}
+
+/** One page of a listing: the criteria, the order, where the previous page ended, the size. */
+export interface TaskFilter extends TaskCriteria {
+  /** Default: creation order, ascending (DEFAULT_TASK_SORT). Ties break on `seq`, same direction. */
+  sort?: TaskSort;
+  /** Only tasks strictly after this position in `sort` order (keyset pagination). */
+  after?: TaskPosition;
   /** 1..1000 */
   limit: number;
 }
@@ -74,8 +82,10 @@ export type TimerKind = (typeof TIMER_KINDS)[number];
 export interface TaskReads {
   get(params: { id: string }): Promise<Task | null>;
   getMany(params: { ids: readonly string[] }): Promise<Task[]>;
-  /** Creation order (seq ascending). */
+  /** The matching tasks in `sort` order (see task-order.ts), after `after`, at most `limit`. */
   list(params: TaskFilter): Promise<Task[]>;
+  /** How many tasks match, whatever the page: the `total` beside a page (read apart from it). */
+  count(params: TaskCriteria): Promise<number>;
   countByStatus(): Promise<Record<TaskStatus, number>>;
   countByPriority(): Promise<Record<Priority, number>>;
   /** Open (non-terminal) tasks warned but not yet violated (`atRisk`), and open tasks past their deadline (`violated`). */

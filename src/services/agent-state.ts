@@ -1,4 +1,5 @@
 import type { StoreReads } from '../core/ports.js';
+import { positionOf, type TaskPosition } from '../core/task-order.js';
 import type { AgentState } from './types.js';
 
 /** An agent with the ids of the tasks it holds, or null when it is unknown. */
@@ -16,12 +17,12 @@ const HELD_PAGE_SIZE = 1000;
 export async function loadAllAgentStates(store: StoreReads): Promise<AgentState[]> {
   const agents = await store.agents.list();
   const held = new Map<string, string[]>();
-  for (let afterSeq = 0; ;) {
-    const page = await store.tasks.list({ status: ['ASSIGNED', 'IN_PROGRESS'], afterSeq, limit: HELD_PAGE_SIZE });
+  for (let after: TaskPosition | undefined; ;) {
+    const page = await store.tasks.list({ status: ['ASSIGNED', 'IN_PROGRESS'], after, limit: HELD_PAGE_SIZE });
     for (const t of page) if (t.agent !== null) held.set(t.agent, [...(held.get(t.agent) ?? []), t.id]);
     const last = page.at(-1);
     if (page.length < HELD_PAGE_SIZE || last === undefined) break;
-    afterSeq = last.seq;
+    after = positionOf(last, 'created');
   }
   return agents.map((a) => ({ ...a, currentTasks: held.get(a.id) ?? [] }));
 }

@@ -1,6 +1,8 @@
 import { canTakeWork } from '../core/agent.js';
 import { NotFoundError } from '../core/errors.js';
-import type { EventFilter, TaskFilter } from '../core/ports.js';
+import type { EventFilter } from '../core/ports.js';
+import { DEFAULT_TASK_SORT, positionOf } from '../core/task-order.js';
+import { decodeTaskCursor, encodeTaskCursor } from './task-cursor.js';
 import type { Reporter } from '../core/state-machine.js';
 import type { NewTaskInput, Task, TaskPatch } from '../core/task.js';
 import type { Agent, AgentPatch, NewAgentInput } from '../core/agent.js';
@@ -13,7 +15,16 @@ import type { OrchestratorDeps } from './orchestrator-deps.js';
 import { computeDelegationReport, computeMetrics } from './reports.js';
 import { TaskUseCases } from './task-use-cases.js';
 import { TimerService } from './timers.js';
-import type { Actor, AgentState, AgentStatusRequest, IdempotencyClaim, OrchestratorApi, Recommendation, TaskPage } from './types.js';
+import type {
+  Actor,
+  AgentState,
+  AgentStatusRequest,
+  IdempotencyClaim,
+  OrchestratorApi,
+  Recommendation,
+  TaskListRequest,
+  TaskPage,
+} from './types.js';
 import { WorkRunner } from './unit-of-work.js';
 
 /** The orchestrator as main.ts runs it: the use cases plus the lifecycle of timers and dispatch. */
@@ -78,10 +89,20 @@ class DefaultOrchestrator implements Orchestrator {
     return task;
   }
 
-  async listTasks(filter: TaskFilter): Promise<TaskPage> {
-    const tasks = await this.deps.store.tasks.list(filter);
+  async listTasks(request: TaskListRequest): Promise<TaskPage> {
+    const { sort = DEFAULT_TASK_SORT, cursor, limit, ...criteria } = request;
+    const after = cursor === undefined ? undefined : decodeTaskCursor(cursor, sort);
+    // Two reads: under concurrent writes the total is the count of a moment next to the page's.
+    const [tasks, total] = await Promise.all([
+      this.deps.store.tasks.list({ ...criteria, sort, after, limit }),
+      this.deps.store.tasks.count(criteria),
+    ]);
     const last = tasks.at(-1);
-    return { tasks, nextCursor: tasks.length === filter.limit && last !== undefined ? last.seq : null };
+    return {
+      tasks,
+      total,
+      nextCursor: tasks.length === limit && last !== undefined ? encodeTaskCursor(sort, positionOf(last, sort.key)) : null,
+    };
   }
 
   updateTask(id: string, patch: TaskPatch, actor: Actor): Promise<Task> {

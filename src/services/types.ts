@@ -1,6 +1,7 @@
 import type { Agent, AgentPatch, NewAgentInput } from '../core/agent.js';
 import type { StoredEvent } from '../core/events.js';
-import type { EventFilter, IdempotentResponse, TaskFilter } from '../core/ports.js';
+import type { EventFilter, IdempotentResponse, TaskCriteria } from '../core/ports.js';
+import type { TaskSort } from '../core/task-order.js';
 import type { Reporter } from '../core/state-machine.js';
 import type { NewTaskInput, Priority, ScoredCandidate, Task, TaskPatch, TaskStatus } from '../core/task.js';
 
@@ -34,10 +35,21 @@ export type Actor = string;
 /** The seed's agent statuses plus PAUSED; ACTIVE and IDLE both mean "available". */
 export type AgentStatusRequest = 'ACTIVE' | 'IDLE' | 'PAUSED' | 'OFFLINE';
 
+/** One page of a task listing, as asked for by REST (and later SDK, CLI, MCP). */
+export interface TaskListRequest extends TaskCriteria {
+  /** Default creation order, ascending. */
+  sort?: TaskSort;
+  /** The `nextCursor` of the previous page, made with the same sort (see task-cursor.ts). */
+  cursor?: string;
+  limit: number;
+}
+
 export interface TaskPage {
   tasks: Task[];
-  /** Pass as `afterSeq` for the next page; null on the last page. */
-  nextCursor: number | null;
+  /** How many tasks match the criteria, whatever the cursor and limit. */
+  total: number;
+  /** Pass as `cursor` (with the same sort) for the next page; null on the last page. */
+  nextCursor: string | null;
 }
 
 export interface Metrics {
@@ -88,7 +100,8 @@ export interface OrchestratorApi {
   /** What a create stored under an idempotency key: `body` is `{ taskId }` or `{ agentId }`. */
   idempotentResult(key: string): Promise<IdempotentResponse | null>;
   getTask(id: string): Promise<Task>;
-  listTasks(filter: TaskFilter): Promise<TaskPage>;
+  /** Throws VALIDATION_FAILED (`details.field = '/cursor'`) for a cursor that is malformed or made by another sort. */
+  listTasks(request: TaskListRequest): Promise<TaskPage>;
   updateTask(id: string, patch: TaskPatch, actor: Actor): Promise<Task>;
   /**
    * Manual assignment. With no agentId the best eligible agent is chosen; with one, that

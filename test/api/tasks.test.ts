@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/core/policy.js';
 import { TOKENS, startHarness, type Harness } from '../support/api-harness.js';
@@ -241,6 +242,135 @@ describe('GET /api/tasks filters and pagination', () => {
       expect(res.statusCode, query).toBe(400);
       expect(res.json.details.field, query).toBe(field);
     }
+  });
+});
+
+describe('GET /api/tasks: total and sort', () => {
+  /** Six tasks with ties on priority, deadline and update time; ids TASK-001..006. */
+  beforeEach(async () => {
+    const deadline = (h: number) => new Date(Date.UTC(2026, 5, 1, h)).toISOString();
+    for (const [title, priority, at] of [
+      ['one', 'P2', 3],
+      ['two', 'P0', 1],
+      ['three', 'P2', 1],
+      ['four', 'P3', 2],
+      ['five', 'P0', 3],
+      ['six', 'P2', 2],
+    ] as const) {
+      expect((await create({ title, priority, slaDeadline: deadline(at), labels: title.length === 3 ? ['short'] : [] })).statusCode).toBe(
+        201,
+      );
+    }
+    h.clock.advance(1000);
+    await h.request('PATCH', '/api/tasks/TASK-002', { description: 'touched first' });
+    h.clock.advance(1000);
+    await h.request('PATCH', '/api/tasks/TASK-001', { description: 'touched last' });
+  });
+
+  const idsOf = (res: { json: { tasks: { id: string }[] } }) => res.json.tasks.map((t) => t.id.replace('TASK-00', ''));
+
+  /** Every page of a listing, following nextCursor. */
+  async function walk(query: string, limit: number): Promise<string[]> {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await h.request('GET', `/api/tasks?${query}&limit=${limit}${cursor === null ? '' : `&cursor=${cursor}`}`);
+      expect(res.statusCode, `${query} ${cursor}`).toBe(200);
+      expect(res.json.count).toBe(res.json.tasks.length);
+      seen.push(...idsOf(res));
+      cursor = res.json.nextCursor;
+    } while (cursor !== null);
+    return seen;
+  }
+
+  it('total counts every task matching the filters, whatever the cursor and limit', async () => {
+    const first = await h.request('GET', '/api/tasks?limit=2');
+    expect(first.json).toMatchObject({ count: 2, total: 6 });
+    const next = await h.request('GET', `/api/tasks?limit=2&cursor=${first.json.nextCursor}`);
+    expect(next.json).toMatchObject({ count: 2, total: 6 });
+    expect((await h.request('GET', '/api/tasks?priority=P2&limit=1')).json).toMatchObject({ count: 1, total: 3 });
+    expect((await h.request('GET', '/api/tasks?label=short&sort=-deadline&limit=1')).json).toMatchObject({ count: 1, total: 3 });
+    expect((await h.request('GET', '/api/tasks?status=COMPLETED')).json).toMatchObject({ count: 0, total: 0 });
+    // The seed's own list routes carry it too.
+    expect((await h.request('GET', '/api/tasks/priority/p0')).json).toMatchObject({ count: 2, total: 2 });
+  });
+
+  it('sorts by created, priority (P0 first), deadline and updated, - reversing; ties in creation order', async () => {
+    const order = async (sort: string) => idsOf(await h.request('GET', `/api/tasks?sort=${sort}`));
+    expect(await order('created')).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(await order('-created')).toEqual(['6', '5', '4', '3', '2', '1']);
+    expect(await order('priority')).toEqual(['2', '5', '1', '3', '6', '4']);
+    expect(await order('-priority')).toEqual(['4', '6', '3', '1', '5', '2']);
+    expect(await order('deadline')).toEqual(['2', '3', '4', '6', '1', '5']);
+    expect(await order('-deadline')).toEqual(['5', '1', '6', '4', '3', '2']);
+    expect(await order('updated')).toEqual(['3', '4', '5', '6', '2', '1']);
+    expect(await order('-updated')).toEqual(['1', '2', '6', '5', '4', '3']);
+  });
+
+  it('pages through every sort visiting each task exactly once, ties included', async () => {
+    for (const sort of ['created', '-created', 'priority', '-priority', 'deadline', '-deadline', 'updated', '-updated']) {
+      const all = idsOf(await h.request('GET', `/api/tasks?sort=${sort}`));
+      for (const limit of [1, 2, 4]) expect(await walk(`sort=${sort}`, limit), `${sort} limit ${limit}`).toEqual(all);
+    }
+    expect(await walk('sort=-priority&priority=P0,P2', 2)).toEqual(['6', '3', '1', '5', '2']);
+  });
+
+  it('keeps the integer cursor of the default order (the dashboard and seed scripts page with it)', async () => {
+    const first = await h.request('GET', '/api/tasks?limit=2');
+    expect(first.json.nextCursor).toBe('2');
+    expect(idsOf(await h.request('GET', '/api/tasks?limit=2&cursor=2'))).toEqual(['3', '4']);
+    expect(idsOf(await h.request('GET', '/api/tasks?limit=2&cursor=2&sort=created'))).toEqual(['3', '4']);
+    const byDeadline = await h.request('GET', '/api/tasks?limit=2&sort=-deadline');
+    expect(byDeadline.json.nextCursor).toBe(`deadline.desc.${Date.UTC(2026, 5, 1, 3)}.1`);
+  });
+
+  it('refuses a cursor made by another sort, and malformed cursors, with 400 VALIDATION_FAILED on /cursor', async () => {
+    const byPriority = (await h.request('GET', '/api/tasks?limit=2&sort=priority')).json.nextCursor;
+    const byCreation = (await h.request('GET', '/api/tasks?limit=2')).json.nextCursor;
+    for (const query of [
+      `sort=deadline&cursor=${byPriority}`,
+      `sort=-priority&cursor=${byPriority}`,
+      `cursor=${byPriority}`,
+      `sort=priority&cursor=${byCreation}`,
+      `sort=-created&cursor=${byCreation}`,
+      'cursor=priority.asc.9.1',
+      'cursor=created.asc.3.4',
+      'cursor=title.asc.1.1',
+      'cursor=deadline.up.1.1',
+      'cursor=1.5',
+      'cursor=-1',
+    ]) {
+      const res = await h.request('GET', `/api/tasks?${query}`);
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json, query).toMatchObject({ success: false, code: 'VALIDATION_FAILED', details: { field: '/cursor' } });
+    }
+    const mismatch = await h.request('GET', `/api/tasks?sort=deadline&cursor=${byPriority}`);
+    expect(mismatch.json.details).toMatchObject({ cursorSort: 'priority', sort: 'deadline' });
+    for (const sort of ['title', 'priority,deadline', '+priority', 'PRIORITY']) {
+      const res = await h.request('GET', `/api/tasks?sort=${encodeURIComponent(sort)}`);
+      expect(res.statusCode, sort).toBe(400);
+      expect(res.json.details.field, sort).toBe('/sort');
+    }
+  });
+
+  it('documents sort, cursor and total in the OpenAPI document and the README', async () => {
+    const doc = (await h.request('GET', '/api/openapi.json')).json as unknown as {
+      paths: Record<
+        string,
+        {
+          get?: { parameters?: { name: string; description?: string; schema?: { enum?: string[] } }[]; responses: Record<string, unknown> };
+        }
+      >;
+    };
+    const list = doc.paths['/api/tasks']?.get;
+    const sort = list?.parameters?.find((p) => p.name === 'sort');
+    expect(sort?.schema?.enum).toEqual(['created', '-created', 'priority', '-priority', 'deadline', '-deadline', 'updated', '-updated']);
+    expect(sort?.description).toMatch(/leading - reverses/);
+    expect(JSON.stringify(list?.responses['200'])).toContain('"total"');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const row = readme.split('\n').find((line) => line.startsWith('| `GET /api/tasks` |'));
+    expect(row).toMatch(/total/);
+    expect(row).toMatch(/`sort`/);
   });
 });
 

@@ -86,6 +86,7 @@ export interface Json {
   agents: AgentView[];
   events: EventView[];
   count: number;
+  total: number;
   nextCursor: string | null;
   status: string;
   priority: string;

@@ -5,7 +5,12 @@ import { agent, task } from './fixtures.js';
 
 function pages(...lists: TaskPage['tasks'][]): TaskPages {
   return {
-    pages: lists.map((tasks, i) => ({ tasks, count: tasks.length, nextCursor: i < lists.length - 1 ? String(i + 1) : null })),
+    pages: lists.map((tasks, i) => ({
+      tasks,
+      count: tasks.length,
+      total: lists.flat().length,
+      nextCursor: i < lists.length - 1 ? String(i + 1) : null,
+    })),
     pageParams: lists.map((_, i) => (i === 0 ? null : String(i))),
   };
 }

@@ -11,6 +11,7 @@ import {
   type TaskStatus,
 } from '../../core/task.js';
 import type { TaskPage } from '../../services/types.js';
+import { DEFAULT_TASK_SORT, TASK_SORT_KEYS, type TaskSort } from '../../core/task-order.js';
 import { actorOf, parseList, type RouteContext, type TypedApp } from '../route-context.js';
 import {
   CandidateSchema,
@@ -27,7 +28,12 @@ import {
 import { storedId } from '../idempotency.js';
 import { taskView } from '../views.js';
 
-const TaskList = ok({ tasks: Type.Array(TaskViewSchema), count: Type.Integer(), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+const TaskList = ok({
+  tasks: Type.Array(TaskViewSchema),
+  count: Type.Integer({ description: 'Tasks on this page.' }),
+  total: Type.Integer({ description: 'Tasks matching the filters, on every page (independent of cursor and limit).' }),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor, with the same sort, for the next page.' }),
+});
 const tags = ['tasks'];
 
 /**
@@ -41,7 +47,10 @@ export function taskRoutes(app: TypedApp, { orchestrator, creates }: RouteContex
       config: { permission: 'read' },
       schema: {
         tags,
-        summary: 'List tasks (creation order), filtered and paginated',
+        summary: 'List tasks, filtered, sorted and paginated, with the total matching',
+        description:
+          'sort = created (default), priority, deadline or updated; -key reverses. total counts every task matching ' +
+          'the filters; nextCursor resumes the same sort only.',
         querystring: TaskListQuery,
         response: { 200: TaskList, ...errorResponses },
       },
@@ -55,7 +64,8 @@ export function taskRoutes(app: TypedApp, { orchestrator, creates }: RouteContex
         capability: q.capability === undefined ? undefined : normaliseCapability(q.capability),
         label: q.label,
         text: q.q === undefined || q.q.trim() === '' ? undefined : q.q.trim(),
-        afterSeq: q.cursor === undefined ? undefined : Number(q.cursor),
+        sort: parseSort(q.sort),
+        cursor: q.cursor,
         limit: q.limit ?? LIMITS.taskPageDefault,
       });
       return { success: true as const, ...pageView(page) };
@@ -172,8 +182,17 @@ function pageView(page: TaskPage) {
   return {
     tasks: page.tasks.map(taskView),
     count: page.tasks.length,
-    nextCursor: page.nextCursor === null ? null : String(page.nextCursor),
+    total: page.total,
+    nextCursor: page.nextCursor,
   };
+}
+
+/** `-deadline` -> deadline, descending; the schema already allowed only known keys. */
+function parseSort(raw: Static<typeof TaskListQuery>['sort']): TaskSort {
+  if (raw === undefined) return DEFAULT_TASK_SORT;
+  const key = TASK_SORT_KEYS.find((k) => k === raw.replace(/^-/, ''));
+  if (key === undefined) throw new ValidationError(`Invalid sort "${raw}"`, { field: '/sort' });
+  return { key, direction: raw.startsWith('-') ? 'desc' : 'asc' };
 }
 
 /** The seed matched `param.toUpperCase()`; an unknown value is a 400 rather than an empty list. */

@@ -5,6 +5,7 @@ import { eventCases } from './event-cases.js';
 import type { StoreHarness } from './fixtures.js';
 import { queueCases } from './queue-cases.js';
 import { taskCases } from './task-cases.js';
+import { taskOrderCases } from './task-order-cases.js';
 import { tokenCases } from './token-cases.js';
 import { transactionCases } from './transaction-cases.js';
 
@@ -44,6 +45,7 @@ export function exerciseStore(name: string, factory: StoreFactory): void {
     });
 
     taskCases(harness);
+    taskOrderCases(harness);
     queueCases(harness);
     agentCases(harness);
     eventCases(harness);

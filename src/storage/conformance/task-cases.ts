@@ -285,16 +285,14 @@ export function taskCases(h: StoreHarness): void {
       expect(await list({ agent: 'agent-a', status: ['ASSIGNED'], priority: ['P2'], label: 'easy', limit: 100 })).toEqual(ids([docs]));
     });
 
-    it('pages with afterSeq and limit', async () => {
+    it('pages with after (creation order) and limit', async () => {
       const six = await seedSix();
-      const seqOf = (i: number): number => six[i]?.seq ?? -1;
+      const seqOf = (i: number) => ({ value: six[i]?.seq ?? -1, seq: six[i]?.seq ?? -1 });
       expect(ids(await h.store.tasks.list({ limit: 2 }))).toEqual(ids(six.slice(0, 2)));
-      expect(ids(await h.store.tasks.list({ afterSeq: seqOf(1), limit: 2 }))).toEqual(ids(six.slice(2, 4)));
-      expect(ids(await h.store.tasks.list({ afterSeq: seqOf(3), limit: 2 }))).toEqual(ids(six.slice(4, 6)));
-      expect(await h.store.tasks.list({ afterSeq: seqOf(5), limit: 2 })).toEqual([]);
-      expect(ids(await h.store.tasks.list({ afterSeq: seqOf(0), status: ['BLOCKED', 'PENDING'], limit: 5 }))).toEqual(
-        ids([six[3] as Task]),
-      );
+      expect(ids(await h.store.tasks.list({ after: seqOf(1), limit: 2 }))).toEqual(ids(six.slice(2, 4)));
+      expect(ids(await h.store.tasks.list({ after: seqOf(3), limit: 2 }))).toEqual(ids(six.slice(4, 6)));
+      expect(await h.store.tasks.list({ after: seqOf(5), limit: 2 })).toEqual([]);
+      expect(ids(await h.store.tasks.list({ after: seqOf(0), status: ['BLOCKED', 'PENDING'], limit: 5 }))).toEqual(ids([six[3] as Task]));
     });
 
     it('counts by status and by priority with every key present', async () => {

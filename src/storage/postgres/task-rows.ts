@@ -1,11 +1,47 @@
 import { VersionConflictError, ConflictError } from '../../core/errors.js';
-import type { TaskFilter, TaskReads, TaskWrites, TimerKind } from '../../core/ports.js';
+import type { TaskCriteria, TaskFilter, TaskReads, TaskWrites, TimerKind } from '../../core/ports.js';
+import { DEFAULT_TASK_SORT, type TaskSortKey } from '../../core/task-order.js';
 import { PRIORITIES, TASK_STATUSES, type Priority, type Task, type TaskStatus } from '../../core/task.js';
 import { Params, likeContains, type Db } from './sql.js';
 import { DUE_COLUMN, INSERT_TASK, UPDATE_TASK, rowToTask, taskParams, taskSelectList, type TaskRow } from './task-columns.js';
 
 const COLUMNS = taskSelectList();
 const T_COLUMNS = taskSelectList('t');
+
+/** The column each order sorts by (a closed map: column names are never caller input). */
+const SORT_COLUMN: Record<TaskSortKey, string> = {
+  created: 'seq',
+  priority: 'priority',
+  deadline: 'sla_deadline',
+  updated: 'updated_at',
+};
+
+/** The stored priority of a rank: the column holds 'P0'..'P3', whose text order is the rank order. */
+function priorityAt(rank: number): Priority {
+  const priority = PRIORITIES[rank];
+  if (priority === undefined) throw new RangeError(`No priority has rank ${rank}`);
+  return priority;
+}
+
+/**
+ * WHERE clauses of the criteria given, their values added to `p` in this order: status, priority,
+ * agent, capability, label, text. An empty list matches nothing, as on SQLite (`IN` over an empty json_each).
+ */
+function criteriaClauses(params: TaskCriteria, p: Params): string[] {
+  const where: string[] = [];
+  if (params.status !== undefined) where.push(`status = ANY (${p.add(params.status)}::text[])`);
+  if (params.priority !== undefined) where.push(`priority = ANY (${p.add(params.priority)}::text[])`);
+  if (params.agent !== undefined) where.push(`agent = ${p.add(params.agent)}`);
+  // Array containment uses the GIN index on required_capabilities / labels (SQLite joins json_each).
+  if (params.capability !== undefined) where.push(`required_capabilities @> ARRAY[${p.add(params.capability)}::text]`);
+  if (params.label !== undefined) where.push(`labels @> ARRAY[${p.add(params.label)}::text]`);
+  if (params.text !== undefined && params.text !== '') {
+    // ILIKE is case-insensitive beyond ASCII (SQLite's LIKE folds ASCII only); % and _ are escaped.
+    const pattern = p.add(likeContains(params.text));
+    where.push(`(id ILIKE ${pattern} ESCAPE '\\' OR title ILIKE ${pattern} ESCAPE '\\' OR description ILIKE ${pattern} ESCAPE '\\')`);
+  }
+  return where;
+}
 
 /**
  * Task reads over the pool (or a transaction's client). Every query is backed by an
@@ -33,26 +69,43 @@ export class PostgresTaskReads implements TaskReads {
 
   async list(params: TaskFilter): Promise<Task[]> {
     const p = new Params();
-    const where: string[] = [];
-    // An empty list matches nothing, as on SQLite (`IN` over an empty json_each).
-    if (params.status !== undefined) where.push(`status = ANY (${p.add(params.status)}::text[])`);
-    if (params.priority !== undefined) where.push(`priority = ANY (${p.add(params.priority)}::text[])`);
-    if (params.agent !== undefined) where.push(`agent = ${p.add(params.agent)}`);
-    // Array containment uses the GIN index on required_capabilities / labels (SQLite joins json_each).
-    if (params.capability !== undefined) where.push(`required_capabilities @> ARRAY[${p.add(params.capability)}::text]`);
-    if (params.label !== undefined) where.push(`labels @> ARRAY[${p.add(params.label)}::text]`);
-    if (params.text !== undefined && params.text !== '') {
-      // ILIKE is case-insensitive beyond ASCII (SQLite's LIKE folds ASCII only); % and _ are escaped.
-      const pattern = p.add(likeContains(params.text));
-      where.push(`(id ILIKE ${pattern} ESCAPE '\\' OR title ILIKE ${pattern} ESCAPE '\\' OR description ILIKE ${pattern} ESCAPE '\\')`);
+    const where = criteriaClauses(params, p);
+    const sort = params.sort ?? DEFAULT_TASK_SORT;
+    const column = SORT_COLUMN[sort.key];
+    const dir = sort.direction === 'asc' ? 'ASC' : 'DESC';
+    const beyond = sort.direction === 'asc' ? '>' : '<';
+    if (params.after !== undefined) {
+      if (sort.key === 'created') {
+        where.push(`seq ${beyond} ${p.add(params.after.seq)}::bigint`);
+      } else if (sort.key === 'priority') {
+        where.push(`(priority, seq) ${beyond} (${p.add(priorityAt(params.after.value))}::text, ${p.add(params.after.seq)}::bigint)`);
+      } else {
+        where.push(`(${column}, seq) ${beyond} (${p.add(params.after.value)}::bigint, ${p.add(params.after.seq)}::bigint)`);
+      }
     }
-    if (params.afterSeq !== undefined) where.push(`seq > ${p.add(params.afterSeq)}`);
     const limit = p.add(params.limit);
-    // Params: the filters present, in the order above, then limit.
+    // Params: the criteria present (see criteriaClauses), then the previous page's last sort value
+    // and seq, then limit. created walks the unique index on seq, priority tasks_priority_seq_idx and
+    // deadline tasks_deadline_seq_idx (0004; SQLite already had its priority index), forwards or
+    // backwards; the row comparison is a range of those indexes. updated has no index on purpose
+    // (updated_at changes on every write): a top-N sort of the matching rows, as on SQLite.
+    const order = sort.key === 'created' ? `seq ${dir}` : `${column} ${dir}, seq ${dir}`;
     return this.many(
-      `SELECT ${COLUMNS} FROM tasks ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT ${limit}`,
+      `SELECT ${COLUMNS} FROM tasks ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${limit}`,
       p.values,
     );
+  }
+
+  async count(params: TaskCriteria): Promise<number> {
+    const p = new Params();
+    const where = criteriaClauses(params, p);
+    // Params: the criteria present (see criteriaClauses). count(*) is int8, parsed to a number by the
+    // pool's type parser. Without criteria PostgreSQL reads the whole table (no cached row count), like SQLite.
+    const res = await this.db.query<{ n: number }>(
+      `SELECT count(*) AS n FROM tasks ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`,
+      p.values,
+    );
+    return res.rows[0]?.n ?? 0;
   }
 
   async countByStatus(): Promise<Record<TaskStatus, number>> {

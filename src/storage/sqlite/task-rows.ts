@@ -1,5 +1,6 @@
 import { VersionConflictError } from '../../core/errors.js';
-import type { TaskFilter, TaskReads, TaskWrites, TimerKind } from '../../core/ports.js';
+import type { TaskCriteria, TaskFilter, TaskReads, TaskWrites, TimerKind } from '../../core/ports.js';
+import { DEFAULT_TASK_SORT, type TaskSortKey } from '../../core/task-order.js';
 import { PRIORITIES, TASK_STATUSES, type Priority, type Task, type TaskStatus } from '../../core/task.js';
 import type { SqlParams, SqlRunner } from './connection.js';
 import { num, numOrNull, text } from './row-codec.js';
@@ -14,6 +15,57 @@ const DUE_COLUMN: Record<TimerKind, string> = {
   retry: 'due_retry',
   promote: 'due_promote',
 };
+
+/** The column each order sorts by (a closed map: column names are never caller input). */
+const SORT_COLUMN: Record<TaskSortKey, string> = {
+  created: 'seq',
+  priority: 'priority',
+  deadline: 'sla_deadline',
+  updated: 'updated_at',
+};
+
+/** The stored priority of a rank: the column holds 'P0'..'P3', whose text order is the rank order. */
+function priorityAt(rank: number): Priority {
+  const priority = PRIORITIES[rank];
+  if (priority === undefined) throw new RangeError(`No priority has rank ${rank}`);
+  return priority;
+}
+
+/**
+ * WHERE clauses and parameters of the criteria given: @statuses @priorities (JSON arrays),
+ * @agent, @capability, @label, @text (lower-cased). Postgres binds arrays natively and uses
+ * ILIKE with escaping.
+ */
+function criteriaClauses(filter: TaskCriteria): { where: string[]; params: SqlParams } {
+  const where: string[] = [];
+  const params: SqlParams = {};
+  if (filter.status !== undefined) {
+    where.push('status IN (SELECT value FROM json_each(@statuses))');
+    params.statuses = JSON.stringify(filter.status);
+  }
+  if (filter.priority !== undefined) {
+    where.push('priority IN (SELECT value FROM json_each(@priorities))');
+    params.priorities = JSON.stringify(filter.priority);
+  }
+  if (filter.agent !== undefined) {
+    where.push('agent = @agent');
+    params.agent = filter.agent;
+  }
+  if (filter.capability !== undefined) {
+    where.push('id IN (SELECT task_id FROM task_capabilities WHERE capability = @capability)');
+    params.capability = filter.capability;
+  }
+  if (filter.label !== undefined) {
+    where.push('EXISTS (SELECT 1 FROM json_each(tasks.labels) WHERE value = @label)');
+    params.label = filter.label;
+  }
+  if (filter.text !== undefined) {
+    // instr() on case-folded text: a plain substring, so % and _ in the query are literal.
+    where.push('(instr(sb_casefold(id), @text) > 0 OR instr(sb_casefold(title), @text) > 0 OR instr(sb_casefold(description), @text) > 0)');
+    params.text = filter.text.toLowerCase();
+  }
+  return { where, params };
+}
 
 /**
  * Queries of the task aggregate. One instance runs on the read connection (Store reads),
@@ -38,43 +90,38 @@ export class SqliteTaskRows implements TaskReads, TaskWrites {
   }
 
   async list(filter: TaskFilter): Promise<Task[]> {
-    const where: string[] = [];
-    const params: SqlParams = { limit: filter.limit };
-    if (filter.status !== undefined) {
-      where.push('status IN (SELECT value FROM json_each(@statuses))');
-      params.statuses = JSON.stringify(filter.status);
+    const { where, params } = criteriaClauses(filter);
+    const sort = filter.sort ?? DEFAULT_TASK_SORT;
+    const column = SORT_COLUMN[sort.key];
+    const dir = sort.direction === 'asc' ? 'ASC' : 'DESC';
+    const beyond = sort.direction === 'asc' ? '>' : '<';
+    if (filter.after !== undefined) {
+      if (sort.key === 'created') {
+        where.push(`seq ${beyond} @afterSeq`);
+      } else {
+        where.push(`(${column}, seq) ${beyond} (@afterValue, @afterSeq)`);
+        params.afterValue = sort.key === 'priority' ? priorityAt(filter.after.value) : filter.after.value;
+      }
+      params.afterSeq = filter.after.seq;
     }
-    if (filter.priority !== undefined) {
-      where.push('priority IN (SELECT value FROM json_each(@priorities))');
-      params.priorities = JSON.stringify(filter.priority);
-    }
-    if (filter.agent !== undefined) {
-      where.push('agent = @agent');
-      params.agent = filter.agent;
-    }
-    if (filter.capability !== undefined) {
-      where.push('id IN (SELECT task_id FROM task_capabilities WHERE capability = @capability)');
-      params.capability = filter.capability;
-    }
-    if (filter.label !== undefined) {
-      where.push('EXISTS (SELECT 1 FROM json_each(tasks.labels) WHERE value = @label)');
-      params.label = filter.label;
-    }
-    if (filter.text !== undefined) {
-      // instr() on case-folded text: a plain substring, so % and _ in the query are literal.
-      where.push(
-        '(instr(sb_casefold(id), @text) > 0 OR instr(sb_casefold(title), @text) > 0 OR instr(sb_casefold(description), @text) > 0)',
-      );
-      params.text = filter.text.toLowerCase();
-    }
-    if (filter.afterSeq !== undefined) {
-      where.push('seq > @afterSeq');
-      params.afterSeq = filter.afterSeq;
-    }
-    // @statuses @priorities (JSON arrays), @agent, @capability, @label, @text (lower-cased), @afterSeq, @limit;
-    // only the clauses of the filters given. Postgres binds arrays natively and uses ILIKE with escaping.
-    const sql = `SELECT * FROM tasks ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT @limit`;
+    params.limit = filter.limit;
+    // The criteria parameters (see criteriaClauses), @afterValue @afterSeq (the previous page's last
+    // task), @limit. created walks the rowid (seq), priority tasks_priority_seq, deadline
+    // tasks_deadline_seq (0004), forwards or backwards; the row-value comparison is a range of
+    // those indexes. updated has no index on purpose (updated_at changes on every write, so an
+    // index would cost every transition): it is a bounded top-`limit` sort of the matching rows.
+    // Postgres is the same SQL with $n parameters.
+    const order = sort.key === 'created' ? `seq ${dir}` : `${column} ${dir}, seq ${dir}`;
+    const sql = `SELECT * FROM tasks ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT @limit`;
     return this.sql.all(sql, params).map(rowToTask);
+  }
+
+  async count(criteria: TaskCriteria): Promise<number> {
+    const { where, params } = criteriaClauses(criteria);
+    // The criteria parameters (see criteriaClauses). With no criteria SQLite counts over its
+    // narrowest index; otherwise the same indexes as list(). Postgres: count(*) is int8, parsed to a number.
+    const row = this.sql.get(`SELECT COUNT(*) AS n FROM tasks ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`, params);
+    return row === undefined ? 0 : num(row, 'n');
   }
 
   async countByStatus(): Promise<Record<TaskStatus, number>> {

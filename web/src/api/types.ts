@@ -32,9 +32,16 @@ export function isTaskStatus(value: string): value is TaskStatus {
 /** One page of `GET /api/tasks`. */
 export interface TaskPage {
   tasks: TaskView[];
+  /** Tasks on this page. */
   count: number;
+  /** Tasks matching the filters, on every page. */
+  total: number;
+  /** Pass back as `cursor` with the same `sort`. */
   nextCursor: string | number | null;
 }
+
+/** GET /api/tasks `sort`: a key, reversed by a leading `-`. */
+export type TaskSortParam = `${'' | '-'}${'created' | 'priority' | 'deadline' | 'updated'}`;
 
 export interface TaskQuery {
   status?: string;
@@ -43,6 +50,7 @@ export interface TaskQuery {
   capability?: string;
   label?: string;
   q?: string;
+  sort?: TaskSortParam;
   limit?: number;
   cursor?: string | number | null;
 }
