@@ -26,6 +26,17 @@ describe('architecture (STYLE.md rules 1, 6, 10, 12)', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('storage adapters are built only in the composition root (src/composition.ts), which main.ts and the token command share', () => {
+    const offenders = files(SRC)
+      .filter((f) => !f.includes('/storage/') && !f.endsWith('.test.ts') && !f.endsWith('/composition.ts'))
+      .flatMap((f) =>
+        importsOf(f)
+          .filter((spec) => /(^|\/)storage\//.test(spec))
+          .map((spec) => `${relative(SRC, f)} -> ${spec}`),
+      );
+    expect(offenders).toEqual([]);
+  });
+
   it('src/core never reads the wall clock', () => {
     const offenders = files(join(SRC, 'core'))
       .filter((f) => !f.endsWith('.test.ts'))

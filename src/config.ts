@@ -178,11 +178,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
 }
 
 /**
- * The configuration of this process: `loadConfig(process.env, process.argv)`. Lives here
- * so config.ts stays the only module that touches `process.env` (style rule 12).
+ * The configuration of this process: `loadConfig(process.env, argv)`. Lives here so
+ * config.ts stays the only module that touches `process.env` (style rule 12). A command
+ * with options of its own (`npm run token`) passes `[]`: its options are not settings.
  */
-export function loadProcessConfig(): Config {
-  return loadConfig(process.env, process.argv);
+export function loadProcessConfig(argv: readonly string[] = process.argv): Config {
+  return loadConfig(process.env, argv);
 }
 
 /**

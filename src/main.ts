@@ -12,9 +12,7 @@ import { createOrchestrator, type Orchestrator } from './services/orchestrator.j
 import { systemClock } from './services/system-clock.js';
 import { createTokenAuthenticator } from './services/tokens.js';
 import { ClusterRelay } from './services/cluster-relay.js';
-import { postgresClusterChannel } from './storage/postgres/cluster-channel.js';
-import { openPostgresStore } from './storage/postgres/postgres-store.js';
-import { openSqliteStore } from './storage/sqlite/sqlite-store.js';
+import { openClusterChannel, openStore } from './composition.js';
 
 /** A second SIGINT/SIGTERM during shutdown, or shutdown taking longer than this, forces the exit. */
 export const SHUTDOWN_TIMEOUT_MS = 30_000;
@@ -29,8 +27,9 @@ interface Running {
 }
 
 /**
- * The only place adapters are built from config (style rule 1): store, bus,
- * orchestrator, authenticator, HTTP app and realtime gateway. Initialisation errors end
+ * The server's composition root (style rule 1): store and cluster channel (through
+ * composition.ts, shared with the token command), bus, orchestrator, authenticator, HTTP
+ * app and realtime gateway. Initialisation errors end
  * the process with a message and a non-zero code instead of leaving an API up with no
  * data behind it (seed defect 17).
  */
@@ -84,10 +83,7 @@ async function main(): Promise<void> {
 }
 
 async function serve(config: Config, logger: DeferredLogger): Promise<Running> {
-  const store: Store =
-    config.databaseUrl !== null
-      ? await openPostgresStore({ connectionString: config.databaseUrl })
-      : openSqliteStore({ file: config.dataFile });
+  const store = await openStore(config);
   /** What has been built so far, torn down in reverse if a later step fails. */
   const built: { app?: FastifyInstance; realtime?: Realtime; orchestrator?: Orchestrator; relay?: ClusterRelay } = {};
   try {
@@ -124,15 +120,8 @@ async function serve(config: Config, logger: DeferredLogger): Promise<Running> {
       process.stdout.write(`\nFirst start: created an admin API token. It is shown only this once:\n\n  ${admin.secret}\n\n`);
     }
     // Several nodes on one PostgreSQL database hear each other's events (Socket.io, timers, claims).
-    const relay =
-      config.databaseUrl !== null
-        ? new ClusterRelay(
-            store,
-            postgresClusterChannel({ connectionString: config.databaseUrl, onError: (err) => logger.warn({ err }, 'cluster channel') }),
-            bus,
-            logger,
-          )
-        : null;
+    const channel = openClusterChannel(config, (err) => logger.warn({ err }, 'cluster channel'));
+    const relay = channel !== null ? new ClusterRelay(store, channel, bus, logger) : null;
     if (relay !== null) {
       built.relay = relay;
       await relay.start();

@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Config } from './config.js';
+import { SwitchboardError } from './core/errors.js';
+import type { Store } from './core/ports.js';
+import type { ClusterChannel } from './services/cluster-relay.js';
+import { postgresClusterChannel } from './storage/postgres/cluster-channel.js';
+import { openPostgresStore } from './storage/postgres/postgres-store.js';
+import { openSqliteStore } from './storage/sqlite/sqlite-store.js';
+
+/**
+ * The composition root's adapters (style rule 1): the only module that turns configuration
+ * into storage drivers. The server (main.ts) and the offline token command (token-main.ts)
+ * both open their store here, so they always agree on which database the configuration names.
+ */
+export interface OpenStoreOptions {
+  /**
+   * Refuse to create the SQLite file when it does not exist. A tool that works on the server's
+   * data (a new admin token) must not quietly start an empty database the server never reads,
+   * which is what a mistyped SWITCHBOARD_DATA would otherwise do.
+   */
+  existingOnly?: boolean;
+}
+
+/**
+ * Opens (not migrates) the store the configuration names: PostgreSQL when `databaseUrl` is
+ * set, else the SQLite file. Throws `STORE_UNAVAILABLE` when the database cannot be reached
+ * or, with `existingOnly`, when the SQLite file is missing.
+ */
+export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataFile'>, options: OpenStoreOptions = {}): Promise<Store> {
+  if (config.databaseUrl !== null) return openPostgresStore({ connectionString: config.databaseUrl });
+  if (options.existingOnly === true && !existsSync(config.dataFile)) {
+    throw new SwitchboardError(
+      'STORE_UNAVAILABLE',
+      `No Switchboard database at ${resolve(config.dataFile)}: start the server once, or set SWITCHBOARD_DATA (or DATABASE_URL) to the store it uses`,
+      { file: config.dataFile },
+    );
+  }
+  try {
+    return openSqliteStore({ file: config.dataFile });
+  } catch (err) {
+    throw new SwitchboardError(
+      'STORE_UNAVAILABLE',
+      `Cannot open the SQLite database ${resolve(config.dataFile)}: ${err instanceof Error ? err.message : String(err)}`,
+      { file: config.dataFile },
+      { cause: err },
+    );
+  }
+}
+
+/** How nodes sharing one PostgreSQL database hear each other's events; null for SQLite (one node). */
+export function openClusterChannel(config: Pick<Config, 'databaseUrl'>, onError: (err: Error) => void): ClusterChannel | null {
+  return config.databaseUrl !== null ? postgresClusterChannel({ connectionString: config.databaseUrl, onError }) : null;
+}
