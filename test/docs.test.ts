@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../src/core/errors.js';
 import { EVENT_TYPES } from '../src/core/events.js';
 import { TASK_STATUSES } from '../src/core/task.js';
 import { CONFIG_VARIABLES } from '../src/config.js';
 
+const ROOT = new URL('..', import.meta.url).pathname;
 const doc = (name: string) => readFileSync(new URL(`../docs/${name}`, import.meta.url), 'utf8');
 
 describe('docs stay in sync with the code', () => {
@@ -29,4 +31,49 @@ describe('docs stay in sync with the code', () => {
     const text = doc('state-machine.md');
     expect(TASK_STATUSES.filter((s) => !text.includes(s))).toEqual([]);
   });
+
+  describe('docs/seed-defects.md', () => {
+    const text = doc('seed-defects.md');
+    const listed = new Set([...text.matchAll(/^### (\d+)\. /gm)].map((m) => Number(m[1])));
+    /** Every "`file.test.ts` › `test name`" pair the doc cites as proof. */
+    const proofs = [...text.matchAll(/`([^`\s]+\.test\.tsx?)` › `([^`]+)`/g)].map((m) => ({ file: m[1] ?? '', name: m[2] ?? '' }));
+
+    it('lists every seed defect that a comment or test in src/, test/ or web/ cites', () => {
+      const cited = ['src', 'test', 'web'].flatMap((dir) =>
+        sourceFiles(join(ROOT, dir)).flatMap((file) =>
+          // "seed defect 17", "seed defects 3 and 12", "seed defects 5, 6 and 7"
+          [...readFileSync(file, 'utf8').matchAll(/seed defects? (\d+(?:(?:,\s*|\s+and\s+)\d+)*)/gi)].flatMap((m) =>
+            (m[1] ?? '').split(/,\s*|\s+and\s+/).map((n) => ({ file: file.slice(ROOT.length), defect: Number(n) })),
+          ),
+        ),
+      );
+      expect(cited.length).toBeGreaterThan(0);
+      expect(cited.filter((c) => !listed.has(c.defect))).toEqual([]);
+    });
+
+    it('names, for every defect it lists, tests that exist', () => {
+      expect(listed.size).toBeGreaterThan(0);
+      for (const defect of listed) {
+        const section = text.slice(text.indexOf(`### ${defect}. `)).split(/^### /m)[1] ?? '';
+        expect(section, `defect ${defect} names no test`).toMatch(/\.test\.tsx?` › `/);
+      }
+      const missing = proofs.filter(({ file, name }) => {
+        const path = join(ROOT, file);
+        if (!existsSync(path)) return true;
+        const quoted = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        return !new RegExp(`\\b(?:it|test)(?:\\.\\w+)?\\(\\s*(['"\`])${quoted}\\1`).test(readFileSync(path, 'utf8'));
+      });
+      expect(missing).toEqual([]);
+    });
+  });
 });
+
+/** Source files under dir (TypeScript, TSX, JavaScript modules), skipping dependencies and build output. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    if (name === 'node_modules' || name === 'dist') return [];
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return /\.(ts|tsx|mjs|js)$/.test(name) ? [path] : [];
+  });
+}

@@ -6,7 +6,7 @@ import { loadDemo } from '../../src/demo/load-demo.js';
 import { TOKENS, startHarness, type Harness } from '../support/api-harness.js';
 
 /**
- * Each seed defect of seed-contract §7 that can be observed over HTTP, as a test that
+ * Each seed defect of docs/seed-defects.md that can be observed over HTTP, as a test that
  * fails on the seed's behaviour. (Sockets: realtime.test.ts; start-up: main.test.ts.)
  */
 let h: Harness;
