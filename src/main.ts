@@ -29,9 +29,8 @@ interface Running {
 /**
  * The server's composition root (style rule 1): store and cluster channel (through
  * composition.ts, shared with the token command), bus, orchestrator, authenticator, HTTP
- * app and realtime gateway. Initialisation errors end
- * the process with a message and a non-zero code instead of leaving an API up with no
- * data behind it (seed defect 17).
+ * app and realtime gateway. Initialisation errors end the process with a message and a
+ * non-zero code instead of leaving an API up with no data behind it (seed defect 17).
  */
 async function main(): Promise<void> {
   let config: Config;
@@ -117,7 +116,9 @@ async function serve(config: Config, logger: DeferredLogger): Promise<Running> {
 
     const admin = await authenticator.bootstrapAdmin();
     if (admin !== null) {
-      process.stdout.write(`\nFirst start: created an admin API token. It is shown only this once:\n\n  ${admin.secret}\n\n`);
+      process.stdout.write(
+        `\nFirst start: created an admin API token. It is shown only this once (lost it? npm run token -- --admin):\n\n  ${admin.secret}\n\n`,
+      );
     }
     // Several nodes on one PostgreSQL database hear each other's events (Socket.io, timers, claims).
     const channel = openClusterChannel(config, (err) => logger.warn({ err }, 'cluster channel'));

@@ -41,9 +41,12 @@ describe('docs stay in sync with the code', () => {
     it('lists every seed defect that a comment or test in src/, test/ or web/ cites', () => {
       const cited = ['src', 'test', 'web'].flatMap((dir) =>
         sourceFiles(join(ROOT, dir)).flatMap((file) =>
-          // "seed defect 17", "seed defects 3 and 12", "seed defects 5, 6 and 7"
-          [...readFileSync(file, 'utf8').matchAll(/seed defects? (\d+(?:(?:,\s*|\s+and\s+)\d+)*)/gi)].flatMap((m) =>
-            (m[1] ?? '').split(/,\s*|\s+and\s+/).map((n) => ({ file: file.slice(ROOT.length), defect: Number(n) })),
+          // "seed defect N", "seed defects N and M", "seed defects N, M and K", "seed defects N-M"
+          [...readFileSync(file, 'utf8').matchAll(/seed defects? (\d+(?:-\d+)?(?:(?:,\s*|\s+and\s+)\d+(?:-\d+)?)*)/gi)].flatMap((m) =>
+            (m[1] ?? '').split(/,\s*|\s+and\s+/).flatMap((item) => {
+              const [from = 0, to = from] = item.split('-').map(Number);
+              return Array.from({ length: to - from + 1 }, (_, i) => ({ file: file.slice(ROOT.length), defect: from + i }));
+            }),
           ),
         ),
       );
