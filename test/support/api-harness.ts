@@ -8,7 +8,11 @@ import type { Authenticator, Principal, Role } from '../../src/services/auth.js'
 import { EventBus, silentLogger } from '../../src/services/event-bus.js';
 import { createOrchestrator, type Orchestrator } from '../../src/services/orchestrator.js';
 import type { DispatchMode } from '../../src/services/orchestrator-deps.js';
-import { openSqliteStore, type SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { createTokenAuthenticator } from '../../src/services/tokens.js';
+import type { Store } from '../../src/core/ports.js';
+import { openPostgresStore } from '../../src/storage/postgres/postgres-store.js';
+import { createTestSchema, pgTestUrl } from '../../src/storage/postgres/test-database.js';
+import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import type { ScoredCandidate } from '../../src/core/task.js';
 import type { Metrics } from '../../src/services/types.js';
 import type { reportView } from '../../src/api/routes/system.js';
@@ -48,16 +52,24 @@ export interface HarnessOptions {
   webRoot?: string | null;
   /** Reuse a database file (persistence tests). */
   file?: string;
+  /** Which store backs the app: SQLite on a temp file (default) or PostgreSQL on a fresh schema (gate with describePg). */
+  dialect?: 'sqlite' | 'postgres';
+  /** Fastify's logger option (tests that read the server log pass a stream). */
+  logger?: AppDeps['logger'];
+  /** Mount the admin token routes (/api/tokens) on the real token service; authentication stays {@link StaticAuthenticator}. */
+  tokenAdmin?: boolean;
 }
 
-/** A real SQLite store on a temp file, the real orchestrator on a fake clock, and the app. */
+/** A real store (SQLite on a temp file, or PostgreSQL), the real orchestrator on a fake clock, and the app. */
 export interface Harness {
   app: FastifyInstance;
-  store: SqliteStore;
+  store: Store;
   orchestrator: Orchestrator;
   bus: EventBus;
   clock: FakeClock;
   file: string;
+  /** The PostgreSQL schema holding this harness's tables; null on SQLite. */
+  pgSchema: string | null;
   /** Sends a request; `json` is the parsed body (`{}` when it is not JSON). */
   request(
     method: InjectOptions['method'],
@@ -106,7 +118,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const dir = options.file === undefined ? mkdtempSync(join(tmpdir(), 'switchboard-api-')) : null;
   const file = options.file ?? join(dir as string, 'switchboard.db');
   const clock = new FakeClock();
-  const store = openSqliteStore({ file });
+  const pgSchema = options.dialect === 'postgres' ? createTestSchema() : null;
+  const store: Store =
+    pgSchema === null
+      ? openSqliteStore({ file })
+      : await openPostgresStore({ connectionString: pgTestUrl(), schema: pgSchema.schema, poolSize: 4 });
   await store.migrate();
   const bus = new EventBus(silentLogger);
   const orchestrator = createOrchestrator({
@@ -124,6 +140,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bodyLimitBytes: options.bodyLimitBytes ?? 1_048_576,
     clock,
     webRoot: options.webRoot ?? null,
+    logger: options.logger ?? false,
+    ...(options.tokenAdmin === true ? { tokens: createTokenAuthenticator(store, clock) } : {}),
   };
   const app = await buildApp(deps);
   await orchestrator.start();
@@ -135,6 +153,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bus,
     clock,
     file,
+    pgSchema: pgSchema?.schema ?? null,
     async request(method, url, body, headers = {}) {
       const res = await app.inject({
         method,
@@ -154,6 +173,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await app.close();
       await orchestrator.stop();
       await store.close();
+      await pgSchema?.dropSchema();
       if (dir !== null) rmSync(dir, { recursive: true, force: true });
     },
   };
