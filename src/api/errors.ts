@@ -41,14 +41,27 @@ interface SchemaIssue {
   params?: Record<string, unknown>;
 }
 
+/** What a 500 says: nothing about the cause, which only the server log holds (next to the request id). */
+export const INTERNAL_MESSAGE = 'Internal server error';
+
 /**
  * Turns any error into the API's envelope and status. Fastify's own errors (bad JSON,
- * body too large, schema validation) get our codes; anything not coded on purpose is
- * an INTERNAL error whose message is never shown to the caller.
+ * body too large, schema validation) get our codes. An INTERNAL error, coded or not, is
+ * a bug: its message and details may carry driver text, SQL or SQLSTATE, so the caller
+ * sees only the generic message. Every 5xx carries `details.requestId` (when given) so an
+ * operator can find the real cause in the log.
  */
-export function toErrorResponse(err: unknown): { statusCode: number; body: ErrorBody; internal: boolean } {
-  if (err instanceof SwitchboardError) return { ...envelope(err.code, publicMessage(err), err.details), internal: false };
-  const fastifyError = asFastifyError(err);
+export function toErrorResponse(err: unknown, requestId?: string): { statusCode: number; body: ErrorBody; internal: boolean } {
+  const response = classify(err);
+  if (response.statusCode >= 500 && requestId !== undefined) response.body.details = { ...response.body.details, requestId };
+  return response;
+}
+
+function classify(err: unknown): { statusCode: number; body: ErrorBody; internal: boolean } {
+  if (err instanceof SwitchboardError && err.code !== 'INTERNAL') {
+    return { ...envelope(err.code, publicMessage(err), err.details), internal: false };
+  }
+  const fastifyError = err instanceof SwitchboardError ? null : asFastifyError(err);
   if (fastifyError !== null) {
     if (Array.isArray(fastifyError.validation)) {
       return { ...validationEnvelope(fastifyError.validation as SchemaIssue[], fastifyError.validationContext ?? 'body'), internal: false };
@@ -58,7 +71,7 @@ export function toErrorResponse(err: unknown): { statusCode: number; body: Error
     const status = fastifyError.statusCode ?? 500;
     if (status >= 400 && status < 500) return { ...envelope('VALIDATION_FAILED', fastifyError.message), internal: false };
   }
-  return { ...envelope('INTERNAL', 'Internal server error'), internal: true };
+  return { ...envelope('INTERNAL', INTERNAL_MESSAGE), internal: true };
 }
 
 /** The JSON 404 for an unknown route, so scripts never have to parse an HTML page (seed defect 13). */
@@ -69,7 +82,7 @@ export function routeNotFound(method: string, url: string): { statusCode: number
 
 /** Fastify error handler: logs what the caller cannot fix, answers the envelope. */
 export function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const { statusCode, body, internal } = toErrorResponse(err);
+  const { statusCode, body, internal } = toErrorResponse(err, request.id);
   if (internal) request.log.error({ err }, 'unhandled error');
   else if (statusCode >= 500) request.log.warn({ err }, body.error);
   if (body.code === 'RATE_LIMITED') {

@@ -48,7 +48,12 @@ describe('error mapping', () => {
     const app = await appWith(breaking(h.orchestrator, 'listAgents', new Error('secret connection string leaked')));
     const res = await app.inject({ method: 'GET', url: '/api/agents' });
     expect(res.statusCode).toBe(500);
-    expect(res.json()).toEqual({ success: false, error: 'Internal server error', code: 'INTERNAL' });
+    expect(res.json()).toEqual({
+      success: false,
+      error: 'Internal server error',
+      code: 'INTERNAL',
+      details: { requestId: expect.any(String) },
+    });
   });
 
   it('passes a coded error through with its status and details', async () => {
@@ -58,7 +63,12 @@ describe('error mapping', () => {
     );
     const res = await app.inject({ method: 'GET', url: '/api/agents' });
     expect(res.statusCode).toBe(503);
-    expect(res.json()).toEqual({ success: false, error: 'database is down', code: 'STORE_UNAVAILABLE', details: { retry: true } });
+    expect(res.json()).toEqual({
+      success: false,
+      error: 'database is down',
+      code: 'STORE_UNAVAILABLE',
+      details: { retry: true, requestId: expect.any(String) },
+    });
   });
 
   it('health answers 503 unhealthy when the store cannot be read', async () => {

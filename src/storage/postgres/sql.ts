@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { ConflictError, SwitchboardError } from '../../core/errors.js';
+import { ConflictError, InternalError, StoreUnavailableError, SwitchboardError, VersionConflictError } from '../../core/errors.js';
 
 /**
  * What the row modules run queries on: the pool (reads outside a transaction) or the
@@ -36,37 +36,30 @@ const UNAVAILABLE_SYSCALL = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 
 /**
  * Style rule 9: driver errors become coded errors. Unique violations (23505) are
  * ConflictError on both stores; lost connections are STORE_UNAVAILABLE; serialisation
- * failures and deadlocks are VERSION_CONFLICT (the caller reloads and retries).
+ * failures and deadlocks are VERSION_CONFLICT (the caller reloads and retries). The
+ * wording is the core constructors': the API shows it, and driver text, SQL, SQLSTATE and
+ * constraint names describe our schema, not the caller's request. The driver error stays
+ * the `cause`, which is what the server log shows.
  */
 export function translatePgError(err: unknown): Error {
   if (err instanceof SwitchboardError) return err;
-  const e = err as { code?: unknown; constraint?: unknown; table?: unknown; message?: unknown };
+  const e = err as { code?: unknown; message?: unknown };
   const code = typeof e.code === 'string' ? e.code : undefined;
   const message = typeof e.message === 'string' ? e.message : String(err);
-  if (code === '23505') {
-    return new ConflictError('record', null, { constraint: e.constraint, table: e.table }, { cause: err });
-  }
-  if (code === '40001' || code === '40P01') {
-    return new SwitchboardError(
-      'VERSION_CONFLICT',
-      'The write collided with a concurrent transaction; reload and try again',
-      { sqlState: code },
-      { cause: err },
-    );
-  }
+  if (code === '23505') return new ConflictError('record', null, undefined, { cause: err });
+  if (code === '40001' || code === '40P01') return new VersionConflictError('record', null, { cause: err });
   if (code !== undefined && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_SYSCALL.has(code))) {
-    return new SwitchboardError('STORE_UNAVAILABLE', `PostgreSQL is unavailable: ${message}`, { sqlState: code }, { cause: err });
+    return new StoreUnavailableError('unreachable', { cause: err });
   }
   if (
     /Connection terminated|connection timeout|Client has encountered a connection error|not queryable|Cannot use a pool after calling end/i.test(
       message,
     )
   ) {
-    return new SwitchboardError('STORE_UNAVAILABLE', `PostgreSQL is unavailable: ${message}`, undefined, { cause: err });
+    return new StoreUnavailableError('unreachable', { cause: err });
   }
-  return new SwitchboardError('INTERNAL', `PostgreSQL error: ${message}`, code !== undefined ? { sqlState: code } : undefined, {
-    cause: err,
-  });
+  // InternalError's text is for the log only; the API never shows it.
+  return new InternalError(`PostgreSQL failed to run a statement${code === undefined ? '' : ` (SQLSTATE ${code})`}`, { cause: err });
 }
 
 /** Collects positional parameters for a query built from optional filters. */

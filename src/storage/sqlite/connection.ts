@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { ConflictError, InternalError, StoreUnavailableError, SwitchboardError, type UniqueEntity } from '../../core/errors.js';
+import { ConflictError, InternalError, StoreUnavailableError, type UniqueEntity } from '../../core/errors.js';
 
 /** How long a writer waits for another connection's write lock before giving up. */
 export const SQLITE_BUSY_TIMEOUT_DEFAULT_MS = 5_000;
@@ -121,7 +121,8 @@ export function rollbackQuietly(db: Database.Database): void {
 /**
  * Maps driver errors to coded errors (style rule 9): unique and primary-key violations
  * become ConflictError, lock timeouts STORE_UNAVAILABLE, anything else from SQLite
- * INTERNAL with the driver error as `cause`. Errors that are not SQLite's pass unchanged.
+ * INTERNAL. Messages are our own words (the API may show them); the driver error is the
+ * `cause`, which the server log shows. Errors that are not SQLite's pass unchanged.
  */
 export function translateSqliteError(err: unknown, conflict?: ConflictWording): unknown {
   if (!(err instanceof Database.SqliteError)) return err;
@@ -131,7 +132,8 @@ export function translateSqliteError(err: unknown, conflict?: ConflictWording): 
   if (isBusy(err)) {
     return new StoreUnavailableError('locked', { cause: err });
   }
-  return new SwitchboardError('INTERNAL', `SQLite error ${err.code}: ${err.message}`, { driverCode: err.code }, { cause: err });
+  // InternalError's text is for the log only; the API never shows it.
+  return new InternalError(`SQLite failed to run a statement (${err.code})`, { cause: err });
 }
 
 function isBusy(err: unknown): boolean {
