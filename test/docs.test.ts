@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { JSON_DEPTH_MAX } from '../src/api/input-guard.js';
 import { ERROR_CODES } from '../src/core/errors.js';
 import { EVENT_TYPES } from '../src/core/events.js';
 import { TASK_STATUSES } from '../src/core/task.js';
@@ -25,6 +26,12 @@ describe('docs stay in sync with the code', () => {
   it('the README documents every configuration variable', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     expect(CONFIG_VARIABLES.map((v) => v.variable).filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
+  });
+
+  it('docs/errors.md and the README state the JSON nesting bound the API enforces', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(doc('errors.md')).toContain(`deeper than ${JSON_DEPTH_MAX} levels`);
+    expect(readme).toContain(`deeper than ${JSON_DEPTH_MAX} levels`);
   });
 
   it('docs/state-machine.md shows every status', () => {

@@ -12,6 +12,7 @@ import type { OrchestratorApi } from '../services/types.js';
 import { installAuth } from './auth-hook.js';
 import { handleError, routeNotFound } from './errors.js';
 import { IdempotentCreates } from './idempotency.js';
+import { installInputGuard } from './input-guard.js';
 import type { RouteContext } from './route-context.js';
 import { agentRoutes } from './routes/agents.js';
 import { eventRoutes } from './routes/events.js';
@@ -56,6 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler(handleError);
   acceptEmptyBodies(app);
+  installInputGuard(app);
   installAuth(app, { authenticator: deps.authenticator, anonymousRole: deps.anonymousRole, clock });
 
   await app.register(fastifySwagger, {

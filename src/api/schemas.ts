@@ -32,6 +32,12 @@ export const LIMITS = Object.freeze({
   taskPageMax: 1000,
   eventPageDefault: 100,
   eventPageMax: 500,
+  /**
+   * Largest integer any request may carry (ids, cursors, fencing tokens): both stores
+   * hold it exactly (BIGINT on PostgreSQL, INTEGER on SQLite) and so does a JS number.
+   * Beyond it PostgreSQL refused the value (500) while SQLite compared it as a float.
+   */
+  integerMax: Number.MAX_SAFE_INTEGER,
 });
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -41,7 +47,11 @@ const Strings = Type.Array(Type.String());
 /** Text that must say something: not empty, not only whitespace. */
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
 const CapabilityList = Type.Array(Text(LIMITS.capabilityChars), { maxItems: LIMITS.capabilities });
-const LeaseToken = Type.Integer({ minimum: 0, description: 'Fencing token of the lease (also accepted as the X-Lease-Token header).' });
+const LeaseToken = Type.Integer({
+  minimum: 0,
+  maximum: LIMITS.integerMax,
+  description: 'Fencing token of the lease (also accepted as the X-Lease-Token header).',
+});
 
 /** P0..P3, exact case: the seed never sent anything else. */
 export const PrioritySchema = Type.Enum(PRIORITIES);
@@ -231,8 +241,8 @@ export const EventListQuery = Type.Object(
     taskId: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.idChars })),
     agentId: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.idChars })),
     type: Type.Optional(Type.String({ description: 'Comma-separated event types (task.assigned,task.failed).' })),
-    after: Type.Optional(Type.Integer({ minimum: 0, description: 'Only events with a greater id.' })),
-    before: Type.Optional(Type.Integer({ minimum: 1, description: 'Only events with a smaller id.' })),
+    after: Type.Optional(Type.Integer({ minimum: 0, maximum: LIMITS.integerMax, description: 'Only events with a greater id.' })),
+    before: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.integerMax, description: 'Only events with a smaller id.' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.eventPageMax, default: LIMITS.eventPageDefault })),
     order: Type.Optional(Type.Enum(['asc', 'desc'], { default: 'desc', description: 'desc = newest first (feed), asc = replay.' })),
   },

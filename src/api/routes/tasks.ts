@@ -215,7 +215,7 @@ function newTaskInput(body: Static<typeof CreateTaskBody>): NewTaskInput {
     dependsOn: body.dependsOn,
     labels: body.labels,
     eta: body.eta,
-    slaDeadline: body.slaDeadline === undefined ? undefined : Date.parse(body.slaDeadline),
+    slaDeadline: body.slaDeadline === undefined ? undefined : deadlineOf(body.slaDeadline),
     maxAttempts: body.maxAttempts,
   };
 }
@@ -230,8 +230,23 @@ function taskPatch(body: Static<typeof PatchTaskBody>): TaskPatch {
   if (body.preferredCapabilities !== undefined) patch.preferredCapabilities = body.preferredCapabilities;
   if (body.labels !== undefined) patch.labels = body.labels;
   if (body.eta !== undefined) patch.eta = body.eta;
-  if (body.slaDeadline !== undefined) patch.slaDeadline = Date.parse(body.slaDeadline);
+  if (body.slaDeadline !== undefined) patch.slaDeadline = deadlineOf(body.slaDeadline);
   if (body.maxAttempts !== undefined) patch.maxAttempts = body.maxAttempts;
   if (body.dependsOn !== undefined) patch.dependsOn = body.dependsOn;
   return patch;
+}
+
+/**
+ * RFC 3339 (and so the schema's date-time format) allows a leap second, `23:59:60`, which
+ * a JS time cannot hold: Date.parse gives NaN, which neither store can keep (it was a 500).
+ */
+function deadlineOf(text: string): number {
+  const at = Date.parse(text);
+  if (!Number.isFinite(at)) {
+    throw new ValidationError(`Invalid body: /slaDeadline ${JSON.stringify(text)} is not a time the server can represent`, {
+      field: '/slaDeadline',
+      location: 'body',
+    });
+  }
+  return at;
 }
