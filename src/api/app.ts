@@ -50,7 +50,13 @@ export interface AppDeps {
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? systemClock;
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: deps.bodyLimitBytes }).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: deps.bodyLimitBytes,
+    // A malformed percent-encoding or an over-long path parameter is refused by the router
+    // before any route runs; without this Fastify answers in its own shape, with no `success`.
+    frameworkErrors: handleError,
+  }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   // Schemas document and type responses; JSON.stringify sends views exactly as built.

@@ -98,6 +98,8 @@ const FASTIFY_CODES: Readonly<Record<string, { code: ErrorCode; message: string 
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'BODY_TOO_LARGE', message: 'Request body is too large' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported media type: send application/json' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'VALIDATION_FAILED', message: 'Request body size did not match Content-Length' },
+  FST_ERR_BAD_URL: { code: 'VALIDATION_FAILED', message: 'The URL is malformed: a percent-encoding is not valid UTF-8' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'VALIDATION_FAILED', message: 'A path parameter is too long' },
 };
 
 function envelope(code: ErrorCode, message: string, details?: Record<string, unknown>): { statusCode: number; body: ErrorBody } {

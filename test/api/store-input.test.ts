@@ -56,6 +56,14 @@ function inputSuite(dialect: Dialect): void {
     expectRefused(await h.request('GET', '/api/agents/a%00b/tasks'), '/agentId', 'params');
   });
 
+  it("a malformed percent-encoding or an over-long path parameter is the 400 error envelope, not Fastify's own body", async () => {
+    for (const url of ['/api/tasks/%zz', '/api/tasks/%ED%A0%80', '/api/agents/%C0%80/tasks', `/api/tasks/${'x'.repeat(200)}`]) {
+      const res = await h.request('GET', url);
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json).toMatchObject({ success: false, code: 'VALIDATION_FAILED', error: expect.any(String) });
+    }
+  });
+
   it('a NUL or a lone surrogate anywhere in a request is a 400 naming the field, and changes nothing', async () => {
     const taskId = await runningTask();
     const before = await lastEventId();
