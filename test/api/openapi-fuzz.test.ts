@@ -23,6 +23,8 @@ import {
  */
 /** Sized for about 30 s per store on two cores; SWITCHBOARD_FUZZ_RUNS raises it for a longer local hunt. */
 const REQUESTS_PER_OPERATION = Number(process.env.SWITCHBOARD_FUZZ_RUNS ?? 60);
+/** Lockstep requests per operation for the parity check (each goes to both stores). */
+const PARITY_REQUESTS_PER_OPERATION = Number(process.env.SWITCHBOARD_FUZZ_PARITY_RUNS ?? 20);
 const SEED = Number(process.env.SWITCHBOARD_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 /** Wording that only a driver would produce: it must never reach a response body. */
 const DRIVER_TEXT =
@@ -34,6 +36,34 @@ interface Snapshot {
   ids: Record<'task' | 'agent' | 'token', string[]>;
 }
 
+/** The state a refusal must leave alone, and the ids requests may name. */
+async function snapshot(h: Harness): Promise<Snapshot> {
+  const [lastId, tasks, agents, tokens] = await Promise.all([
+    h.store.events.lastId(),
+    h.store.tasks.list({ limit: 1000 }),
+    h.store.agents.list(),
+    h.store.tokens.list(),
+  ]);
+  const digest = createHash('sha256').update(JSON.stringify({ lastId, tasks, agents, tokens })).digest('hex');
+  return { digest, ids: { task: tasks.map((t) => t.id), agent: agents.map((a) => a.id), token: tokens.map((t) => t.id) } };
+}
+
+/** The document's operations and, per operation, `runs` requests from `seed` (operation i uses seed + i). */
+async function generate(h: Harness, runs: number, seed: number): Promise<{ operations: number; batches: FuzzRequest[][] }> {
+  const doc = (await h.request('GET', '/api/openapi.json')).json as unknown as Parameters<typeof operationsOf>[0];
+  const ops = operationsOf(doc);
+  expect(ops.length).toBeGreaterThanOrEqual(30);
+  const vocabulary = vocabularyOf(doc);
+  return { operations: ops.length, batches: ops.map((op, i) => fc.sample(requestsFor(op, vocabulary), { numRuns: runs, seed: seed + i })) };
+}
+
+/** Sends one generated request, naming known ids from `state`. */
+async function send(h: Harness, request: FuzzRequest, state: Snapshot) {
+  const { url, headers, payload } = resolve(request, state);
+  const res = await h.app.inject({ method: request.op.method, url, headers, ...(payload === undefined ? {} : { payload }) });
+  return { url, status: res.statusCode, body: res.body };
+}
+
 function fuzzSuite(dialect: 'sqlite' | 'postgres'): void {
   let h: Harness;
   beforeAll(async () => {
@@ -42,26 +72,12 @@ function fuzzSuite(dialect: 'sqlite' | 'postgres'): void {
   });
   afterAll(async () => h.close());
 
-  async function snapshot(): Promise<Snapshot> {
-    const [lastId, tasks, agents, tokens] = await Promise.all([
-      h.store.events.lastId(),
-      h.store.tasks.list({ limit: 1000 }),
-      h.store.agents.list(),
-      h.store.tokens.list(),
-    ]);
-    const digest = createHash('sha256').update(JSON.stringify({ lastId, tasks, agents, tokens })).digest('hex');
-    return { digest, ids: { task: tasks.map((t) => t.id), agent: agents.map((a) => a.id), token: tokens.map((t) => t.id) } };
-  }
-
   it(`every operation of the OpenAPI document, ${REQUESTS_PER_OPERATION} random requests each: no 5xx, coded 4xx that change nothing`, async () => {
-    const doc = (await h.request('GET', '/api/openapi.json')).json as unknown as Parameters<typeof operationsOf>[0];
-    const ops = operationsOf(doc);
-    expect(ops.length).toBeGreaterThanOrEqual(30);
-    const vocabulary = vocabularyOf(doc);
-    const batches = ops.map((op, i) => fc.sample(requestsFor(op, vocabulary), { numRuns: REQUESTS_PER_OPERATION, seed: SEED + i }));
+    const { operations, batches } = await generate(h, REQUESTS_PER_OPERATION, SEED);
     // One example per operation, status and kind of problem, so distinct defects are not hidden by one frequent one.
     const violations = new Map<string, string>();
     const statuses = new Map<string, number>();
+    const succeeded = new Set<string>();
     let sent = 0;
     const started = performance.now();
 
@@ -70,22 +86,21 @@ function fuzzSuite(dialect: 'sqlite' | 'postgres'): void {
       for (const batch of batches) {
         const request = batch[round];
         if (request === undefined) continue;
-        const before = await snapshot();
-        const { url, headers, payload } = resolve(request, before);
-        const res = await h.app.inject({ method: request.op.method, url, headers, ...(payload === undefined ? {} : { payload }) });
+        const before = await snapshot(h);
+        const res = await send(h, request, before);
         sent += 1;
-        const label = `${request.op.method} ${url.slice(0, 160)} -> ${res.statusCode}`;
-        statuses.set(`${res.statusCode}`, (statuses.get(`${res.statusCode}`) ?? 0) + 1);
-        if (res.statusCode < 300)
-          statuses.set(`${request.op.method} ${request.op.path}`, (statuses.get(`${request.op.method} ${request.op.path}`) ?? 0) + 1);
-        const problem = await check(res.statusCode, res.body, before);
-        const kind = `${request.op.method} ${request.op.path} ${res.statusCode} ${problem}`;
+        statuses.set(`${res.status}`, (statuses.get(`${res.status}`) ?? 0) + 1);
+        if (res.status < 300) succeeded.add(`${request.op.method} ${request.op.path}`);
+        const problem = await check(res.status, res.body, before);
+        const kind = `${request.op.method} ${request.op.path} ${res.status} ${problem}`;
+        const label = `${request.op.method} ${res.url.slice(0, 160)} -> ${res.status}`;
         if (problem !== null && !violations.has(kind)) violations.set(kind, `${label}: ${problem} ${res.body.slice(0, 300)}`);
       }
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.info(
-      `[fuzz ${dialect}] seed ${SEED}: ${sent} requests over ${ops.length} operations in ${seconds}s`,
+      `[fuzz ${dialect}] seed ${SEED}: ${sent} requests over ${operations} operations in ${seconds}s;`,
+      `${succeeded.size} operations answered 2xx at least once; statuses`,
       Object.fromEntries(statuses),
     );
     expect([...violations.values()].slice(0, 30), `seed ${SEED} (SWITCHBOARD_FUZZ_SEED=${SEED} replays it)`).toEqual([]);
@@ -103,7 +118,7 @@ function fuzzSuite(dialect: 'sqlite' | 'postgres'): void {
     }
     if (json.success !== false || typeof json.code !== 'string' || !CODES.has(json.code)) return 'not the error envelope';
     if (typeof json.error !== 'string' || json.error.trim() === '') return 'no human message';
-    if ((await snapshot()).digest !== before.digest) return 'a 4xx changed the state';
+    if ((await snapshot(h)).digest !== before.digest) return 'a 4xx changed the state';
     return null;
   }
 }
@@ -177,5 +192,50 @@ async function seedScenario(h: Harness): Promise<void> {
   await ok('POST', '/api/tokens', { label: 'seeded viewer', role: 'viewer' });
 }
 
+/**
+ * Point 5 as a property: the same requests, in the same order, sent to an app on each
+ * store, get the same status and code. Known ids are chosen by position, so a store's
+ * own ids (random token ids) do not matter.
+ */
+function paritySuite(): void {
+  const harnesses: Harness[] = [];
+  beforeAll(async () => {
+    for (const dialect of ['sqlite', 'postgres'] as const) {
+      const h = await startHarness({ dialect, tokenAdmin: true });
+      harnesses.push(h);
+      await seedScenario(h);
+    }
+  });
+  afterAll(async () => Promise.all(harnesses.map((h) => h.close())));
+
+  it(`SQLite and PostgreSQL give the same status and code to the same ${PARITY_REQUESTS_PER_OPERATION} requests per operation`, async () => {
+    const [lite, pg] = harnesses;
+    if (lite === undefined || pg === undefined) throw new Error('harnesses did not start');
+    const { batches } = await generate(lite, PARITY_REQUESTS_PER_OPERATION, SEED + 1000);
+    const differences: string[] = [];
+    for (let round = 0; round < PARITY_REQUESTS_PER_OPERATION && differences.length < 10; round++) {
+      for (const request of batches.map((b) => b[round])) {
+        if (request === undefined) continue;
+        const [a, b] = [await send(lite, request, await snapshot(lite)), await send(pg, request, await snapshot(pg))];
+        if (answer(a) !== answer(b))
+          differences.push(
+            `${request.op.method} ${a.url.slice(0, 120)}: SQLite ${a.body.slice(0, 200)} | PostgreSQL ${b.body.slice(0, 200)}`,
+          );
+      }
+    }
+    expect(differences, `seed ${SEED} (SWITCHBOARD_FUZZ_SEED=${SEED} replays it)`).toEqual([]);
+  }, 180_000);
+}
+
+/** What must match across stores: the status and, for an error, its code. */
+function answer(res: { status: number; body: string }): string {
+  try {
+    return `${res.status} ${String((JSON.parse(res.body) as { code?: unknown }).code)}`;
+  } catch {
+    return `${res.status} (not JSON)`;
+  }
+}
+
 describe('fuzz from the OpenAPI document (SQLite)', () => fuzzSuite('sqlite'));
 await describePg('fuzz from the OpenAPI document (PostgreSQL)', () => fuzzSuite('postgres'));
+await describePg('fuzz: both stores answer alike', paritySuite);
