@@ -202,5 +202,33 @@ async function breakEventLog(h: Harness): Promise<void> {
   }
 }
 
+describe('request schemas', () => {
+  it('bound every integer a request may carry to what both stores hold exactly', async () => {
+    const h = await startHarness();
+    try {
+      const doc = (await h.request('GET', '/api/openapi.json')).json as unknown as {
+        paths: Record<string, Record<string, { parameters?: { name: string; schema: unknown }[]; requestBody?: unknown }>>;
+      };
+      const unbounded: string[] = [];
+      const visit = (node: unknown, where: string): void => {
+        if (node === null || typeof node !== 'object') return;
+        const { type, minimum, maximum } = node as { type?: unknown; minimum?: unknown; maximum?: unknown };
+        const within = (n: unknown) => typeof n === 'number' && Math.abs(n) <= Number.MAX_SAFE_INTEGER;
+        if (type === 'integer' && !(within(minimum) && within(maximum))) unbounded.push(where);
+        for (const [key, child] of Object.entries(node)) visit(child, `${where}/${key}`);
+      };
+      for (const [path, item] of Object.entries(doc.paths)) {
+        for (const [method, op] of Object.entries(item)) {
+          for (const p of op.parameters ?? []) visit(p.schema, `${method.toUpperCase()} ${path} ${p.name}`);
+          visit(op.requestBody, `${method.toUpperCase()} ${path} body`);
+        }
+      }
+      expect(unbounded).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('input both stores can hold (SQLite)', () => inputSuite('sqlite'));
 await describePg('input both stores can hold (PostgreSQL)', () => inputSuite('postgres'));
