@@ -28,7 +28,22 @@ export interface OpenStoreOptions {
  * or, with `existingOnly`, when the SQLite file is missing.
  */
 export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataFile'>, options: OpenStoreOptions = {}): Promise<Store> {
-  if (config.databaseUrl !== null) return openPostgresStore({ connectionString: config.databaseUrl });
+  if (config.databaseUrl !== null) {
+    try {
+      return await openPostgresStore({ connectionString: config.databaseUrl });
+    } catch (err) {
+      // The store's own error is worded for API callers, without driver text; whoever starts
+      // a process needs to know which database and what the driver said.
+      throw new SwitchboardError(
+        'STORE_UNAVAILABLE',
+        `Cannot reach the PostgreSQL database (DATABASE_URL): ${driverMessage(err)}`,
+        undefined,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
   if (options.existingOnly === true && !existsSync(config.dataFile)) {
     throw new SwitchboardError(
       'STORE_UNAVAILABLE',
@@ -51,4 +66,11 @@ export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataFile'>
 /** How nodes sharing one PostgreSQL database hear each other's events; null for SQLite (one node). */
 export function openClusterChannel(config: Pick<Config, 'databaseUrl'>, onError: (err: Error) => void): ClusterChannel | null {
   return config.databaseUrl !== null ? postgresClusterChannel({ connectionString: config.databaseUrl, onError }) : null;
+}
+
+/** The innermost cause's message: what the driver said. */
+function driverMessage(err: unknown): string {
+  let at: unknown = err;
+  while (at instanceof Error && at.cause instanceof Error) at = at.cause;
+  return at instanceof Error ? at.message : String(at);
 }
