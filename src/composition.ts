@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from './config.js';
-import { SwitchboardError } from './core/errors.js';
 import type { Store } from './core/ports.js';
 import type { ClusterChannel } from './services/cluster-relay.js';
 import { postgresClusterChannel } from './storage/postgres/cluster-channel.js';
@@ -23,8 +22,19 @@ export interface OpenStoreOptions {
 }
 
 /**
+ * A store that cannot be opened at start-up. Not an API error (no request is being answered):
+ * its message is for whoever starts the process, so it names the database and what the driver said.
+ */
+export class StoreOpenError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreOpenError';
+  }
+}
+
+/**
  * Opens (not migrates) the store the configuration names: PostgreSQL when `databaseUrl` is
- * set, else the SQLite file. Throws `STORE_UNAVAILABLE` when the database cannot be reached
+ * set, else the SQLite file. Throws {@link StoreOpenError} when the database cannot be reached
  * or, with `existingOnly`, when the SQLite file is missing.
  */
 export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataFile'>, options: OpenStoreOptions = {}): Promise<Store> {
@@ -34,32 +44,18 @@ export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataFile'>
     } catch (err) {
       // The store's own error is worded for API callers, without driver text; whoever starts
       // a process needs to know which database and what the driver said.
-      throw new SwitchboardError(
-        'STORE_UNAVAILABLE',
-        `Cannot reach the PostgreSQL database (DATABASE_URL): ${driverMessage(err)}`,
-        undefined,
-        {
-          cause: err,
-        },
-      );
+      throw new StoreOpenError(`Cannot reach the PostgreSQL database (DATABASE_URL): ${driverMessage(err)}`, { cause: err });
     }
   }
   if (options.existingOnly === true && !existsSync(config.dataFile)) {
-    throw new SwitchboardError(
-      'STORE_UNAVAILABLE',
+    throw new StoreOpenError(
       `No Switchboard database at ${resolve(config.dataFile)}: start the server once, or set SWITCHBOARD_DATA (or DATABASE_URL) to the store it uses`,
-      { file: config.dataFile },
     );
   }
   try {
     return openSqliteStore({ file: config.dataFile });
   } catch (err) {
-    throw new SwitchboardError(
-      'STORE_UNAVAILABLE',
-      `Cannot open the SQLite database ${resolve(config.dataFile)}: ${err instanceof Error ? err.message : String(err)}`,
-      { file: config.dataFile },
-      { cause: err },
-    );
+    throw new StoreOpenError(`Cannot open the SQLite database ${resolve(config.dataFile)}: ${driverMessage(err)}`, { cause: err });
   }
 }
 

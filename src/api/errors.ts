@@ -1,5 +1,13 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { SwitchboardError, type ErrorCode } from '../core/errors.js';
+import {
+  BodyTooLargeError,
+  InvalidJsonError,
+  RouteNotFoundError,
+  SwitchboardError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+  type ErrorCode,
+} from '../core/errors.js';
 import type { ErrorBody } from './schemas.js';
 
 /**
@@ -58,26 +66,26 @@ export function toErrorResponse(err: unknown, requestId?: string): { statusCode:
 }
 
 function classify(err: unknown): { statusCode: number; body: ErrorBody; internal: boolean } {
-  if (err instanceof SwitchboardError && err.code !== 'INTERNAL') {
-    return { ...envelope(err.code, publicMessage(err), err.details), internal: false };
-  }
+  if (err instanceof SwitchboardError && err.code !== 'INTERNAL') return { ...envelope(err), internal: false };
   const fastifyError = err instanceof SwitchboardError ? null : asFastifyError(err);
   if (fastifyError !== null) {
     if (Array.isArray(fastifyError.validation)) {
-      return { ...validationEnvelope(fastifyError.validation as SchemaIssue[], fastifyError.validationContext ?? 'body'), internal: false };
+      return {
+        ...envelope(schemaValidationError(fastifyError.validation as SchemaIssue[], fastifyError.validationContext ?? 'body')),
+        internal: false,
+      };
     }
-    const mapped = typeof fastifyError.code === 'string' ? FASTIFY_CODES[fastifyError.code] : undefined;
-    if (mapped !== undefined) return { ...envelope(mapped.code, mapped.message), internal: false };
+    const mapped = typeof fastifyError.code === 'string' ? FASTIFY_ERRORS[fastifyError.code] : undefined;
+    if (mapped !== undefined) return { ...envelope(mapped()), internal: false };
     const status = fastifyError.statusCode ?? 500;
-    if (status >= 400 && status < 500) return { ...envelope('VALIDATION_FAILED', fastifyError.message), internal: false };
+    if (status >= 400 && status < 500) return { ...envelope(new ValidationError(fastifyError.message, { field: '' })), internal: false };
   }
-  return { ...envelope('INTERNAL', INTERNAL_MESSAGE), internal: true };
+  return { statusCode: HTTP_STATUS.INTERNAL, body: { success: false, error: INTERNAL_MESSAGE, code: 'INTERNAL' }, internal: true };
 }
 
 /** The JSON 404 for an unknown route, so scripts never have to parse an HTML page (seed defect 13). */
 export function routeNotFound(method: string, url: string): { statusCode: number; body: ErrorBody } {
-  const path = url.split('?')[0] ?? url;
-  return envelope('ROUTE_NOT_FOUND', `Route ${method} ${path} not found`, { method, path });
+  return envelope(new RouteNotFoundError(method, url.split('?')[0] ?? url));
 }
 
 /** Fastify error handler: logs what the caller cannot fix, answers the envelope. */
@@ -92,18 +100,21 @@ export function handleError(err: unknown, request: FastifyRequest, reply: Fastif
   void reply.code(statusCode).send(body);
 }
 
-const FASTIFY_CODES: Readonly<Record<string, { code: ErrorCode; message: string }>> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: 'Request body is not valid JSON' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'INVALID_JSON', message: 'Request body is empty but content-type is application/json' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'BODY_TOO_LARGE', message: 'Request body is too large' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported media type: send application/json' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'VALIDATION_FAILED', message: 'Request body size did not match Content-Length' },
-  FST_ERR_BAD_URL: { code: 'VALIDATION_FAILED', message: 'The URL is malformed: a percent-encoding is not valid UTF-8' },
-  FST_ERR_MAX_PARAM_LENGTH: { code: 'VALIDATION_FAILED', message: 'A path parameter is too long' },
+/** Fastify's own request errors, as our coded errors (worded by their constructors in core). */
+const FASTIFY_ERRORS: Readonly<Record<string, () => SwitchboardError>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: () => new InvalidJsonError('malformed'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => new InvalidJsonError('empty'),
+  FST_ERR_CTP_BODY_TOO_LARGE: () => new BodyTooLargeError(),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => new UnsupportedMediaTypeError(),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
+    new ValidationError('Request body size did not match Content-Length', { field: 'Content-Length', location: 'headers' }),
+  FST_ERR_BAD_URL: () => new ValidationError('The URL is malformed: a percent-encoding is not valid UTF-8', { field: '', location: 'url' }),
+  FST_ERR_MAX_PARAM_LENGTH: () => new ValidationError('A path parameter is too long', { field: '', location: 'params' }),
 };
 
-function envelope(code: ErrorCode, message: string, details?: Record<string, unknown>): { statusCode: number; body: ErrorBody } {
-  const body: ErrorBody = { success: false, error: message, code };
+function envelope(err: SwitchboardError): { statusCode: number; body: ErrorBody } {
+  const { code, details } = err;
+  const body: ErrorBody = { success: false, error: publicMessage(err), code };
   if (details !== undefined && Object.keys(details).length > 0) body.details = details;
   // The seed's scripts read `taskId` / `agentId` next to `error` on a 404.
   const id = details?.[code === 'TASK_NOT_FOUND' ? 'taskId' : 'agentId'];
@@ -119,7 +130,7 @@ function publicMessage(err: SwitchboardError): string {
   return err.message;
 }
 
-function validationEnvelope(issues: readonly SchemaIssue[], location: string): { statusCode: number; body: ErrorBody } {
+function schemaValidationError(issues: readonly SchemaIssue[], location: string): ValidationError {
   const seen = new Map<string, string>();
   for (const issue of issues) {
     const field = issueField(issue);
@@ -127,7 +138,7 @@ function validationEnvelope(issues: readonly SchemaIssue[], location: string): {
   }
   const errors = [...seen].map(([field, message]) => ({ field, message }));
   const first = errors[0] ?? { field: '', message: 'is invalid' };
-  return envelope('VALIDATION_FAILED', `Invalid ${location}: ${first.field === '' ? '' : `${first.field} `}${first.message}`, {
+  return new ValidationError(`Invalid ${location}: ${first.field === '' ? '' : `${first.field} `}${first.message}`, {
     field: first.field,
     location,
     errors: errors.slice(0, VALIDATION_ERRORS_SHOWN),

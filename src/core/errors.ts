@@ -57,28 +57,29 @@ export class ValidationError extends SwitchboardError {
 
 /** The body is not the JSON it claims to be. */
 export class InvalidJsonError extends SwitchboardError {
-  constructor(options?: { cause?: unknown }) {
-    super('INVALID_JSON', 'The request body is not valid JSON', undefined, options);
+  constructor(problem: 'malformed' | 'empty') {
+    super(
+      'INVALID_JSON',
+      problem === 'empty' ? 'Request body is empty but content-type is application/json' : 'Request body is not valid JSON',
+    );
   }
 }
 
 export class BodyTooLargeError extends SwitchboardError {
-  constructor(limitBytes: number) {
-    super('BODY_TOO_LARGE', `The request body is larger than ${limitBytes} bytes`, { limitBytes });
+  constructor() {
+    super('BODY_TOO_LARGE', 'Request body is too large (see SWITCHBOARD_BODY_LIMIT)');
   }
 }
 
 export class UnsupportedMediaTypeError extends SwitchboardError {
-  constructor(contentType: string | null) {
-    super('UNSUPPORTED_MEDIA_TYPE', `Unsupported content type${contentType ? ` ${contentType}` : ''}: send application/json`, {
-      contentType,
-    });
+  constructor() {
+    super('UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type: send application/json');
   }
 }
 
 export class RouteNotFoundError extends SwitchboardError {
   constructor(method: string, path: string) {
-    super('ROUTE_NOT_FOUND', `No route ${method} ${path}`, { method, path });
+    super('ROUTE_NOT_FOUND', `Route ${method} ${path} not found`, { method, path });
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SwitchboardError } from '../../core/errors.js';
+import { AgentNotEligibleError } from '../../core/errors.js';
 import { newAgent, newTask } from '../../core/factories.js';
 import type { StoreTx } from '../../core/ports.js';
 import { transition } from '../../core/state-machine.js';
@@ -15,7 +15,7 @@ export function transactionCases(h: StoreHarness): void {
     const result = transition(task, assignAction(agentId), { now: T0, policy });
     await tx.tasks.update({ next: result.task, expected: { status: task.status, version: task.version } });
     const agent = await tx.agents.adjustLoad({ agentId, delta: 1, outcome: null, force: false, now: T0 });
-    if (agent === null) throw new SwitchboardError('AGENT_NOT_ELIGIBLE', `agent ${agentId} has no free slot`);
+    if (agent === null) throw new AgentNotEligibleError(agentId, task.id, 'it has no free slot');
     if (result.event !== null) await tx.events.append({ draft: result.event, at: T0, actor: 'racer' });
     return result.task;
   }

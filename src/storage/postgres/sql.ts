@@ -19,7 +19,7 @@ export interface PgQueryable {
 export function wrapDb(target: PgQueryable, isOpen: () => boolean = () => true): Db {
   return {
     async query<R extends pg.QueryResultRow>(text: string, values: readonly unknown[]): Promise<pg.QueryResult<R>> {
-      if (!isOpen()) throw new SwitchboardError('INTERNAL', 'Store transaction used after it finished');
+      if (!isOpen()) throw new InternalError('Store transaction used after it finished');
       try {
         return await target.query<R>(text, [...values]);
       } catch (err) {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SwitchboardError } from '../../core/errors.js';
+import { AgentNotEligibleError, SwitchboardError } from '../../core/errors.js';
 import { newAgent, newTask } from '../../core/factories.js';
 import { DEFAULT_POLICY } from '../../core/policy.js';
 import type { StoreTx } from '../../core/ports.js';
@@ -80,7 +80,7 @@ describe('SqliteStore on a file', () => {
     const { task: next } = transition(task, { type: 'assign', agentId, decision }, { now: T0, policy: DEFAULT_POLICY });
     await tx.tasks.update({ next, expected: { status: task.status, version: task.version } });
     if ((await tx.agents.adjustLoad({ agentId, delta: 1, outcome: null, force: false, now: T0 })) === null) {
-      throw new SwitchboardError('AGENT_NOT_ELIGIBLE', `no slot on ${agentId}`);
+      throw new AgentNotEligibleError(agentId, task.id, 'it has no free slot');
     }
   }
 
