@@ -42,7 +42,7 @@ export type ApiReport =
   | { server: string; seededTasks: number; connections: number; durationSec: number; endpoints: Record<string, LoadResult> };
 
 /** A body accepted by POST /api/tasks (CreateTaskBody in src/api/schemas.ts). */
-const CREATE_BODY = {
+export const CREATE_BODY = {
   title: 'Bench API task',
   description: 'Created by npm run bench',
   priority: 'P2',
@@ -98,18 +98,25 @@ export async function measureApi(ctx: BenchContext, plan: ApiPlan): Promise<ApiR
   };
 }
 
-interface RunningServer {
+/** A server child process started by {@link startServer}. */
+export interface RunningServer {
   base: string;
   stop: () => Promise<void>;
 }
 
-async function startServer(ctx: BenchContext, dataFile: string): Promise<RunningServer | { skipped: string }> {
+/** src/main.ts as a child on SQLite `dataFile` (manual dispatch, any free port); `extraEnv` overrides the rest. */
+export async function startServer(
+  ctx: BenchContext,
+  dataFile: string,
+  extraEnv: Record<string, string> = {},
+): Promise<RunningServer | { skipped: string }> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: '0',
     HOST: '127.0.0.1',
     SWITCHBOARD_DATA: dataFile,
     SWITCHBOARD_DISPATCH: 'manual',
+    ...extraEnv,
   };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -141,7 +148,7 @@ async function startServer(ctx: BenchContext, dataFile: string): Promise<Running
 }
 
 /** SIGTERM and wait for the exit; SIGKILL if it has not exited in time. */
-function terminate(child: ChildProcess): Promise<void> {
+export function terminate(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
@@ -151,7 +158,7 @@ function terminate(child: ChildProcess): Promise<void> {
 }
 
 /** Runs api-load.mjs as a separate process and parses its one JSON line. */
-async function runLoad(
+export async function runLoad(
   ctx: BenchContext,
   spec: { url: string; method: string; body?: unknown; durationSec: number; connections: number },
 ): Promise<LoadResult> {

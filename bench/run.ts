@@ -3,15 +3,16 @@
  * 2-core machine. Progress goes to stderr; stdout carries one JSON document at the end,
  * so a CI job can keep it as an artifact and compare runs. Sections run in the order
  * that keeps the optional part last: lifecycle (a), assignment latency on SQLite (b),
- * the HTTP API (c), then assignment latency on PostgreSQL with whatever budget is left.
+ * the HTTP API (c), socket fan-out (d), then assignment latency on PostgreSQL with whatever budget is left.
  *
- * `npm run bench -- lifecycle latency api` runs a subset. Everything created (temp
+ * `npm run bench -- lifecycle latency api fanout` runs a subset. Everything created (temp
  * files, PostgreSQL schemas, child processes) is undone on exit, failure or Ctrl-C.
  */
 import { cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { measureApi, type ApiReport } from './api-latency.js';
 import { QUEUE_GROWTH_BAR, measureAssignmentLatency, type GridPlan } from './assignment-latency.js';
+import { measureFanout, type FanoutPlan } from './fanout.js';
 import { measureLifecycle, type LifecyclePlan } from './lifecycle.js';
 import { Cleanup, log, pgReachable, ratio, round, type BenchContext } from './support.js';
 
@@ -28,8 +29,9 @@ const LIFECYCLE: Record<'sqlite' | 'postgres', LifecyclePlan> = {
 const LATENCY_SQLITE: GridPlan = { tasks: [1_000, 10_000, 100_000], agents: [10, 100, 1_000, 5_000], samples: 200 };
 const LATENCY_POSTGRES: GridPlan = { tasks: [1_000, 100_000], agents: [100], samples: 200 };
 const API = { seedTasks: 10_000, durationSec: 10, connections: 10 };
+const FANOUT: FanoutPlan = { sockets: 500, passes: 3, durationSec: 5, connections: 10 };
 
-const SECTIONS = ['lifecycle', 'latency', 'api'] as const;
+const SECTIONS = ['lifecycle', 'latency', 'api', 'fanout'] as const;
 type Section = (typeof SECTIONS)[number];
 
 type Skipped = { skipped: string };
@@ -107,6 +109,9 @@ async function main(): Promise<void> {
     }
     if (wanted.has('api')) {
       report.api = await section<ApiReport>('api', () => measureApi(ctx, API));
+    }
+    if (wanted.has('fanout')) {
+      report.fanout = await section('fanout', () => measureFanout(ctx, FANOUT));
     }
     if (wanted.has('latency')) {
       latency.postgres =
