@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { ApiToken, Role } from '../core/access.js';
 import type { Clock } from '../core/clock.js';
+import { NotFoundError } from '../core/errors.js';
 import type { Store } from '../core/ports.js';
 import type { Authenticator, Principal } from './auth.js';
 
@@ -25,6 +26,12 @@ export class TokenService implements Authenticator {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Mints a token. An `agent` token must name a registered agent (AGENT_NOT_FOUND
+   * otherwise): a token bound to no agent could never report, and would silently start
+   * acting as whichever agent later registers under that id (a typo would become a
+   * dormant credential).
+   */
   async issue(params: { label: string; role: Role; agentId?: string | null }): Promise<IssuedToken> {
     const secret = TOKEN_PREFIX + randomBytes(SECRET_BYTES).toString('base64url');
     const token: ApiToken = {
@@ -36,7 +43,10 @@ export class TokenService implements Authenticator {
       createdAt: this.clock.now(),
       revokedAt: null,
     };
-    await this.store.transaction((tx) => tx.tokens.insert(token));
+    await this.store.transaction(async (tx) => {
+      if (token.agentId !== null && (await tx.agents.get({ id: token.agentId })) === null) throw new NotFoundError('agent', token.agentId);
+      await tx.tokens.insert(token);
+    });
     return { token, secret };
   }
 

@@ -73,4 +73,12 @@ describe('API tokens (stored hashed, roles enforced)', () => {
     expect((await req('POST', '/api/agents/other/heartbeat', secret)).statusCode).toBe(403);
     expect((await req('POST', '/api/agents/bot/heartbeat', secret)).statusCode).toBe(200);
   });
+
+  it('refuses to mint an agent token for an agent id that is not registered (404 AGENT_NOT_FOUND), and mints nothing', async () => {
+    const res = await req('POST', '/api/tokens', adminSecret, { label: 'typo', role: 'agent', agentId: 'no-such-agent' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ success: false, code: 'AGENT_NOT_FOUND', agentId: 'no-such-agent' });
+    const listed = (await req('GET', '/api/tokens', adminSecret)).json() as { tokens: { label: string }[] };
+    expect(listed.tokens.map((t) => t.label)).toEqual(['bootstrap admin']);
+  });
 });

@@ -38,7 +38,8 @@ function tokenView(t: ApiToken) {
 
 /**
  * Token administration. The secret is returned once, by the create; only its hash is
- * stored. An `agent` token must name the agent it acts as.
+ * stored. An `agent` token must name the registered agent it acts as: an unknown id is
+ * AGENT_NOT_FOUND (404, like every other reference to a missing agent).
  */
 export function tokenRoutes(app: TypedApp, tokens: TokenAdmin): void {
   app.get(
@@ -61,6 +62,7 @@ export function tokenRoutes(app: TypedApp, tokens: TokenAdmin): void {
       schema: {
         tags,
         summary: 'Issue a token; the secret is in this answer only',
+        description: 'An agent token must name a registered agent: an unknown agentId answers 404 AGENT_NOT_FOUND.',
         body: Type.Object(
           {
             label: Type.String({ minLength: 1, maxLength: 200 }),
