@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       anonymousRole: 'operator',
       bodyLimitBytes: 1_048_576,
       logLevel: 'info',
+      trustProxy: false,
       policy: DEFAULT_POLICY,
     });
   });
@@ -33,6 +34,7 @@ describe('loadConfig', () => {
         SWITCHBOARD_ANONYMOUS_ROLE: 'viewer',
         SWITCHBOARD_BODY_LIMIT: '2048',
         LOG_LEVEL: 'debug',
+        SWITCHBOARD_TRUST_PROXY: '10.0.0.0/8, loopback,::1',
         SWITCHBOARD_OFFER_TIMEOUT_MS: '1000',
         SWITCHBOARD_LEASE_MS: '0',
         SWITCHBOARD_RETRY_BASE_MS: '10',
@@ -56,6 +58,7 @@ describe('loadConfig', () => {
       anonymousRole: 'viewer',
       bodyLimitBytes: 2048,
       logLevel: 'debug',
+      trustProxy: ['10.0.0.0/8', 'loopback', '::1'],
       policy: {
         slaByPriorityMs: { P0: 1, P1: 2, P2: 3, P3: 4 },
         slaWarningRatio: 0.5,
@@ -85,6 +88,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SWITCHBOARD_BODY_LIMIT: '0' }, ARGV)).toThrow(/SWITCHBOARD_BODY_LIMIT/);
     expect(() => loadConfig({ SWITCHBOARD_DEMO: 'maybe' }, ARGV)).toThrow(/SWITCHBOARD_DEMO/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' }, ARGV)).toThrow(/LOG_LEVEL/);
+    for (const bad of ['2', '10.0.0.0/33', 'proxy.local', '10.0.0.1/8/1'])
+      expect(() => loadConfig({ SWITCHBOARD_TRUST_PROXY: bad }, ARGV), bad).toThrow(/SWITCHBOARD_TRUST_PROXY/);
+    expect(loadConfig({ SWITCHBOARD_TRUST_PROXY: 'true' }, ARGV).trustProxy).toBe(true);
+    expect(loadConfig({ SWITCHBOARD_TRUST_PROXY: 'false' }, ARGV).trustProxy).toBe(false);
     expect(() => loadConfig({ SWITCHBOARD_RETRY_BASE_MS: '100', SWITCHBOARD_RETRY_MAX_MS: '10' }, ARGV)).toThrow(
       /SWITCHBOARD_RETRY_MAX_MS/,
     );

@@ -2,6 +2,7 @@ import { DEFAULT_POLICY, type Policy } from './core/policy.js';
 import { PRIORITIES, type Priority } from './core/task.js';
 import { ROLES, type Role } from './services/auth.js';
 import type { DispatchMode } from './services/orchestrator-deps.js';
+import { TRUST_PROXY_PRESETS, trustEntryProblem, type TrustProxy } from './services/trust-proxy.js';
 
 /** Log levels pino (Fastify's logger) understands. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -42,6 +43,8 @@ export interface Config {
   readonly anonymousRole: Role | 'none';
   readonly bodyLimitBytes: number;
   readonly logLevel: LogLevel;
+  /** Which peers' `X-Forwarded-For` names the client (rate limits, logs), for HTTP and Socket.io alike. */
+  readonly trustProxy: TrustProxy;
   readonly policy: Readonly<Policy>;
 }
 
@@ -90,6 +93,12 @@ export const CONFIG_VARIABLES: readonly { variable: string; default: string; des
     description: 'Largest accepted request body, in bytes.',
   },
   { variable: 'LOG_LEVEL', default: LOG_LEVEL_DEFAULT, description: `One of ${LOG_LEVELS.join(', ')}.` },
+  {
+    variable: 'SWITCHBOARD_TRUST_PROXY',
+    default: 'false',
+    description:
+      'Whose X-Forwarded-For names the client (rate limits, logs) on HTTP and Socket.io: false (nobody), true (every hop: only when the proxy is the sole way in), or a comma list of proxy addresses, CIDR ranges and loopback, linklocal, uniquelocal. No hop counts.',
+  },
   {
     variable: 'SWITCHBOARD_OFFER_TIMEOUT_MS',
     default: String(DEFAULT_POLICY.offerTimeoutMs),
@@ -164,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
     ),
     bodyLimitBytes: read.integer('SWITCHBOARD_BODY_LIMIT', BODY_LIMIT_DEFAULT_BYTES, { min: 1, max: BODY_LIMIT_MAX_BYTES }),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, LOG_LEVEL_DEFAULT),
+    trustProxy: read.trustProxy('SWITCHBOARD_TRUST_PROXY'),
     policy: {
       slaByPriorityMs,
       slaWarningRatio: read.ratio('SWITCHBOARD_SLA_WARNING_RATIO', DEFAULT_POLICY.slaWarningRatio),
@@ -254,6 +264,22 @@ function reader(env: NodeJS.ProcessEnv) {
       if (v === '1' || v === 'true' || v === 'yes') return true;
       if (v === '0' || v === 'false' || v === 'no') return false;
       throw invalid(name, '1 or 0 (true/false, yes/no)', value);
+    },
+    trustProxy(name: string): TrustProxy {
+      const value = raw(name);
+      if (value === undefined) return false;
+      const v = value.toLowerCase();
+      if (v === 'false' || v === '0' || v === 'no') return false;
+      if (v === 'true' || v === 'yes') return true;
+      const expected = `true, false, or a comma list of addresses, CIDR ranges and ${Object.keys(TRUST_PROXY_PRESETS).join(', ')}`;
+      if (/^\d+$/.test(v)) throw invalid(name, `${expected} (a hop count cannot tell a proxy from a client that sends enough hops)`, value);
+      const entries = v
+        .split(',')
+        .map((e) => e.trim())
+        .filter((e) => e !== '');
+      const problem = entries.map(trustEntryProblem).find((p) => p !== null);
+      if (problem !== undefined && problem !== null) throw invalid(name, `${expected}: ${problem}`, value);
+      return entries;
     },
     databaseUrl(name: string): string | null {
       const value = raw(name);

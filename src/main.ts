@@ -10,6 +10,7 @@ import { attachRealtime, type Realtime } from './realtime/gateway.js';
 import { EventBus, type Logger } from './services/event-bus.js';
 import { createOrchestrator, type Orchestrator } from './services/orchestrator.js';
 import { systemClock } from './services/system-clock.js';
+import { AuthenticationService } from './services/authentication.js';
 import { createTokenAuthenticator } from './services/tokens.js';
 import { ClusterRelay } from './services/cluster-relay.js';
 import { openClusterChannel, openStore } from './composition.js';
@@ -91,6 +92,8 @@ async function serve(config: Config, logger: DeferredLogger): Promise<Running> {
     const orchestrator = createOrchestrator({ store, clock: systemClock, policy: config.policy, bus, dispatch: config.dispatch, logger });
     built.orchestrator = orchestrator;
     const authenticator = createTokenAuthenticator(store, systemClock);
+    // One authentication for every transport: a failure counts once, whichever door it knocked on.
+    const authentication = new AuthenticationService({ authenticator, anonymousRole: config.anonymousRole, clock: systemClock });
     const webRoot = findWebRoot(findProjectRoot());
     const app = await buildApp({
       orchestrator,
@@ -101,6 +104,8 @@ async function serve(config: Config, logger: DeferredLogger): Promise<Running> {
       logger: { level: config.logLevel },
       webRoot,
       clock: systemClock,
+      authentication,
+      trustProxy: config.trustProxy,
     });
     built.app = app;
     logger.attach(app.log);
@@ -111,6 +116,8 @@ async function serve(config: Config, logger: DeferredLogger): Promise<Running> {
       authenticator,
       anonymousRole: config.anonymousRole,
       logger,
+      authentication,
+      trustProxy: config.trustProxy,
     });
     built.realtime = realtime;
 

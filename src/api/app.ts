@@ -7,6 +7,8 @@ import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/typ
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Clock } from '../core/clock.js';
 import type { Authenticator, Role } from '../services/auth.js';
+import { AuthenticationService } from '../services/authentication.js';
+import { trustFunction, type TrustProxy } from '../services/trust-proxy.js';
 import { systemClock } from '../services/system-clock.js';
 import type { OrchestratorApi } from '../services/types.js';
 import { installAuth } from './auth-hook.js';
@@ -41,6 +43,14 @@ export interface AppDeps {
   tokens?: TokenAdmin;
   /** Time for rate-limit windows and health timestamps. Defaults to the wall clock. */
   clock?: Clock;
+  /**
+   * The authentication every transport shares (main.ts passes the one the gateway uses,
+   * so failures are counted once); omitted, one is built from `authenticator` and
+   * `anonymousRole` for this app alone.
+   */
+  authentication?: AuthenticationService;
+  /** Which peers' `X-Forwarded-For` sets `request.ip` (SWITCHBOARD_TRUST_PROXY); default none. */
+  trustProxy?: TrustProxy;
 }
 
 /**
@@ -50,12 +60,15 @@ export interface AppDeps {
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? systemClock;
+  const trustProxy = deps.trustProxy ?? false;
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: deps.bodyLimitBytes,
     // A malformed percent-encoding or an over-long path parameter is refused by the router
     // before any route runs; without this Fastify answers in its own shape, with no `success`.
     frameworkErrors: handleError,
+    // The same function the gateway applies to handshakes: one rule for both transports.
+    ...(trustProxy === false ? {} : { trustProxy: trustFunction(trustProxy) }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
@@ -64,7 +77,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler(handleError);
   acceptEmptyBodies(app);
   installInputGuard(app);
-  installAuth(app, { authenticator: deps.authenticator, anonymousRole: deps.anonymousRole, clock });
+  installAuth(
+    app,
+    deps.authentication ?? new AuthenticationService({ authenticator: deps.authenticator, anonymousRole: deps.anonymousRole, clock }),
+  );
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Clock } from '../core/clock.js';
 import { SwitchboardError } from '../core/errors.js';
-import { can, type Authenticator, type Permission, type Principal, type Role } from '../services/auth.js';
+import { can, type Permission, type Principal } from '../services/auth.js';
+import { ANONYMOUS_SUBJECT, bearerCredential, type AuthenticationService } from '../services/authentication.js';
 
 /** What a route requires: a permission of src/services/auth.ts, or `public` (health, API docs). */
 export type RoutePermission = Permission | 'public';
@@ -17,72 +17,16 @@ declare module 'fastify' {
   }
 }
 
-/** Failed authentications one IP may make in one window before it is refused outright. */
-export const AUTH_FAILURES_MAX = 20;
-/** Length of one rate-limit window; a blocked IP may try again when it ends. */
-export const AUTH_FAILURE_WINDOW_MS = 60_000;
-
-/** Tracked IPs above which a failure first forgets expired windows, so a spray of addresses cannot grow the map between sweeps. */
-export const AUTH_LIMITER_IPS_SWEEP_AT = 10_000;
-
-/** The subject written to the event log for requests without a token. */
-export const ANONYMOUS_SUBJECT = 'anonymous';
-
-/**
- * Counts failed authentications per IP in a fixed window, so a token cannot be guessed
- * by brute force. In memory, per process: enough to make guessing impractical; a
- * shared limit across nodes would need the store.
- */
-export class AuthFailureLimiter {
-  readonly #windows = new Map<string, { count: number; resetAt: number }>();
-
-  constructor(
-    private readonly clock: Clock,
-    private readonly max = AUTH_FAILURES_MAX,
-    private readonly windowMs = AUTH_FAILURE_WINDOW_MS,
-  ) {}
-
-  /** Seconds until the IP may try again, or 0 when it is not blocked. */
-  blockedFor(ip: string): number {
-    const w = this.#windows.get(ip);
-    const now = this.clock.now();
-    if (w === undefined || w.resetAt <= now || w.count < this.max) return 0;
-    return Math.max(1, Math.ceil((w.resetAt - now) / 1000));
-  }
-
-  recordFailure(ip: string): void {
-    if (this.#windows.size >= AUTH_LIMITER_IPS_SWEEP_AT) this.sweep();
-    const now = this.clock.now();
-    const w = this.#windows.get(ip);
-    if (w === undefined || w.resetAt <= now) this.#windows.set(ip, { count: 1, resetAt: now + this.windowMs });
-    else w.count += 1;
-  }
-
-  /** Forgets expired windows so the map cannot grow without bound. */
-  sweep(): void {
-    const now = this.clock.now();
-    for (const [ip, w] of this.#windows) if (w.resetAt <= now) this.#windows.delete(ip);
-  }
-}
-
-/** What the auth hook needs; the clock makes rate-limit windows testable. */
-export interface AuthHookOptions {
-  authenticator: Authenticator;
-  anonymousRole: Role | 'none';
-  clock: Clock;
-}
+const HOW_TO = 'send Authorization: Bearer <token>';
 
 /**
  * Installs authentication and authorisation: every request to a route that declares a
  * permission is turned into a principal (bearer token, or the anonymous role) and
- * checked with `can(role, permission)` before its body is even read.
+ * checked with `can(role, permission)` before its body is even read. The principal
+ * comes from the shared {@link AuthenticationService}, keyed by `request.ip` (which
+ * follows `SWITCHBOARD_TRUST_PROXY` through Fastify's `trustProxy`).
  */
-export function installAuth(app: FastifyInstance, options: AuthHookOptions): void {
-  const limiter = new AuthFailureLimiter(options.clock);
-  const sweeper = setInterval(() => limiter.sweep(), AUTH_FAILURE_WINDOW_MS);
-  sweeper.unref();
-  app.addHook('onClose', async () => clearInterval(sweeper));
-
+export function installAuth(app: FastifyInstance, authentication: AuthenticationService): void {
   app.decorateRequest('principal', null);
   app.addHook('onRoute', (route) => {
     const url = route.url;
@@ -96,9 +40,9 @@ export function installAuth(app: FastifyInstance, options: AuthHookOptions): voi
   app.addHook('onRequest', async (request) => {
     const permission = request.routeOptions.config.permission;
     if (permission === undefined || permission === 'public') return;
-    const principal = await authenticate(request, options, limiter);
+    const principal = await authentication.resolve(bearerCredential(request.headers.authorization), request.ip, HOW_TO);
     if (!can(principal.role, permission)) {
-      if (principal.subject === ANONYMOUS_SUBJECT) throw unauthenticated('Authentication required: send Authorization: Bearer <token>');
+      if (principal.subject === ANONYMOUS_SUBJECT) throw new SwitchboardError('UNAUTHENTICATED', `Authentication required: ${HOW_TO}`);
       throw new SwitchboardError('FORBIDDEN', `Role ${principal.role} may not do this (needs ${permission})`, {
         permission,
         role: principal.role,
@@ -106,29 +50,6 @@ export function installAuth(app: FastifyInstance, options: AuthHookOptions): voi
     }
     request.principal = principal;
   });
-}
-
-async function authenticate(request: FastifyRequest, options: AuthHookOptions, limiter: AuthFailureLimiter): Promise<Principal> {
-  const header = request.headers.authorization;
-  if (header === undefined || header.trim() === '') {
-    if (options.anonymousRole === 'none') throw unauthenticated('Authentication required: send Authorization: Bearer <token>');
-    return { subject: ANONYMOUS_SUBJECT, role: options.anonymousRole, agentId: null };
-  }
-  const blocked = limiter.blockedFor(request.ip);
-  if (blocked > 0) {
-    throw new SwitchboardError('RATE_LIMITED', 'Too many failed authentications; try again later', { retryAfterSeconds: blocked });
-  }
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  const principal = match?.[1] !== undefined ? await options.authenticator.authenticate(match[1]) : null;
-  if (principal === null) {
-    limiter.recordFailure(request.ip);
-    throw unauthenticated(match ? 'Invalid or revoked token' : 'Malformed Authorization header: expected "Bearer <token>"');
-  }
-  return principal;
-}
-
-function unauthenticated(message: string): SwitchboardError {
-  return new SwitchboardError('UNAUTHENTICATED', message);
 }
 
 /** The principal of a request that passed the auth hook; routes call it to get the actor. */

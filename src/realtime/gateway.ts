@@ -1,11 +1,13 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import { AuthFailureLimiter, ANONYMOUS_SUBJECT } from '../api/auth-hook.js';
 import { eventView } from '../api/views.js';
 import type { Clock } from '../core/clock.js';
+import { SwitchboardError } from '../core/errors.js';
 import { can, type Authenticator, type Principal, type Role } from '../services/auth.js';
+import { AuthenticationService, bearerCredential, type Credential } from '../services/authentication.js';
 import type { EventBus, Logger } from '../services/event-bus.js';
 import { systemClock } from '../services/system-clock.js';
+import { clientAddress, trustFunction, type TrustProxy } from '../services/trust-proxy.js';
 import type { OrchestratorApi, PublishedEvent } from '../services/types.js';
 import {
   toSocketMessages,
@@ -40,6 +42,10 @@ export interface RealtimeDeps {
   metricsThrottleMs?: number;
   /** Time for the auth-failure windows. */
   clock?: Clock;
+  /** The authentication the HTTP API uses too (one failure limiter); omitted, the gateway builds its own. */
+  authentication?: AuthenticationService;
+  /** Which peers' `X-Forwarded-For` names the client of a handshake (SWITCHBOARD_TRUST_PROXY); default none. */
+  trustProxy?: TrustProxy;
 }
 
 export interface Realtime {
@@ -56,14 +62,17 @@ export interface Realtime {
  */
 export function attachRealtime(deps: RealtimeDeps): Realtime {
   const io: RealtimeServer = new Server(deps.httpServer, { serveClient: false });
-  const limiter = new AuthFailureLimiter(deps.clock ?? systemClock);
+  const authentication =
+    deps.authentication ??
+    new AuthenticationService({ authenticator: deps.authenticator, anonymousRole: deps.anonymousRole, clock: deps.clock ?? systemClock });
+  const trust = trustFunction(deps.trustProxy ?? false);
   /** Sockets still being sent their replay: live events wait here until it is done. */
   const resuming = new Map<string, PublishedEvent[]>();
   let metricsTimer: NodeJS.Timeout | null = null;
   let closed = false;
 
   io.use((socket, next) => {
-    authenticateSocket(socket, deps, limiter).then(
+    authenticateSocket(socket, authentication, trust).then(
       (principal) => {
         socket.data.principal = principal;
         next();
@@ -146,34 +155,31 @@ function emitAll(target: Emitter, messages: readonly SocketMessage[]): void {
 }
 
 /** A refused handshake: the client sees `connect_error` with this message and `data.code`. */
-function refusal(code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'RATE_LIMITED', message: string): Error {
-  return Object.assign(new Error(message), { data: { code } });
+function refusal(code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'RATE_LIMITED', message: string, details?: Record<string, unknown>): Error {
+  return Object.assign(new Error(message), { data: { code, ...details } });
 }
 
-async function authenticateSocket(socket: RealtimeSocket, deps: RealtimeDeps, limiter: AuthFailureLimiter): Promise<Principal> {
-  const token = handshakeToken(socket);
-  let principal: Principal | null;
-  if (token === null) {
-    if (deps.anonymousRole === 'none') throw refusal('UNAUTHENTICATED', 'Authentication required: pass auth.token');
-    principal = { subject: ANONYMOUS_SUBJECT, role: deps.anonymousRole, agentId: null };
-  } else {
-    const ip = socket.handshake.address;
-    if (limiter.blockedFor(ip) > 0) throw refusal('RATE_LIMITED', 'Too many failed authentications; try again later');
-    principal = await deps.authenticator.authenticate(token);
-    if (principal === null) {
-      limiter.recordFailure(ip);
-      throw refusal('UNAUTHENTICATED', 'Invalid or revoked token');
-    }
+async function authenticateSocket(
+  socket: RealtimeSocket,
+  authentication: AuthenticationService,
+  trust: ReturnType<typeof trustFunction>,
+): Promise<Principal> {
+  const address = clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], trust);
+  let principal: Principal;
+  try {
+    principal = await authentication.resolve(handshakeCredential(socket), address, 'pass auth.token');
+  } catch (err) {
+    if (err instanceof SwitchboardError && (err.code === 'UNAUTHENTICATED' || err.code === 'RATE_LIMITED'))
+      throw refusal(err.code, err.message, err.details);
+    throw err;
   }
   if (!can(principal.role, 'read')) throw refusal('FORBIDDEN', `Role ${principal.role} may not read events`);
   return principal;
 }
 
 /** `auth.token` from the client, or an `Authorization: Bearer` header (Node clients). */
-function handshakeToken(socket: RealtimeSocket): string | null {
+function handshakeCredential(socket: RealtimeSocket): Credential {
   const fromAuth: unknown = socket.handshake.auth['token'];
-  if (typeof fromAuth === 'string' && fromAuth.trim() !== '') return fromAuth.trim();
-  const header = socket.handshake.headers.authorization;
-  const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match?.[1] ?? null;
+  if (typeof fromAuth === 'string' && fromAuth.trim() !== '') return { kind: 'token', token: fromAuth.trim() };
+  return bearerCredential(socket.handshake.headers.authorization);
 }

@@ -8,6 +8,8 @@ export interface Principal {
   role: Role;
   /** Set for the `agent` role: the only agent this principal may act as. */
   agentId: string | null;
+  /** The API token it was proven with (null for anonymous): revoking that token cuts what it opened, such as sockets. */
+  tokenId: string | null;
 }
 
 /**

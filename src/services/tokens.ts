@@ -77,6 +77,7 @@ export class TokenService implements Authenticator {
       subject: token.role === 'agent' && token.agentId !== null ? `agent:${token.agentId}` : `token:${token.id}`,
       role: token.role,
       agentId: token.agentId,
+      tokenId: token.id,
     };
   }
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AUTH_FAILURES_MAX, AUTH_FAILURE_WINDOW_MS } from '../../src/api/auth-hook.js';
+import { AUTH_FAILURES_MAX, AUTH_FAILURE_WINDOW_MS } from '../../src/services/authentication.js';
 import { TOKENS, agentToken, startHarness, type Harness } from '../support/api-harness.js';
 
 let h: Harness;
@@ -85,18 +85,28 @@ describe('authorisation by role', () => {
 });
 
 describe('rate limit on failed authentication', () => {
-  it(`answers 429 after ${AUTH_FAILURES_MAX} failures from one IP within a minute, then forgives`, async () => {
+  it(`refuses further failures with 429 after ${AUTH_FAILURES_MAX} from one address within a minute, then forgives`, async () => {
     h = await startHarness();
     for (let i = 0; i < AUTH_FAILURES_MAX; i++) {
       expect((await h.request('GET', '/api/tasks', undefined, bearer(`guess-${i}`))).statusCode).toBe(401);
     }
-    const limited = await h.request('GET', '/api/tasks', undefined, bearer(TOKENS.admin));
+    const limited = await h.request('GET', '/api/tasks', undefined, bearer('guess-again'));
     expect(limited.statusCode).toBe(429);
     expect(limited.json).toMatchObject({ success: false, code: 'RATE_LIMITED' });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await h.request('GET', '/api/tasks', undefined, { authorization: 'Basic eA==' })).statusCode).toBe(429);
     expect((await h.request('GET', '/api/tasks')).statusCode).toBe(200);
 
     h.clock.advance(AUTH_FAILURE_WINDOW_MS);
+    expect((await h.request('GET', '/api/tasks', undefined, bearer('guess-after'))).statusCode).toBe(401);
+  });
+
+  it('never refuses a valid token, even from an address that is blocked', async () => {
+    h = await startHarness({ anonymousRole: 'none' });
+    for (let i = 0; i <= AUTH_FAILURES_MAX; i++) await h.request('GET', '/api/tasks', undefined, bearer(`guess-${i}`));
+    expect((await h.request('GET', '/api/tasks', undefined, bearer('one-more'))).statusCode).toBe(429);
     expect((await h.request('GET', '/api/tasks', undefined, bearer(TOKENS.admin))).statusCode).toBe(200);
+    expect((await h.request('POST', '/api/tasks', { title: 'still works' }, bearer(TOKENS.operator))).statusCode).toBe(201);
+    expect((await h.request('GET', '/api/tasks', undefined, bearer(agentToken('bot')))).statusCode).toBe(200);
   });
 });

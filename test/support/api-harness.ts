@@ -35,10 +35,10 @@ export function agentToken(agentId: string): string {
 export class StaticAuthenticator implements Authenticator {
   async authenticate(token: string): Promise<Principal | null> {
     for (const [role, value] of Object.entries(TOKENS)) {
-      if (token === value) return { subject: `token:${role}`, role: role as Role, agentId: null };
+      if (token === value) return { subject: `token:${role}`, role: role as Role, agentId: null, tokenId: role };
     }
     const agent = /^agent-token:(.+)$/.exec(token);
-    if (agent?.[1] !== undefined) return { subject: `agent:${agent[1]}`, role: 'agent', agentId: agent[1] };
+    if (agent?.[1] !== undefined) return { subject: `agent:${agent[1]}`, role: 'agent', agentId: agent[1], tokenId: token };
     return null;
   }
 }
