@@ -11,6 +11,7 @@ import { EventBus, type Logger } from './services/event-bus.js';
 import { createOrchestrator, type Orchestrator } from './services/orchestrator.js';
 import { systemClock } from './services/system-clock.js';
 import { AuthenticationService } from './services/authentication.js';
+import { TokenRevocations } from './services/token-revocations.js';
 import { createTokenAuthenticator } from './services/tokens.js';
 import { ClusterRelay } from './services/cluster-relay.js';
 import { openClusterChannel, openStore } from './composition.js';
@@ -91,7 +92,8 @@ async function serve(config: Config, logger: DeferredLogger): Promise<Running> {
     const bus = new EventBus(logger);
     const orchestrator = createOrchestrator({ store, clock: systemClock, policy: config.policy, bus, dispatch: config.dispatch, logger });
     built.orchestrator = orchestrator;
-    const authenticator = createTokenAuthenticator(store, systemClock);
+    const revocations = new TokenRevocations(logger);
+    const authenticator = createTokenAuthenticator(store, systemClock, revocations);
     // One authentication for every transport: a failure counts once, whichever door it knocked on.
     const authentication = new AuthenticationService({ authenticator, anonymousRole: config.anonymousRole, clock: systemClock });
     const webRoot = findWebRoot(findProjectRoot());
@@ -118,6 +120,7 @@ async function serve(config: Config, logger: DeferredLogger): Promise<Running> {
       logger,
       authentication,
       trustProxy: config.trustProxy,
+      revocations,
     });
     built.realtime = realtime;
 
@@ -129,7 +132,7 @@ async function serve(config: Config, logger: DeferredLogger): Promise<Running> {
     }
     // Several nodes on one PostgreSQL database hear each other's events (Socket.io, timers, claims).
     const channel = openClusterChannel(config, (err) => logger.warn({ err }, 'cluster channel'));
-    const relay = channel !== null ? new ClusterRelay(store, channel, bus, logger) : null;
+    const relay = channel !== null ? new ClusterRelay(store, channel, bus, logger, revocations) : null;
     if (relay !== null) {
       built.relay = relay;
       await relay.start();

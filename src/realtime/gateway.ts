@@ -7,6 +7,7 @@ import { can, type Authenticator, type Principal, type Role } from '../services/
 import { AuthenticationService, bearerCredential, type Credential } from '../services/authentication.js';
 import type { EventBus, Logger } from '../services/event-bus.js';
 import { systemClock } from '../services/system-clock.js';
+import type { TokenRevocations } from '../services/token-revocations.js';
 import { clientAddress, trustFunction, type TrustProxy } from '../services/trust-proxy.js';
 import type { OrchestratorApi, PublishedEvent } from '../services/types.js';
 import {
@@ -24,6 +25,11 @@ export const ROOM_ALL = 'all';
 export const REPLAY_MAX = 1000;
 /** Dashboards need fresh counts, not one recount per event in a burst. */
 export const METRICS_THROTTLE_DEFAULT_MS = 1000;
+/**
+ * Revoked token ids remembered to close the race of a handshake that read the token as
+ * valid just before the revocation committed; older ones are refused by the store.
+ */
+export const REVOKED_REMEMBERED_MAX = 1000;
 
 /** The Socket.io server typed with our event map, so a wrong payload is a compile error. */
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -46,6 +52,8 @@ export interface RealtimeDeps {
   authentication?: AuthenticationService;
   /** Which peers' `X-Forwarded-For` names the client of a handshake (SWITCHBOARD_TRUST_PROXY); default none. */
   trustProxy?: TrustProxy;
+  /** Revocations to act on: a revoked token's sockets are disconnected. */
+  revocations?: TokenRevocations;
 }
 
 export interface Realtime {
@@ -58,7 +66,8 @@ export interface Realtime {
  * Socket.io on the HTTP server's port (default path `/socket.io`): committed domain
  * events become the seed's socket events and ours, only for authenticated sockets
  * (seed defect 15), and a client that reconnects with `auth.lastEventId` is first sent
- * what it missed, in order, with no gap or duplicate against the live stream.
+ * what it missed, in order, with no gap or duplicate against the live stream; a revoked
+ * token's sockets are cut at once.
  */
 export function attachRealtime(deps: RealtimeDeps): Realtime {
   const io: RealtimeServer = new Server(deps.httpServer, { serveClient: false });
@@ -66,6 +75,7 @@ export function attachRealtime(deps: RealtimeDeps): Realtime {
     deps.authentication ??
     new AuthenticationService({ authenticator: deps.authenticator, anonymousRole: deps.anonymousRole, clock: deps.clock ?? systemClock });
   const trust = trustFunction(deps.trustProxy ?? false);
+  const revoked = new Set<string>();
   /** Sockets still being sent their replay: live events wait here until it is done. */
   const resuming = new Map<string, PublishedEvent[]>();
   let metricsTimer: NodeJS.Timeout | null = null;
@@ -82,6 +92,15 @@ export function attachRealtime(deps: RealtimeDeps): Realtime {
   });
 
   io.on('connection', (socket) => {
+    const { tokenId } = socket.data.principal;
+    if (tokenId !== null) {
+      // The handshake may have read the token just before its revocation committed.
+      if (revoked.has(tokenId)) {
+        socket.disconnect(true);
+        return;
+      }
+      void socket.join(tokenRoom(tokenId));
+    }
     const lastEventId: unknown = socket.handshake.auth['lastEventId'];
     if (typeof lastEventId === 'number' && Number.isSafeInteger(lastEventId) && lastEventId >= 0) void resume(socket, lastEventId);
     else void socket.join(ROOM_ALL);
@@ -116,6 +135,15 @@ export function attachRealtime(deps: RealtimeDeps): Realtime {
     scheduleMetrics();
   });
 
+  const unsubscribeRevocations =
+    deps.revocations?.subscribe((tokenId) => {
+      if (closed) return;
+      revoked.add(tokenId);
+      // A Set iterates in insertion order: dropping the first entry forgets the oldest.
+      if (revoked.size > REVOKED_REMEMBERED_MAX) revoked.delete(revoked.values().next().value ?? tokenId);
+      io.in(tokenRoom(tokenId)).disconnectSockets(true);
+    }) ?? (() => undefined);
+
   function scheduleMetrics(): void {
     if (metricsTimer !== null || closed) return;
     metricsTimer = setTimeout(() => {
@@ -136,11 +164,17 @@ export function attachRealtime(deps: RealtimeDeps): Realtime {
       if (closed) return;
       closed = true;
       unsubscribe();
+      unsubscribeRevocations();
       if (metricsTimer !== null) clearTimeout(metricsTimer);
       metricsTimer = null;
       await io.close();
     },
   };
+}
+
+/** Every socket opened with one token joins its room, so a revocation reaches them all in one call. */
+function tokenRoom(tokenId: string): string {
+  return `token:${tokenId}`;
 }
 
 /** Anything that can emit a typed message: one socket or a room. */

@@ -3,6 +3,7 @@ import type { StoredEvent } from '../core/events.js';
 import type { Store } from '../core/ports.js';
 import { loadAgentState } from './agent-state.js';
 import type { EventBus, Logger } from './event-bus.js';
+import type { TokenRevocations } from './token-revocations.js';
 
 /**
  * A broadcast channel between the nodes sharing one database (PostgreSQL LISTEN/NOTIFY
@@ -18,9 +19,11 @@ export interface ClusterChannel {
 /** NOTIFY payloads must stay under 8,000 bytes: ids are sent in chunks of this many. */
 export const RELAY_IDS_PER_MESSAGE = 400;
 
+/** One NOTIFY payload: committed event ids, or revoked token ids (sent at once, never batched behind events). */
 interface RelayMessage {
   node: string;
-  ids: number[];
+  ids?: number[];
+  revokedTokens?: string[];
 }
 
 /**
@@ -28,13 +31,16 @@ interface RelayMessage {
  * committed; the others read those events from the log and publish them on their own
  * bus (marked `remote`), so every node's Socket.io clients, timers and long-polling
  * claims hear about every change. Ids, not "everything after N", are sent because
- * concurrent writers commit event ids out of order.
+ * concurrent writers commit event ids out of order. Token revocations travel the same
+ * channel, so a revoked token's sockets are cut on every node, not just the one that
+ * revoked it.
  */
 export class ClusterRelay {
   readonly node = randomUUID();
   #pending: number[] = [];
   #flushing: NodeJS.Immediate | null = null;
   #unsubscribe: (() => void) | null = null;
+  #unsubscribeRevocations: (() => void) | null = null;
   #closed = false;
 
   constructor(
@@ -42,6 +48,7 @@ export class ClusterRelay {
     private readonly channel: ClusterChannel,
     private readonly bus: EventBus,
     private readonly logger: Logger,
+    private readonly revocations?: TokenRevocations,
   ) {}
 
   async start(): Promise<void> {
@@ -51,11 +58,17 @@ export class ClusterRelay {
       this.#pending.push(event.id);
       this.#flushing ??= setImmediate(() => this.#flush());
     });
+    this.#unsubscribeRevocations =
+      this.revocations?.subscribe((tokenId, origin) => {
+        if (origin === 'remote' || this.#closed) return;
+        this.#send({ node: this.node, revokedTokens: [tokenId] });
+      }) ?? null;
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     this.#unsubscribe?.();
+    this.#unsubscribeRevocations?.();
     if (this.#flushing !== null) clearImmediate(this.#flushing);
     this.#flush();
     await this.channel.close();
@@ -65,16 +78,21 @@ export class ClusterRelay {
     this.#flushing = null;
     const ids = this.#pending;
     this.#pending = [];
-    for (let i = 0; i < ids.length; i += RELAY_IDS_PER_MESSAGE) {
-      const message: RelayMessage = { node: this.node, ids: ids.slice(i, i + RELAY_IDS_PER_MESSAGE) };
-      this.channel.publish(JSON.stringify(message)).catch((err: unknown) => this.logger.warn({ err }, 'cluster relay: publish failed'));
-    }
+    for (let i = 0; i < ids.length; i += RELAY_IDS_PER_MESSAGE)
+      this.#send({ node: this.node, ids: ids.slice(i, i + RELAY_IDS_PER_MESSAGE) });
+  }
+
+  #send(message: RelayMessage): void {
+    this.channel.publish(JSON.stringify(message)).catch((err: unknown) => this.logger.warn({ err }, 'cluster relay: publish failed'));
   }
 
   async #receive(raw: string): Promise<void> {
     try {
       const message = JSON.parse(raw) as RelayMessage;
-      if (message.node === this.node || !Array.isArray(message.ids) || message.ids.length === 0) return;
+      if (message.node === this.node) return;
+      if (Array.isArray(message.revokedTokens))
+        for (const tokenId of message.revokedTokens) if (typeof tokenId === 'string') this.revocations?.announce(tokenId, 'remote');
+      if (!Array.isArray(message.ids) || message.ids.length === 0) return;
       for (const event of await this.#events(message.ids)) {
         const task = event.taskId !== null ? await this.store.tasks.get({ id: event.taskId }) : null;
         const agent = event.agentId !== null ? await loadAgentState(this.store, event.agentId) : null;

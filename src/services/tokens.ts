@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.js';
 import { NotFoundError } from '../core/errors.js';
 import type { Store } from '../core/ports.js';
 import type { Authenticator, Principal } from './auth.js';
+import type { TokenRevocations } from './token-revocations.js';
 
 /** Secrets start with this prefix so a leaked one is easy to spot in logs and scanners. */
 export const TOKEN_PREFIX = 'sbt_';
@@ -24,6 +25,8 @@ export class TokenService implements Authenticator {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    /** Hears each committed revocation, so open sockets of the token are cut (omitted: nobody listens). */
+    private readonly revocations?: TokenRevocations,
   ) {}
 
   /**
@@ -64,8 +67,11 @@ export class TokenService implements Authenticator {
     return this.store.tokens.list();
   }
 
-  revoke(id: string): Promise<boolean> {
-    return this.store.transaction((tx) => tx.tokens.revoke({ id, now: this.clock.now() }));
+  /** Revokes the token; once committed, announces it so every node cuts the token's open sockets. */
+  async revoke(id: string): Promise<boolean> {
+    const revoked = await this.store.transaction((tx) => tx.tokens.revoke({ id, now: this.clock.now() }));
+    if (revoked) this.revocations?.announce(id, 'local');
+    return revoked;
   }
 
   async authenticate(secret: string): Promise<Principal | null> {
@@ -83,6 +89,6 @@ export class TokenService implements Authenticator {
 }
 
 /** The authenticator main.ts wires into the API and the realtime gateway. */
-export function createTokenAuthenticator(store: Store, clock: Clock): TokenService {
-  return new TokenService(store, clock);
+export function createTokenAuthenticator(store: Store, clock: Clock, revocations?: TokenRevocations): TokenService {
+  return new TokenService(store, clock, revocations);
 }

@@ -82,4 +82,48 @@ await describePg('two API processes on one PostgreSQL database', () => {
       socket.close();
     }
   });
+
+  it('revoking a token on one node disconnects its sockets on both nodes within a second', async () => {
+    const [a, b] = servers;
+    if (a === undefined || b === undefined) throw new Error('nodes did not start');
+    const adminSecret = /sbt_[A-Za-z0-9_-]+/.exec(a.output())?.[0];
+    if (adminSecret === undefined) throw new Error(`node A printed no admin token:\n${a.output()}`);
+    const asAdmin = (base: string, method: string, path: string, body?: unknown) =>
+      fetch(base + path, {
+        method,
+        headers: { authorization: `Bearer ${adminSecret}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, json: (await r.json()) as any }));
+    const minted = await asAdmin(a.baseUrl, 'POST', '/api/tokens', { label: 'wallboard', role: 'viewer' });
+    expect(minted.status).toBe(201);
+    const open = (base: string, token: string) => {
+      const socket = connect(base, { transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true });
+      return new Promise<typeof socket>((resolve, reject) => {
+        socket.once('connect', () => resolve(socket));
+        socket.once('connect_error', reject);
+      });
+    };
+    const sockets = [
+      await open(a.baseUrl, minted.json.secret),
+      await open(b.baseUrl, minted.json.secret),
+      await open(b.baseUrl, adminSecret),
+    ];
+    const [onA, onB, admin] = sockets;
+    try {
+      const cut = [onA, onB].map((socket) => new Promise<string>((resolve) => socket?.once('disconnect', resolve)));
+      const started = Date.now();
+      expect((await asAdmin(a.baseUrl, 'DELETE', `/api/tokens/${minted.json.token.id}`)).status).toBe(200);
+      const reasons = await Promise.race([
+        Promise.all(cut),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('a revoked socket was still open after 1 s')), 1000)),
+      ]);
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(reasons).toEqual(['io server disconnect', 'io server disconnect']);
+      expect(admin?.connected).toBe(true);
+      const onBHttp = await fetch(`${b.baseUrl}/api/tasks`, { headers: { authorization: `Bearer ${minted.json.secret}` } });
+      expect(onBHttp.status).toBe(401);
+    } finally {
+      for (const socket of sockets) socket?.close();
+    }
+  });
 });

@@ -10,12 +10,13 @@ import { attachRealtime, type Realtime } from '../../src/realtime/gateway.js';
 import { AuthenticationService } from '../../src/services/authentication.js';
 import { EventBus, silentLogger } from '../../src/services/event-bus.js';
 import { createOrchestrator, type Orchestrator } from '../../src/services/orchestrator.js';
+import { TokenRevocations } from '../../src/services/token-revocations.js';
 import { TokenService } from '../../src/services/tokens.js';
 import type { TrustProxy } from '../../src/services/trust-proxy.js';
 import { openSqliteStore, type SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { FakeClock } from './fake-clock.js';
 
-/** One node wired as main.ts wires it: real tokens, one authentication shared by HTTP and Socket.io, listening on loopback. */
+/** One node wired as main.ts wires it: real tokens, one authentication shared by HTTP and Socket.io, revocations, listening on loopback. */
 export interface SecuredServer {
   url: string;
   app: FastifyInstance;
@@ -42,7 +43,8 @@ export async function startSecuredServer(options: { trustProxy?: TrustProxy } = 
   await store.migrate();
   const clock = new FakeClock();
   const bus = new EventBus(silentLogger);
-  const tokens = new TokenService(store, clock);
+  const revocations = new TokenRevocations(silentLogger);
+  const tokens = new TokenService(store, clock, revocations);
   const authentication = new AuthenticationService({ authenticator: tokens, anonymousRole: 'none', clock });
   const orchestrator = createOrchestrator({ store, clock, policy: DEFAULT_POLICY, bus, dispatch: 'manual', logger: silentLogger });
   const trustProxy = options.trustProxy ?? false;
@@ -66,6 +68,7 @@ export async function startSecuredServer(options: { trustProxy?: TrustProxy } = 
     clock,
     authentication,
     trustProxy,
+    revocations,
   });
   await orchestrator.start();
   await app.listen({ port: 0, host: '127.0.0.1' });
