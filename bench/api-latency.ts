@@ -101,6 +101,7 @@ export async function measureApi(ctx: BenchContext, plan: ApiPlan): Promise<ApiR
 /** A server child process started by {@link startServer}. */
 export interface RunningServer {
   base: string;
+  pid: number | undefined;
   stop: () => Promise<void>;
 }
 
@@ -144,7 +145,7 @@ export async function startServer(
     await stop();
     return { skipped: `the server did not start (exit code ${child.exitCode ?? 'none'}): ${stderrTail.trim().slice(-500)}` };
   }
-  return { base, stop };
+  return { base, pid: child.pid, stop };
 }
 
 /** SIGTERM and wait for the exit; SIGKILL if it has not exited in time. */

@@ -2,8 +2,9 @@
  * The Socket.io clients of the fan-out section, run as their own process by
  * bench/fanout.ts so their decoding never runs on the server's event loop.
  *
- * Usage: node bench/fanout-clients.mjs '<json>' with { url, sockets }. Connects every
- * socket (websocket transport, as the dashboard does), prints `{"ready":N}`, then waits
+ * Usage: node bench/fanout-clients.mjs '<json>' with { url, sockets, batch }. Connects
+ * every socket (websocket transport, as the dashboard does; with `batch`, asking for
+ * `auth.batch: true` and unpacking the frames), prints `{"ready":N}`, then waits
  * for one stdin line `{"expect":n}`: the number of tasks the load created. It answers
  * with one JSON line saying how many sockets received every one of them, both as the
  * seed's `task:created` and as the generic `event`, and exits.
@@ -22,11 +23,16 @@ const clients = [];
 for (let i = 0; i < count; i += CONNECT_WAVE) {
   const wave = [];
   for (let j = i; j < Math.min(count, i + CONNECT_WAVE); j++) {
-    const socket = io(spec.url, { transports: ['websocket'], reconnection: false, forceNew: true });
+    const socket = io(spec.url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { batch: spec.batch === true } });
     const client = { socket, created: new Set(), generic: new Set() };
-    socket.on('task:created', (p) => client.created.add(p.task.id));
-    socket.on('event', (e) => {
-      if (e.type === 'task.created') client.generic.add(e.taskId);
+    const receive = (name, payload) => {
+      if (name === 'task:created') client.created.add(payload.task.id);
+      else if (name === 'event' && payload.type === 'task.created') client.generic.add(payload.taskId);
+    };
+    socket.on('task:created', (p) => receive('task:created', p));
+    socket.on('event', (e) => receive('event', e));
+    socket.on('batch', (b) => {
+      for (const m of b.messages) receive(m.name, m.payload);
     });
     clients.push(client);
     wave.push(

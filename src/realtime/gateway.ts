@@ -10,17 +10,16 @@ import { systemClock } from '../services/system-clock.js';
 import type { TokenRevocations } from '../services/token-revocations.js';
 import { clientAddress, trustFunction, type TrustProxy } from '../services/trust-proxy.js';
 import type { OrchestratorApi, PublishedEvent } from '../services/types.js';
+import { FanOut, ROOM_ALL, ROOM_BATCH, emitAll } from './fan-out.js';
 import {
-  toSocketMessages,
   type ClientToServerEvents,
   type InterServerEvents,
   type ServerToClientEvents,
   type SocketData,
-  type SocketMessage,
+  type BatchedMessage,
 } from './socket-events.js';
 
-/** Every authenticated socket joins this room; events are broadcast to it. */
-export const ROOM_ALL = 'all';
+export { ROOM_ALL, ROOM_BATCH } from './fan-out.js';
 /** How many missed events a resuming client is sent at most. */
 export const REPLAY_MAX = 1000;
 /** Dashboards need fresh counts, not one recount per event in a burst. */
@@ -36,7 +35,6 @@ export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, 
 type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 /** Everything the gateway needs; main.ts builds it, tests pass their own. */
-/** The running gateway; main.ts closes it on shutdown. */
 export interface RealtimeDeps {
   httpServer: HttpServer;
   bus: EventBus;
@@ -56,6 +54,7 @@ export interface RealtimeDeps {
   revocations?: TokenRevocations;
 }
 
+/** The running gateway; main.ts closes it on shutdown. */
 export interface Realtime {
   io: RealtimeServer;
   /** Disconnects every client, stops listening to the bus and cancels the metrics timer. */
@@ -65,9 +64,9 @@ export interface Realtime {
 /**
  * Socket.io on the HTTP server's port (default path `/socket.io`): committed domain
  * events become the seed's socket events and ours, only for authenticated sockets
- * (seed defect 15), and a client that reconnects with `auth.lastEventId` is first sent
- * what it missed, in order, with no gap or duplicate against the live stream; a revoked
- * token's sockets are cut at once.
+ * (seed defect 15), sent off the request path by {@link FanOut}; a client that
+ * reconnects with `auth.lastEventId` is first sent what it missed, in order, with no gap
+ * or duplicate against the live stream; a revoked token's sockets are cut at once.
  */
 export function attachRealtime(deps: RealtimeDeps): Realtime {
   const io: RealtimeServer = new Server(deps.httpServer, { serveClient: false });
@@ -75,9 +74,8 @@ export function attachRealtime(deps: RealtimeDeps): Realtime {
     deps.authentication ??
     new AuthenticationService({ authenticator: deps.authenticator, anonymousRole: deps.anonymousRole, clock: deps.clock ?? systemClock });
   const trust = trustFunction(deps.trustProxy ?? false);
+  const fanOut = new FanOut(io, deps.logger);
   const revoked = new Set<string>();
-  /** Sockets still being sent their replay: live events wait here until it is done. */
-  const resuming = new Map<string, PublishedEvent[]>();
   let metricsTimer: NodeJS.Timeout | null = null;
   let closed = false;
 
@@ -85,6 +83,7 @@ export function attachRealtime(deps: RealtimeDeps): Realtime {
     authenticateSocket(socket, authentication, trust).then(
       (principal) => {
         socket.data.principal = principal;
+        socket.data.batch = socket.handshake.auth['batch'] === true;
         next();
       },
       (err: unknown) => next(err instanceof Error ? err : new Error(String(err))),
@@ -103,17 +102,18 @@ export function attachRealtime(deps: RealtimeDeps): Realtime {
     }
     const lastEventId: unknown = socket.handshake.auth['lastEventId'];
     if (typeof lastEventId === 'number' && Number.isSafeInteger(lastEventId) && lastEventId >= 0) void resume(socket, lastEventId);
-    else void socket.join(ROOM_ALL);
+    else fanOut.admit(socket, null);
   });
 
   async function resume(socket: RealtimeSocket, lastEventId: number): Promise<void> {
-    const buffered: PublishedEvent[] = [];
-    resuming.set(socket.id, buffered);
+    fanOut.holdFor(socket);
     let last = lastEventId;
     let replayed = 0;
     try {
       const events = await deps.orchestrator.listEvents({ afterId: lastEventId, order: 'asc', limit: REPLAY_MAX });
-      for (const event of events) socket.emit('event', eventView(event));
+      const messages: BatchedMessage[] = events.map((event) => ({ name: 'event', payload: eventView(event) }));
+      if (socket.data.batch) socket.emit('batch', { messages });
+      else emitAll(socket, messages);
       replayed = events.length;
       last = events.at(-1)?.id ?? lastEventId;
       socket.emit('replay:done', { lastEventId: last, replayed, truncated: events.length === REPLAY_MAX });
@@ -121,17 +121,13 @@ export function attachRealtime(deps: RealtimeDeps): Realtime {
       deps.logger.error({ err, socket: socket.id }, 'realtime: replay failed');
       socket.emit('replay:done', { lastEventId: last, replayed, truncated: true });
     } finally {
-      // Synchronous from here on: no live event can be published between the flush and the join.
-      resuming.delete(socket.id);
-      for (const published of buffered) if (published.event.id > last) emitAll(socket, toSocketMessages(published));
-      if (socket.connected) void socket.join(ROOM_ALL);
+      fanOut.admit(socket, last);
     }
   }
 
-  const unsubscribe = deps.bus.subscribe((published) => {
+  const unsubscribeBus = deps.bus.subscribe((published: PublishedEvent) => {
     if (closed) return;
-    emitAll(io.to(ROOM_ALL), toSocketMessages(published));
-    for (const buffer of resuming.values()) buffer.push(published);
+    fanOut.enqueue(published);
     scheduleMetrics();
   });
 
@@ -150,7 +146,7 @@ export function attachRealtime(deps: RealtimeDeps): Realtime {
       metricsTimer = null;
       deps.orchestrator.metrics().then(
         (metrics) => {
-          if (!closed) io.to(ROOM_ALL).emit('metrics:updated', { metrics });
+          if (!closed) io.to([ROOM_ALL, ROOM_BATCH]).emit('metrics:updated', { metrics });
         },
         (err: unknown) => deps.logger.warn({ err }, 'realtime: metrics unavailable'),
       );
@@ -163,8 +159,9 @@ export function attachRealtime(deps: RealtimeDeps): Realtime {
     async close() {
       if (closed) return;
       closed = true;
-      unsubscribe();
+      unsubscribeBus();
       unsubscribeRevocations();
+      fanOut.close();
       if (metricsTimer !== null) clearTimeout(metricsTimer);
       metricsTimer = null;
       await io.close();
@@ -175,17 +172,6 @@ export function attachRealtime(deps: RealtimeDeps): Realtime {
 /** Every socket opened with one token joins its room, so a revocation reaches them all in one call. */
 function tokenRoom(tokenId: string): string {
   return `token:${tokenId}`;
-}
-
-/** Anything that can emit a typed message: one socket or a room. */
-interface Emitter {
-  emit<K extends keyof ServerToClientEvents>(name: K, ...args: Parameters<ServerToClientEvents[K]>): unknown;
-}
-
-function emitAll(target: Emitter, messages: readonly SocketMessage[]): void {
-  // SocketMessage pairs each name with its payload type; TypeScript cannot follow the pairing through a union, hence the widening.
-  const emit = target.emit.bind(target) as (name: string, payload: unknown) => unknown;
-  for (const m of messages) emit(m.name, m.payload);
 }
 
 /** A refused handshake: the client sees `connect_error` with this message and `data.code`. */

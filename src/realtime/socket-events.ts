@@ -31,6 +31,12 @@ export interface SocketPayloads {
   'metrics:updated': { metrics: Metrics };
   /** Sent once after a resume's replay; `truncated` means more were missed than replayed: reload. */
   'replay:done': { lastEventId: number; replayed: number; truncated: boolean };
+  /**
+   * For sockets that asked for `auth.batch: true`: every message above that a domain
+   * event produces (named and generic), in order, as one frame per flush instead of one
+   * per message: a client then decodes a few frames a second however busy the server is.
+   */
+  batch: { messages: BatchedMessage[] };
 }
 
 /** The name of any message the server sends. */
@@ -56,6 +62,7 @@ export const SOCKET_EVENT_NAMES = [
   'event',
   'metrics:updated',
   'replay:done',
+  'batch',
 ] as const satisfies readonly SocketEventName[];
 
 /** Compile-time guard: the list above names every key of SocketPayloads. */
@@ -73,23 +80,28 @@ export type InterServerEvents = Record<never, never>;
 /** What the gateway keeps per connection. */
 export interface SocketData {
   principal: Principal;
+  /** Asked for `auth.batch: true`: domain-event messages arrive inside `batch` frames. */
+  batch: boolean;
 }
 
 /** One message to send: a name and its payload, kept together so the pair is always type-correct. */
 export type SocketMessage = { [K in SocketEventName]: { name: K; payload: SocketPayloads[K] } }[SocketEventName];
 
-const message = <K extends SocketEventName>(name: K, payload: SocketPayloads[K]) => ({ name, payload }) as SocketMessage;
+/** A message a `batch` carries: any but a batch. */
+export type BatchedMessage = Exclude<SocketMessage, { name: 'batch' }>;
+
+const message = <K extends Exclude<SocketEventName, 'batch'>>(name: K, payload: SocketPayloads[K]) => ({ name, payload }) as BatchedMessage;
 
 /**
  * Maps one committed domain event to the socket messages it produces: the named
  * messages (the seed's and ours) and, always last, the generic `event`. A named message
  * needs the snapshot it carries; an event published without it still yields `event`.
  */
-export function toSocketMessages(published: PublishedEvent): SocketMessage[] {
+export function toSocketMessages(published: PublishedEvent): BatchedMessage[] {
   const { event, agent } = published;
   const task = published.task === null ? null : taskView(published.task);
   const agentJson = agent === null ? null : agentView(agent);
-  const out: SocketMessage[] = [];
+  const out: BatchedMessage[] = [];
   const withTask = (
     ...names: (
       'task:created' | 'task:started' | 'task:updated' | 'task:completed' | 'task:cancelled' | 'task:sla-warning' | 'task:sla-violation'

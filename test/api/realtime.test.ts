@@ -220,6 +220,55 @@ describe('Socket.io gateway', () => {
   });
 });
 
+describe('fan-out off the request path', () => {
+  it('sends nothing while the committing call is still running: events go out on a later turn of the event loop', async () => {
+    const { h, url } = await start();
+    const outgoing: string[] = [];
+    realtime?.io.on('connection', (socket) => socket.onAnyOutgoing((name: string) => outgoing.push(name)));
+    const rec = await connected(url);
+    const task = await h.orchestrator.createTask({ title: 'quiet until the caller is done' }, 'test');
+    // The commit has resolved for the caller; a synchronous fan-out would have written to the socket by now.
+    expect(outgoing).toEqual([]);
+    expect((await rec.waitFor('task:created')).task.id).toBe(task.id);
+    expect(outgoing).toEqual(['task:created', 'event']);
+  });
+
+  it('auth.batch: the same messages, in the same order, in fewer frames (one per flush)', async () => {
+    const { h, url } = await start();
+    const single = await connected(url);
+    const batched = await connected(url, { batch: true });
+    const ids = (await Promise.all(Array.from({ length: 20 }, (_, i) => h.orchestrator.createTask({ title: `burst ${i}` }, 'test')))).map(
+      (t) => t.id,
+    );
+    const last = ids.at(-1);
+    await single.waitFor('event', (e) => e.taskId === last);
+    await batched.waitFor('batch', (b) => b.messages.some((m) => m.name === 'event' && m.payload.taskId === last));
+    const frames = (batched.named('batch') as SocketPayloads['batch'][]).map((b) => b.messages);
+    const perMessage = single.messages.filter((m) => m.name !== 'metrics:updated');
+    expect(perMessage).toHaveLength(40);
+    expect(frames.flat()).toEqual(perMessage);
+    expect(frames.length).toBeLessThanOrEqual(20);
+    expect(batched.messages.filter((m) => m.name !== 'batch' && m.name !== 'metrics:updated')).toEqual([]);
+  });
+
+  it('auth.batch with auth.lastEventId: the replay and the live stream both come as batches, without gap or duplicate', async () => {
+    const { h, url } = await start();
+    const first = (await h.request('POST', '/api/tasks', { title: 'before' })).json.task.id;
+    const events = await h.orchestrator.listEvents({ afterId: 0, order: 'asc', limit: 10 });
+    const missed = (await h.request('POST', '/api/tasks', { title: 'missed' })).json.task.id;
+    const back = await connected(url, { batch: true, lastEventId: events.at(-1)?.id ?? 0 });
+    await back.waitFor('replay:done');
+    const live = (await h.request('POST', '/api/tasks', { title: 'live' })).json.task.id;
+    await back.waitFor('batch', (b) => b.messages.some((m) => m.name === 'event' && m.payload.taskId === live));
+    const seen = (back.named('batch') as { messages: { name: string; payload: { taskId?: string } }[] }[])
+      .flatMap((b) => b.messages)
+      .filter((m) => m.name === 'event')
+      .map((m) => m.payload.taskId);
+    expect(seen).toEqual([missed, live]);
+    expect(seen).not.toContain(first);
+  });
+});
+
 describe('socket event catalogue', () => {
   it('every domain event yields at least the generic `event` message', () => {
     for (const type of EVENT_TYPES) {

@@ -22,7 +22,7 @@ describe('revoking a token (one node, SQLite)', () => {
     const wallboard = await mint(s, 'wallboard');
     const other = await mint(s, 'other');
     const revokedA = s.socket({ token: wallboard.secret });
-    const revokedB = s.socket({ token: wallboard.secret });
+    const revokedB = s.socket({ token: wallboard.secret, batch: true });
     const kept = s.socket({ token: other.secret });
     await Promise.all([connected(revokedA), connected(revokedB), connected(kept)]);
 

@@ -1,7 +1,13 @@
 import type { Socket } from 'socket.io-client';
 import type { TokenStore } from '../api/token-store.js';
 import type { AgentView, EventView, Metrics, TaskView } from '../api/types.js';
-import { AGENT_MESSAGES, TASK_MESSAGES, type ClientToServerEvents, type ServerToClientEvents } from './messages.js';
+import { AGENT_MESSAGES, TASK_MESSAGES, type BatchedMessage, type ClientToServerEvents, type ServerToClientEvents } from './messages.js';
+
+const TASK_NAMES: ReadonlySet<string> = new Set(TASK_MESSAGES);
+const AGENT_NAMES: ReadonlySet<string> = new Set(AGENT_MESSAGES);
+const isTaskMessage = (m: BatchedMessage): m is Extract<BatchedMessage, { name: (typeof TASK_MESSAGES)[number] }> => TASK_NAMES.has(m.name);
+const isAgentMessage = (m: BatchedMessage): m is Extract<BatchedMessage, { name: (typeof AGENT_MESSAGES)[number] }> =>
+  AGENT_NAMES.has(m.name);
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -26,7 +32,9 @@ type Listener = () => void;
 /**
  * The one Socket.io connection of the page: same origin, default path, websocket with
  * polling fallback. Credentials and the resume point are read on every (re)connect, so
- * a reconnect asks the server to replay what was missed (`auth.lastEventId`).
+ * a reconnect asks the server to replay what was missed (`auth.lastEventId`). It asks
+ * for `auth.batch`: a busy server then sends a few frames a second instead of one per
+ * message, each unpacked here into the same handlers the single messages reach.
  */
 export class LiveConnection {
   readonly #tokens: TokenStore;
@@ -86,7 +94,7 @@ export class LiveConnection {
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
       auth: (cb) => {
-        const auth: { token?: string; lastEventId?: number } = {};
+        const auth: { token?: string; lastEventId?: number; batch: true } = { batch: true };
         const token = this.#tokens.get();
         if (token !== null) auth.token = token;
         if (this.#lastEventId !== null) auth.lastEventId = this.#lastEventId;
@@ -114,22 +122,30 @@ export class LiveConnection {
     this.#socket = null;
   }
 
+  /** What each message a domain event produces does here, whether it came alone or in a `batch`. */
+  #receive(message: BatchedMessage): void {
+    const h = this.#handlers;
+    if (isTaskMessage(message)) {
+      h.task(message.payload.task);
+      if ('agent' in message.payload) h.agent(message.payload.agent);
+    } else if (isAgentMessage(message)) h.agent(message.payload.agent);
+    else if (message.name === 'agent:removed') h.agentRemoved(message.payload.agentId);
+    else if (message.name === 'metrics:updated') h.metrics(message.payload.metrics);
+    else if (message.name === 'event') {
+      this.noteEventId(message.payload.id);
+      h.event(message.payload);
+    } else if (message.name === 'replay:done') h.replayDone(message.payload.truncated);
+  }
+
   #wire(socket: Socket<ServerToClientEvents, ClientToServerEvents>): void {
     const h = this.#handlers;
-    for (const name of TASK_MESSAGES) {
-      socket.on(name, (m: { task: TaskView; agent?: AgentView }) => {
-        if (m.task !== undefined) h.task(m.task);
-        if (m.agent !== undefined) h.agent(m.agent);
-      });
-    }
-    for (const name of AGENT_MESSAGES) socket.on(name, (m) => h.agent(m.agent));
-    socket.on('agent:removed', (m) => h.agentRemoved(m.agentId));
-    socket.on('metrics:updated', (m) => h.metrics(m.metrics));
-    socket.on('event', (e) => {
-      this.noteEventId(e.id);
-      h.event(e);
+    // Servers that predate batches, and replies to clients that did not ask, still send single messages.
+    socket.onAny((name: string, payload: unknown) => {
+      if (name !== 'batch') this.#receive({ name, payload } as BatchedMessage);
     });
-    socket.on('replay:done', (m) => h.replayDone(m.truncated));
+    socket.on('batch', (b) => {
+      for (const m of b.messages) this.#receive(m);
+    });
     socket.on('connect', () => {
       this.#failures = 0;
       this.#setStatus('connected');

@@ -2,9 +2,9 @@
  * The Socket.io messages, typed from the gateway's own map (type-only import: nothing
  * of the server reaches the bundle), so a payload change breaks the type check here.
  */
-import type { ServerToClientEvents, SocketEventName } from '../../../src/realtime/socket-events.js';
+import type { BatchedMessage, ServerToClientEvents, SocketEventName } from '../../../src/realtime/socket-events.js';
 
-export type { ServerToClientEvents };
+export type { BatchedMessage, ServerToClientEvents };
 
 export type ClientToServerEvents = Record<never, never>;
 
