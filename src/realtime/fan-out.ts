@@ -11,16 +11,17 @@ export const ROOM_BATCH = 'batch';
 /** Messages per `batch` frame at most, so a burst never becomes one frame of megabytes. */
 export const BATCH_MESSAGES_MAX = 500;
 /**
- * Least time between two flushes. Under load it is what makes a batch a batch: every
- * flush costs one write per socket whatever it carries, so at 500 creates/s with 500
- * sockets, flushing per event would be 250,000 writes a second; this caps it at 50
- * frames per socket per second. An idle server still flushes on the next turn.
+ * Least time between two flushes to batch sockets. Under load it is what makes a batch a
+ * batch: every flush costs one write per socket whatever it carries, so at 500 creates/s
+ * with 500 sockets, flushing per event would be 250,000 writes a second; this caps it at
+ * 20 frames per socket per second. An idle server still flushes on the next turn.
  */
 export const FANOUT_FLUSH_INTERVAL_MS = 50;
 
 /** What the fan-out needs of a socket; Socket.io's Socket fits it. */
 type FanOutSocket = Pick<Socket<never, ServerToClientEvents>, 'id' | 'connected' | 'join' | 'emit'> & { data: { batch: boolean } };
 type Emitter = Pick<Server<never, ServerToClientEvents>, 'emit'>;
+type RealtimeIo = Server<never, ServerToClientEvents>;
 
 interface Flushed {
   id: number;
@@ -30,16 +31,66 @@ interface Flushed {
 /**
  * Sends committed events to the sockets off the request path. The bus hands events over
  * synchronously inside the request that committed them; they are only queued there and
- * flushed on the next `setImmediate` (or, right after a flush, once
- * {@link FANOUT_FLUSH_INTERVAL_MS} has passed), so the HTTP response never waits for
- * fan-out and every event of a burst goes out in one pass. Per flush, each event's views are built
- * once, each message is broadcast once to {@link ROOM_ALL} (Socket.io encodes a
- * broadcast once, down to the WebSocket frame, and writes the same bytes to every
- * socket), and {@link ROOM_BATCH} gets the whole flush as one frame: measured, the cost
- * is one write per message per socket on the server and one decode per message in
- * every client (bench/README.md, fan-out), so fewer frames is what scales.
+ * flushed on a later turn, so the HTTP response never waits for fan-out and every event
+ * of a burst goes out in one pass. Each event's views are built once (shared by both
+ * lanes) and each message is broadcast once per flush: Socket.io encodes a broadcast
+ * once, down to the WebSocket frame, and writes the same bytes to every socket. Measured,
+ * what remains is one write per frame per socket on the server and one decode per frame
+ * in every client (bench/README.md, fan-out), hence two lanes:
+ * - {@link ROOM_ALL}, one frame per message, flushed on the next `setImmediate`: a flush
+ *   there costs a write per message per socket, so it is kept small and frequent, letting
+ *   requests run between flushes;
+ * - {@link ROOM_BATCH}, one frame per flush, at most every {@link FANOUT_FLUSH_INTERVAL_MS}.
  */
 export class FanOut {
+  readonly #messages = new WeakMap<PublishedEvent, BatchedMessage[]>();
+  readonly #perMessage: Lane;
+  readonly #batch: Lane;
+
+  constructor(io: RealtimeIo, logger: Logger) {
+    const messagesOf = (published: PublishedEvent): BatchedMessage[] => {
+      let messages = this.#messages.get(published);
+      if (messages === undefined) {
+        messages = toSocketMessages(published);
+        this.#messages.set(published, messages);
+      }
+      return messages;
+    };
+    this.#perMessage = new Lane(io, logger, messagesOf, { room: ROOM_ALL, intervalMs: 0, send: emitAll });
+    this.#batch = new Lane(io, logger, messagesOf, { room: ROOM_BATCH, intervalMs: FANOUT_FLUSH_INTERVAL_MS, send: emitBatches });
+  }
+
+  enqueue(published: PublishedEvent): void {
+    this.#perMessage.enqueue(published);
+    this.#batch.enqueue(published);
+  }
+
+  /** The socket is replaying: keep what is flushed until {@link admit} says where its replay ended. */
+  holdFor(socket: FanOutSocket): void {
+    this.#laneOf(socket).holdFor(socket);
+  }
+
+  /**
+   * Lets the socket into its room. After a replay ending at `lastEventId`, that happens
+   * inside its lane's next flush, after it has been sent what was held for it: the room
+   * then carries on from there with no gap and no duplicate.
+   */
+  admit(socket: FanOutSocket, lastEventId: number | null): void {
+    this.#laneOf(socket).admit(socket, lastEventId);
+  }
+
+  close(): void {
+    this.#perMessage.close();
+    this.#batch.close();
+  }
+
+  #laneOf(socket: FanOutSocket): Lane {
+    return socket.data.batch ? this.#batch : this.#perMessage;
+  }
+}
+
+/** One room, its queue and its flush schedule. */
+class Lane {
   #queue: PublishedEvent[] = [];
   #scheduled: { kind: 'immediate'; handle: NodeJS.Immediate } | { kind: 'timeout'; handle: NodeJS.Timeout } | null = null;
   #lastFlushAt = Number.NEGATIVE_INFINITY;
@@ -50,29 +101,27 @@ export class FanOut {
   #closed = false;
 
   constructor(
-    private readonly io: Server<never, ServerToClientEvents>,
+    private readonly io: RealtimeIo,
     private readonly logger: Logger,
+    private readonly messagesOf: (published: PublishedEvent) => BatchedMessage[],
+    private readonly options: { room: string; intervalMs: number; send: (target: Emitter, messages: BatchedMessage[]) => void },
   ) {}
 
   enqueue(published: PublishedEvent): void {
     if (this.#closed) return;
+    // Nobody to send to, now or after a replay: nothing to queue.
+    if (this.#held.size === 0 && (this.io.sockets.adapter.rooms.get(this.options.room)?.size ?? 0) === 0) return;
     this.#queue.push(published);
     this.#schedule();
   }
 
-  /** The socket is replaying: keep what is flushed until {@link admit} says where its replay ended. */
   holdFor(socket: FanOutSocket): void {
     this.#held.set(socket.id, []);
   }
 
-  /**
-   * Lets the socket into its room. After a replay ending at `lastEventId`, that happens
-   * inside the next flush, after it has been sent what was held for it: the room then
-   * carries on from there with no gap and no duplicate.
-   */
   admit(socket: FanOutSocket, lastEventId: number | null): void {
     if (lastEventId === null) {
-      void socket.join(roomOf(socket));
+      void socket.join(this.options.room);
       return;
     }
     this.#admitting.push({ socket, lastEventId });
@@ -92,7 +141,7 @@ export class FanOut {
   #schedule(): void {
     if (this.#scheduled !== null) return;
     // Monotonic scheduling time, not domain time: nothing is decided by it but when to write.
-    const wait = this.#lastFlushAt + FANOUT_FLUSH_INTERVAL_MS - performance.now();
+    const wait = this.#lastFlushAt + this.options.intervalMs - performance.now();
     this.#scheduled =
       wait > 0
         ? { kind: 'timeout', handle: setTimeout(() => this.#flush(), wait) }
@@ -105,12 +154,12 @@ export class FanOut {
     const batch = this.#queue;
     this.#queue = [];
     try {
-      const flushed = batch.map((published) => ({ id: published.event.id, messages: toSocketMessages(published) }));
+      const flushed = batch.map((published) => ({ id: published.event.id, messages: this.messagesOf(published) }));
       if (flushed.length > 0) {
-        const messages = flushed.flatMap((f) => f.messages);
-        emitAll(this.io.to(ROOM_ALL), messages);
-        for (let i = 0; i < messages.length; i += BATCH_MESSAGES_MAX)
-          this.io.to(ROOM_BATCH).emit('batch', { messages: messages.slice(i, i + BATCH_MESSAGES_MAX) });
+        this.options.send(
+          this.io.to(this.options.room),
+          flushed.flatMap((f) => f.messages),
+        );
         for (const held of this.#held.values()) held.push(...flushed);
       }
     } catch (err) {
@@ -122,24 +171,11 @@ export class FanOut {
       const held = this.#held.get(socket.id) ?? [];
       this.#held.delete(socket.id);
       if (!socket.connected) continue;
-      sendTo(
-        socket,
-        held.filter((f) => f.id > lastEventId).flatMap((f) => f.messages),
-      );
-      void socket.join(roomOf(socket));
+      const missed = held.filter((f) => f.id > lastEventId).flatMap((f) => f.messages);
+      if (missed.length > 0) this.options.send(socket, missed);
+      void socket.join(this.options.room);
     }
   }
-}
-
-function roomOf(socket: FanOutSocket): string {
-  return socket.data.batch ? ROOM_BATCH : ROOM_ALL;
-}
-
-function sendTo(socket: FanOutSocket, messages: BatchedMessage[]): void {
-  if (messages.length === 0) return;
-  if (!socket.data.batch) return emitAll(socket, messages);
-  for (let i = 0; i < messages.length; i += BATCH_MESSAGES_MAX)
-    socket.emit('batch', { messages: messages.slice(i, i + BATCH_MESSAGES_MAX) });
 }
 
 /** Emits each message by its name: to one socket, or as one broadcast to a room. */
@@ -147,4 +183,10 @@ export function emitAll(target: Emitter, messages: readonly BatchedMessage[]): v
   // BatchedMessage pairs each name with its payload type; TypeScript cannot follow the pairing through a union, hence the widening.
   const emit = target.emit.bind(target) as (name: string, payload: unknown) => unknown;
   for (const m of messages) emit(m.name, m.payload);
+}
+
+/** Emits the messages as `batch` frames of at most {@link BATCH_MESSAGES_MAX}. */
+export function emitBatches(target: Emitter, messages: readonly BatchedMessage[]): void {
+  for (let i = 0; i < messages.length; i += BATCH_MESSAGES_MAX)
+    target.emit('batch', { messages: messages.slice(i, i + BATCH_MESSAGES_MAX) });
 }

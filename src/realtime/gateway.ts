@@ -10,7 +10,7 @@ import { systemClock } from '../services/system-clock.js';
 import type { TokenRevocations } from '../services/token-revocations.js';
 import { clientAddress, trustFunction, type TrustProxy } from '../services/trust-proxy.js';
 import type { OrchestratorApi, PublishedEvent } from '../services/types.js';
-import { FanOut, ROOM_ALL, ROOM_BATCH, emitAll } from './fan-out.js';
+import { FanOut, ROOM_ALL, ROOM_BATCH, emitAll, emitBatches } from './fan-out.js';
 import {
   type ClientToServerEvents,
   type InterServerEvents,
@@ -112,7 +112,7 @@ export function attachRealtime(deps: RealtimeDeps): Realtime {
     try {
       const events = await deps.orchestrator.listEvents({ afterId: lastEventId, order: 'asc', limit: REPLAY_MAX });
       const messages: BatchedMessage[] = events.map((event) => ({ name: 'event', payload: eventView(event) }));
-      if (socket.data.batch) socket.emit('batch', { messages });
+      if (socket.data.batch) emitBatches(socket, messages);
       else emitAll(socket, messages);
       replayed = events.length;
       last = events.at(-1)?.id ?? lastEventId;
