@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from './core/errors.js';
 
 const SRC = new URL('.', import.meta.url).pathname;
 
@@ -58,5 +59,20 @@ describe('architecture (STYLE.md rules 1, 6, 10, 12)', () => {
       .filter((f) => /\b(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM)\b/.test(readFileSync(f, 'utf8')))
       .map((f) => relative(SRC, f));
     expect(offenders).toEqual([]);
+  });
+
+  it('every error code is worded by its one constructor in src/core/errors.ts', () => {
+    const constructed = files(SRC)
+      .filter((f) => !f.endsWith('/core/errors.ts'))
+      .filter((f) => /new SwitchboardError\(/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(SRC, f));
+    expect(constructed).toEqual([]);
+    const catalogue = readFileSync(join(SRC, 'core/errors.ts'), 'utf8');
+    const worded = [...catalogue.matchAll(/super\(\s*'([A-Z_]+)'/g)].map((m) => m[1]);
+    const twice = worded.filter((code, i) => worded.indexOf(code) !== i);
+    expect(twice).toEqual([]);
+    // NotFoundError words both not-found codes from one template.
+    const missing = ERROR_CODES.filter((code) => !worded.includes(code) && code !== 'TASK_NOT_FOUND' && code !== 'AGENT_NOT_FOUND');
+    expect(missing).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { SwitchboardError } from '../core/errors.js';
+import { ForbiddenError, InternalError, UnauthenticatedError } from '../core/errors.js';
 import { can, type Permission, type Principal } from '../services/auth.js';
 import { ANONYMOUS_SUBJECT, bearerCredential, type AuthenticationService } from '../services/authentication.js';
 
@@ -42,11 +42,8 @@ export function installAuth(app: FastifyInstance, authentication: Authentication
     if (permission === undefined || permission === 'public') return;
     const principal = await authentication.resolve(bearerCredential(request.headers.authorization), request.ip, HOW_TO);
     if (!can(principal.role, permission)) {
-      if (principal.subject === ANONYMOUS_SUBJECT) throw new SwitchboardError('UNAUTHENTICATED', `Authentication required: ${HOW_TO}`);
-      throw new SwitchboardError('FORBIDDEN', `Role ${principal.role} may not do this (needs ${permission})`, {
-        permission,
-        role: principal.role,
-      });
+      if (principal.subject === ANONYMOUS_SUBJECT) throw new UnauthenticatedError('missing', HOW_TO);
+      throw new ForbiddenError({ role: principal.role, permission });
     }
     request.principal = principal;
   });
@@ -54,15 +51,13 @@ export function installAuth(app: FastifyInstance, authentication: Authentication
 
 /** The principal of a request that passed the auth hook; routes call it to get the actor. */
 export function principalOf(request: FastifyRequest): Principal {
-  if (request.principal === null) throw new SwitchboardError('INTERNAL', 'Route reached without authentication');
+  if (request.principal === null) throw new InternalError('Route reached without authentication');
   return request.principal;
 }
 
 /** An `agent` principal may only act as its own agent id (heartbeat, claim). */
 export function requireSelf(principal: Principal, agentId: string): void {
   if (principal.role === 'agent' && principal.agentId !== agentId) {
-    throw new SwitchboardError('FORBIDDEN', `Token is bound to agent ${String(principal.agentId)} and may not act as ${agentId}`, {
-      agentId,
-    });
+    throw new ForbiddenError({ boundTo: principal.agentId, actingAs: agentId });
   }
 }

@@ -183,14 +183,15 @@ export class IdempotencyKeyReusedError extends SwitchboardError {
 export type UnauthenticatedReason = 'missing' | 'malformed' | 'invalid';
 
 const UNAUTHENTICATED_WORDS: Record<UnauthenticatedReason, string> = {
-  missing: 'Authentication required: send Authorization: Bearer <token>',
+  missing: 'Authentication required',
   malformed: 'Malformed Authorization header: expected "Bearer <token>"',
   invalid: 'Invalid or revoked token',
 };
 
 export class UnauthenticatedError extends SwitchboardError {
-  constructor(reason: UnauthenticatedReason) {
-    super('UNAUTHENTICATED', UNAUTHENTICATED_WORDS[reason], { reason });
+  /** `howTo`: how the caller's transport expects a token (a header, `auth.token`), said when none came. */
+  constructor(reason: UnauthenticatedReason, howTo?: string) {
+    super('UNAUTHENTICATED', `${UNAUTHENTICATED_WORDS[reason]}${reason === 'missing' && howTo ? `: ${howTo}` : ''}`);
   }
 }
 

@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { eventView } from '../api/views.js';
 import type { Clock } from '../core/clock.js';
-import { SwitchboardError } from '../core/errors.js';
+import { ForbiddenError, SwitchboardError } from '../core/errors.js';
 import { can, type Authenticator, type Principal, type Role } from '../services/auth.js';
 import { AuthenticationService, bearerCredential, type Credential } from '../services/authentication.js';
 import type { EventBus, Logger } from '../services/event-bus.js';
@@ -174,9 +174,9 @@ function tokenRoom(tokenId: string): string {
   return `token:${tokenId}`;
 }
 
-/** A refused handshake: the client sees `connect_error` with this message and `data.code`. */
-function refusal(code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'RATE_LIMITED', message: string, details?: Record<string, unknown>): Error {
-  return Object.assign(new Error(message), { data: { code, ...details } });
+/** A refused handshake: the client sees `connect_error` with the coded error's message and `data.code`. */
+function refusal(err: SwitchboardError): Error {
+  return Object.assign(new Error(err.message), { data: { code: err.code, ...err.details } });
 }
 
 async function authenticateSocket(
@@ -189,11 +189,10 @@ async function authenticateSocket(
   try {
     principal = await authentication.resolve(handshakeCredential(socket), address, 'pass auth.token');
   } catch (err) {
-    if (err instanceof SwitchboardError && (err.code === 'UNAUTHENTICATED' || err.code === 'RATE_LIMITED'))
-      throw refusal(err.code, err.message, err.details);
+    if (err instanceof SwitchboardError && (err.code === 'UNAUTHENTICATED' || err.code === 'RATE_LIMITED')) throw refusal(err);
     throw err;
   }
-  if (!can(principal.role, 'read')) throw refusal('FORBIDDEN', `Role ${principal.role} may not read events`);
+  if (!can(principal.role, 'read')) throw refusal(new ForbiddenError({ role: principal.role, permission: 'read' }));
   return principal;
 }
 

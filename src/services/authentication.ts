@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import { SwitchboardError } from '../core/errors.js';
+import { RateLimitedError, UnauthenticatedError } from '../core/errors.js';
 import type { Authenticator, Principal, Role } from './auth.js';
 
 /** Failed authentications one address may make in one window before its further failures are refused outright. */
@@ -53,15 +53,13 @@ export class AuthFailureLimiter {
 }
 
 /** What a transport found in a request or handshake. */
-export type Credential = { kind: 'none' } | { kind: 'malformed'; why: string } | { kind: 'token'; token: string };
+export type Credential = { kind: 'none' } | { kind: 'malformed' } | { kind: 'token'; token: string };
 
 /** The credential an `Authorization` header carries (HTTP, and Node clients' handshakes); anything but `Bearer <token>` is malformed. */
 export function bearerCredential(header: string | undefined): Credential {
   if (header === undefined || header.trim() === '') return { kind: 'none' };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match?.[1] !== undefined
-    ? { kind: 'token', token: match[1] }
-    : { kind: 'malformed', why: 'Malformed Authorization header: expected "Bearer <token>"' };
+  return match?.[1] !== undefined ? { kind: 'token', token: match[1] } : { kind: 'malformed' };
 }
 
 /** What {@link AuthenticationService} is built from; main.ts builds one and every transport shares it. */
@@ -96,20 +94,16 @@ export class AuthenticationService {
    */
   async resolve(credential: Credential, address: string, howTo: string): Promise<Principal> {
     if (credential.kind === 'none') {
-      if (this.options.anonymousRole === 'none') throw unauthenticated(`Authentication required: ${howTo}`);
+      if (this.options.anonymousRole === 'none') throw new UnauthenticatedError('missing', howTo);
       return { subject: ANONYMOUS_SUBJECT, role: this.options.anonymousRole, agentId: null, tokenId: null };
     }
     const principal = credential.kind === 'token' ? await this.options.authenticator.authenticate(credential.token) : null;
     if (principal !== null) return principal;
     const blocked = this.limiter.blockedFor(address);
     if (blocked > 0) {
-      throw new SwitchboardError('RATE_LIMITED', 'Too many failed authentications; try again later', { retryAfterSeconds: blocked });
+      throw new RateLimitedError(blocked);
     }
     this.limiter.recordFailure(address);
-    throw unauthenticated(credential.kind === 'malformed' ? credential.why : 'Invalid or revoked token');
+    throw new UnauthenticatedError(credential.kind === 'malformed' ? 'malformed' : 'invalid');
   }
-}
-
-function unauthenticated(message: string): SwitchboardError {
-  return new SwitchboardError('UNAUTHENTICATED', message);
 }

@@ -1,6 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { ROLES, type ApiToken } from '../../core/access.js';
-import { SwitchboardError, ValidationError } from '../../core/errors.js';
+import { ValidationError } from '../../core/errors.js';
 import type { IssuedToken } from '../../services/tokens.js';
 import type { Role } from '../../services/auth.js';
 import type { TypedApp } from '../route-context.js';
@@ -98,7 +98,7 @@ export function tokenRoutes(app: TypedApp, tokens: TokenAdmin): void {
     },
     async (request) => {
       if (!(await tokens.revoke(request.params.tokenId))) {
-        throw new SwitchboardError('VALIDATION_FAILED', `No active token with id ${request.params.tokenId}`, { field: '/tokenId' });
+        throw new ValidationError(`No active token with id ${request.params.tokenId}`, { field: '/tokenId' });
       }
       return { success: true as const, revoked: true };
     },
