@@ -1,27 +1,13 @@
 import { VersionConflictError, ConflictError } from '../../core/errors.js';
 import type { TaskCriteria, TaskFilter, TaskReads, TaskWrites, TimerKind } from '../../core/ports.js';
-import { DEFAULT_TASK_SORT, type TaskSortKey } from '../../core/task-order.js';
+import { DEFAULT_TASK_SORT } from '../../core/task-order.js';
+import { SORT_COLUMN, priorityAt } from '../task-sort-columns.js';
 import { PRIORITIES, TASK_STATUSES, type Priority, type Task, type TaskStatus } from '../../core/task.js';
 import { Params, likeContains, type Db } from './sql.js';
 import { DUE_COLUMN, INSERT_TASK, UPDATE_TASK, rowToTask, taskParams, taskSelectList, type TaskRow } from './task-columns.js';
 
 const COLUMNS = taskSelectList();
 const T_COLUMNS = taskSelectList('t');
-
-/** The column each order sorts by (a closed map: column names are never caller input). */
-const SORT_COLUMN: Record<TaskSortKey, string> = {
-  created: 'seq',
-  priority: 'priority',
-  deadline: 'sla_deadline',
-  updated: 'updated_at',
-};
-
-/** The stored priority of a rank: the column holds 'P0'..'P3', whose text order is the rank order. */
-function priorityAt(rank: number): Priority {
-  const priority = PRIORITIES[rank];
-  if (priority === undefined) throw new RangeError(`No priority has rank ${rank}`);
-  return priority;
-}
 
 /**
  * WHERE clauses of the criteria given, their values added to `p` in this order: status, priority,

@@ -1,6 +1,7 @@
 import { VersionConflictError } from '../../core/errors.js';
 import type { TaskCriteria, TaskFilter, TaskReads, TaskWrites, TimerKind } from '../../core/ports.js';
-import { DEFAULT_TASK_SORT, type TaskSortKey } from '../../core/task-order.js';
+import { DEFAULT_TASK_SORT } from '../../core/task-order.js';
+import { SORT_COLUMN, priorityAt } from '../task-sort-columns.js';
 import { PRIORITIES, TASK_STATUSES, type Priority, type Task, type TaskStatus } from '../../core/task.js';
 import type { SqlParams, SqlRunner } from './connection.js';
 import { num, numOrNull, text } from './row-codec.js';
@@ -15,21 +16,6 @@ const DUE_COLUMN: Record<TimerKind, string> = {
   retry: 'due_retry',
   promote: 'due_promote',
 };
-
-/** The column each order sorts by (a closed map: column names are never caller input). */
-const SORT_COLUMN: Record<TaskSortKey, string> = {
-  created: 'seq',
-  priority: 'priority',
-  deadline: 'sla_deadline',
-  updated: 'updated_at',
-};
-
-/** The stored priority of a rank: the column holds 'P0'..'P3', whose text order is the rank order. */
-function priorityAt(rank: number): Priority {
-  const priority = PRIORITIES[rank];
-  if (priority === undefined) throw new RangeError(`No priority has rank ${rank}`);
-  return priority;
-}
 
 /**
  * WHERE clauses and parameters of the criteria given: @statuses @priorities (JSON arrays),
