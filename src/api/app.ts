@@ -93,6 +93,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearerAuth: [] }],
     },
+    // Each operation states the permission it checks (`x-permission`, see src/services/auth.ts),
+    // so clients, the docs and the role-matrix test read who may call it from the document.
+    transform: ({ schema, url, route }) => ({ schema: { ...schema, 'x-permission': route.config?.permission } as typeof schema, url }),
   });
   await app.register(fastifySwaggerUi, { routePrefix: API_DOCS_PATH });
 

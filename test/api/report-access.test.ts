@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_STATUSES, type TaskStatus } from '../../src/core/task.js';
+import { describePg } from '../../src/storage/postgres/test-database.js';
 import { TOKENS, agentToken, startHarness, type Harness } from '../support/api-harness.js';
 
 /**
@@ -33,14 +34,6 @@ const headersOf = (caller: Caller): Record<string, string> => {
 const OPERATOR = headersOf('operator');
 
 let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ anonymousRole: 'none' });
-  for (const id of ['holder', 'stranger']) {
-    const res = await h.request('POST', '/api/agents', { id, name: id, maxConcurrentTasks: 1000 }, OPERATOR);
-    expect(res.statusCode).toBe(201);
-  }
-});
-afterAll(async () => h.close());
 
 /** A new task driven by an operator into `status`, held by `holder` when the state holds. */
 async function taskIn(status: TaskStatus): Promise<string> {
@@ -62,7 +55,16 @@ async function taskIn(status: TaskStatus): Promise<string> {
   return id;
 }
 
-describe('reports and actions by role, in every state', () => {
+function accessSuite(dialect: 'sqlite' | 'postgres'): void {
+  beforeAll(async () => {
+    h = await startHarness({ anonymousRole: 'none', dialect });
+    for (const id of ['holder', 'stranger']) {
+      const res = await h.request('POST', '/api/agents', { id, name: id, maxConcurrentTasks: 1000 }, OPERATOR);
+      expect(res.statusCode).toBe(201);
+    }
+  });
+  afterAll(async () => h.close());
+
   it('an agent token cannot fail a waiting task nobody holds (the probe finding)', async () => {
     const id = await taskIn('PENDING');
     const res = await h.request('POST', `/api/tasks/${id}/fail`, { reason: 'sabotage' }, headersOf('stranger'));
@@ -108,4 +110,7 @@ describe('reports and actions by role, in every state', () => {
       { numRuns: 200 },
     );
   });
-});
+}
+
+describe('reports and actions by role, in every state (SQLite)', () => accessSuite('sqlite'));
+await describePg('reports and actions by role, in every state (PostgreSQL)', () => accessSuite('postgres'));
