@@ -140,12 +140,21 @@ export const CONFIG_VARIABLES: readonly { variable: string; default: string; des
 export const KNOWN_OPTIONS = ['--demo'] as const;
 
 /**
+ * `switchboard serve`'s flags, already parsed by the CLI, and the variable each one stands
+ * in for. A flag wins over its variable and is validated by the same rule; an error names both.
+ */
+export const SERVE_FLAG_VARIABLES = Object.freeze({ port: 'PORT', host: 'HOST', data: 'SWITCHBOARD_DATA' } as const);
+
+/** Values of {@link SERVE_FLAG_VARIABLES} as typed on the command line, plus `--demo`. */
+export type ServeFlags = { readonly [F in keyof typeof SERVE_FLAG_VARIABLES]?: string } & { readonly demo?: boolean };
+
+/**
  * Reads, validates and freezes the configuration. Throws {@link ConfigError} naming the
  * first bad variable, so a typo stops the process at start-up instead of surfacing
  * later as odd behaviour. `argv` is `process.argv` (the first two entries are skipped).
  */
-export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Config {
-  const read = reader(env);
+export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], flags: ServeFlags = {}): Config {
+  const read = reader(env, flags);
   const options = parseOptions(argv);
   const host = read.string('HOST') ?? HOST_DEFAULT;
   const retryBaseMs = read.integer('SWITCHBOARD_RETRY_BASE_MS', DEFAULT_POLICY.retryBaseMs, { min: 0 });
@@ -165,7 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
     dataFile: read.string('SWITCHBOARD_DATA') ?? DATA_FILE_DEFAULT,
     databaseUrl: read.databaseUrl('DATABASE_URL'),
     dispatch: read.oneOf('SWITCHBOARD_DISPATCH', ['auto', 'manual'] as const, DISPATCH_DEFAULT),
-    demo: options.demo || read.flag('SWITCHBOARD_DEMO'),
+    demo: options.demo || flags.demo === true || read.flag('SWITCHBOARD_DEMO'),
     anonymousRole: read.oneOf(
       'SWITCHBOARD_ANONYMOUS_ROLE',
       ['none', ...ROLES.filter((r) => r !== 'agent')] as const,
@@ -192,8 +201,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Con
  * config.ts stays the only module that touches `process.env` (style rule 12). A command
  * with options of its own (`npm run token`) passes `[]`: its options are not settings.
  */
-export function loadProcessConfig(argv: readonly string[] = process.argv): Config {
-  return loadConfig(process.env, argv);
+export function loadProcessConfig(argv: readonly string[] = process.argv, flags: ServeFlags = {}): Config {
+  return loadConfig(process.env, argv, flags);
 }
 
 /**
@@ -218,14 +227,21 @@ function parseOptions(argv: readonly string[]): { demo: boolean } {
   return { demo };
 }
 
-function reader(env: NodeJS.ProcessEnv) {
+function reader(env: NodeJS.ProcessEnv, flags: ServeFlags) {
+  const flagOf = (name: string) =>
+    (Object.keys(SERVE_FLAG_VARIABLES) as (keyof typeof SERVE_FLAG_VARIABLES)[]).find(
+      (f) => SERVE_FLAG_VARIABLES[f] === name && flags[f] !== undefined,
+    );
   /** Unset and blank values both mean "use the default" (docker-compose passes `VAR=` for unset). */
   const raw = (name: string): string | undefined => {
-    const value = env[name];
+    const flag = flagOf(name);
+    const value = flag !== undefined ? flags[flag] : env[name];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   };
-  const invalid = (name: string, expected: string, got: string): ConfigError =>
-    new ConfigError(name, `Invalid ${name}: expected ${expected}, got "${got}"`);
+  const invalid = (name: string, expected: string, got: string): ConfigError => {
+    const flag = flagOf(name);
+    return new ConfigError(name, `Invalid ${flag !== undefined ? `--${flag} (${name})` : name}: expected ${expected}, got "${got}"`);
+  };
 
   return {
     string: raw,

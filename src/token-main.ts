@@ -1,13 +1,10 @@
-import { resolve } from 'node:path';
-import { openStore } from './composition.js';
+import { mintAdminToken, TOKEN_LABEL_MAX_CHARS } from './admin-token.js';
 import { ConfigError, loadProcessConfig, type Config } from './config.js';
-import type { Store } from './core/ports.js';
-import { systemClock } from './services/system-clock.js';
-import { createTokenAuthenticator } from './services/tokens.js';
 
 /**
  * `npm run token -- --admin [--label <text>]`: mints a new admin API token straight into the
- * configured store, without the server. The first start prints its admin token once; this is
+ * configured store, without the server (the same as `switchboard token admin`, kept for
+ * scripts written before the CLI). The first start prints its admin token once; this is
  * the way back in when that secret is lost (every admin route, including minting tokens over
  * the API, needs one). The secret alone goes to stdout, so `ADMIN=$(npm run -s token -- --admin)`
  * captures it; what happened goes to stderr.
@@ -15,8 +12,6 @@ import { createTokenAuthenticator } from './services/tokens.js';
  * Exit codes: 0 minted, 1 configuration or store error, 2 bad command line.
  */
 export const TOKEN_LABEL_DEFAULT = 'admin (npm run token)';
-/** The API's own limit on a token label (POST /api/tokens). */
-const LABEL_MAX_CHARS = 200;
 const USAGE = 'usage: npm run token -- --admin [--label <text>]';
 
 /** A command line we cannot act on; the message says what was wrong. */
@@ -31,8 +26,8 @@ function parseArgs(args: readonly string[]): { help: true } | { help: false; lab
     if (arg === '--admin') admin = true;
     else if (arg === '--label' || arg.startsWith('--label=')) {
       const value = arg === '--label' ? args[++i] : arg.slice('--label='.length);
-      if (value === undefined || value.trim() === '' || value.length > LABEL_MAX_CHARS) {
-        throw new UsageError(`--label needs a text of 1 to ${LABEL_MAX_CHARS} characters`);
+      if (value === undefined || value.trim() === '' || value.length > TOKEN_LABEL_MAX_CHARS) {
+        throw new UsageError(`--label needs a text of 1 to ${TOKEN_LABEL_MAX_CHARS} characters`);
       }
       label = value.trim();
     } else throw new UsageError(`Unknown argument ${arg}`);
@@ -67,32 +62,10 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const where = config.databaseUrl !== null ? 'the PostgreSQL store (DATABASE_URL)' : `the SQLite store ${resolve(config.dataFile)}`;
-  let store: Store;
-  try {
-    store = await openStore(config, { existingOnly: true });
-  } catch (err) {
-    // openStore's messages name the file or the database already.
-    process.stderr.write(`${message(err)}\n`);
-    return 1;
-  }
-  try {
-    // The same migrations the server runs at start: a store last opened by an older version still takes the token.
-    await store.migrate();
-    const issued = await createTokenAuthenticator(store, systemClock).issue({ label, role: 'admin' });
-    process.stderr.write(`Created admin token "${label}" (id ${issued.token.id}) in ${where}. It is shown only this once:\n`);
-    process.stdout.write(`${issued.secret}\n`);
-    return 0;
-  } catch (err) {
-    process.stderr.write(`Could not create the token in ${where}: ${message(err)}\n`);
-    return 1;
-  } finally {
-    await store.close();
-  }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return mintAdminToken(config, label, {
+    out: (text) => void process.stdout.write(text),
+    err: (text) => void process.stderr.write(text),
+  });
 }
 
 main().then(
