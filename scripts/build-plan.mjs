@@ -12,8 +12,8 @@ import { dirname, join, relative, sep } from 'node:path';
 /** Every build target, in build order. */
 export const TARGETS = /** @type {const} */ (['server', 'web']);
 
-/** Bumped when the stamp's meaning changes, so an old stamp is never trusted. */
-export const STAMP_VERSION = 1;
+/** Bumped when the stamp's meaning changes, so an old stamp is never trusted (2: the server build also copies the migrations). */
+export const STAMP_VERSION = 2;
 
 /** Files that change the output of both builds: the compiler settings and every locked dependency version. */
 const SHARED_INPUTS = ['package-lock.json', 'tsconfig.json'];

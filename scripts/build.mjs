@@ -5,7 +5,7 @@
 //
 //   node scripts/build.mjs [server] [web] [--force]
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,8 +57,25 @@ function buildServer(full) {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
   if (result.status !== 0) return false;
+  copyMigrations();
   writeStamp(ROOT, 'server', inputs);
   return true;
+}
+
+/**
+ * The `.sql` migrations next to the compiled storage modules, which read them from beside
+ * themselves: a package holding only `dist/` must still migrate a fresh store. Copied afresh
+ * (not merged) so the build holds exactly the source's files; the `.sql` files under `src/`
+ * stay the one source and are inputs of the server build (build-plan.mjs), so a new one rebuilds.
+ */
+function copyMigrations() {
+  for (const dialect of readdirSync(join(ROOT, 'src/storage'))) {
+    const from = join(ROOT, 'src/storage', dialect, 'migrations');
+    if (!existsSync(from)) continue;
+    const to = join(ROOT, 'dist/src/storage', dialect, 'migrations');
+    rmSync(to, { recursive: true, force: true });
+    cpSync(from, to, { recursive: true, filter: (src) => !src.endsWith('.test.ts') });
+  }
 }
 
 /** Vite's production build, recording which project files went into the bundle. */

@@ -89,6 +89,14 @@ describe('build plan (scripts/build-plan.mjs)', () => {
     });
   });
 
+  it('a new migration rebuilds the server, whose build ships the .sql files beside the compiled store', () => {
+    checkout();
+    write('src/storage/sqlite/migrations/0001_init.sql', 'CREATE TABLE t (id INTEGER);');
+    built();
+    write('src/storage/sqlite/migrations/0002_more.sql', 'ALTER TABLE t ADD COLUMN x INTEGER;');
+    expect(reasons()).toEqual({ server: 'src/storage/sqlite/migrations/0002_more.sql is new', web: null });
+  });
+
   it('files nothing builds from (unit tests, unbundled dashboard files) never cause a rebuild', () => {
     checkout();
     built();

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InternalError } from '../core/errors.js';
 
@@ -18,9 +18,10 @@ export const MIGRATION_FILE_PATTERN = /^(\d{4})_([a-z0-9]+(?:_[a-z0-9]+)*)\.sql$
 
 /**
  * Reads a dialect's migrations in version order. The files stay plain `.sql` (reviewable,
- * runnable by hand), and `tsc` does not copy them to `dist/`, so the directory is looked up
- * next to this module first (running from `src/` under tsx or vitest) and otherwise under the
- * project root's `src/storage/<dialect>/migrations` (running the compiled build).
+ * runnable by hand) and are read from beside this module: `src/storage/<dialect>/migrations`
+ * under tsx or vitest, and the copy the server build puts in `dist/src/storage/<dialect>/migrations`
+ * when running compiled (`tsc` copies no `.sql`; scripts/build.mjs does), so an installed
+ * package holding only `dist/` migrates its store.
  *
  * Throws when a `.sql` file is misnamed or two files share a version: a migration that is
  * silently skipped would leave nodes with different schemas.
@@ -46,30 +47,13 @@ export function loadMigrations(dialect: MigrationDialect): MigrationFile[] {
   return out.sort((a, b) => a.version - b.version);
 }
 
-/** The directory holding a dialect's migrations, whether this module runs from `src/` or from `dist/`. */
+/** The directory holding a dialect's migrations, beside this module whether it runs from `src/` or from `dist/src/`. */
 export function migrationsDir(dialect: MigrationDialect): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const beside = join(here, dialect, 'migrations');
-  if (isDirectory(beside)) return beside;
-  const root = projectRoot(here);
-  const inSource = root === null ? null : join(root, 'src', 'storage', dialect, 'migrations');
-  if (inSource !== null && isDirectory(inSource)) return inSource;
-  throw new Error(`No ${dialect} migrations directory found (looked in ${beside}${inSource === null ? '' : ` and ${inSource}`})`);
-}
-
-/** Walks up from `start` to the nearest directory holding a package.json. */
-function projectRoot(start: string): string | null {
-  let dir = start;
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return null;
-    dir = parent;
-  }
-}
-
-function isDirectory(path: string): boolean {
-  return existsSync(path) && statSync(path).isDirectory();
+  const dir = join(dirname(fileURLToPath(import.meta.url)), dialect, 'migrations');
+  if (existsSync(dir) && statSync(dir).isDirectory()) return dir;
+  throw new Error(
+    `No ${dialect} migrations directory at ${dir}${dir.includes(`${sep}dist${sep}`) ? ' (the build copies it: npm run build)' : ''}`,
+  );
 }
 
 /**
