@@ -3,7 +3,9 @@
 // what it was built from changed (see build-plan.mjs), and says which and why on stderr, so that
 // stdout stays the program's own (the URL of `npm start`, the token of `npm run token`).
 //
-//   node scripts/build.mjs [server] [web] [--force]
+//   node scripts/build.mjs [server] [web] [--force] [--quiet]
+//
+// --quiet says nothing when everything is current (the `switchboard` launcher runs it every time).
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,7 +26,7 @@ import {
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 /** Must match tsBuildInfoFile in tsconfig.build.json. */
 const SERVER_BUILD_INFO = 'dist/tsconfig.build.tsbuildinfo';
-const USAGE = `usage: node scripts/build.mjs [${TARGETS.join('] [')}] [--force]`;
+const USAGE = `usage: node scripts/build.mjs [${TARGETS.join('] [')}] [--force] [--quiet]`;
 
 /** @param {string} line */
 const say = (line) => process.stderr.write(`build: ${line}\n`);
@@ -35,13 +37,14 @@ const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(1)} s
 /** @param {string[]} args */
 function parseArgs(args) {
   const force = args.includes('--force');
-  const names = args.filter((a) => a !== '--force');
+  const quiet = args.includes('--quiet');
+  const names = args.filter((a) => a !== '--force' && a !== '--quiet');
   const unknown = names.filter((n) => !(/** @type {readonly string[]} */ (TARGETS).includes(n)));
   if (unknown.length > 0) {
     process.stderr.write(`Unknown build target or option: ${unknown.join(' ')}\n${USAGE}\n`);
     process.exit(2);
   }
-  return { force, only: names.length === 0 ? TARGETS : TARGETS.filter((t) => names.includes(t)) };
+  return { force, quiet, only: names.length === 0 ? TARGETS : TARGETS.filter((t) => names.includes(t)) };
 }
 
 /**
@@ -104,13 +107,13 @@ async function buildWeb() {
 }
 
 async function main() {
-  const { force, only } = parseArgs(process.argv.slice(2));
+  const { force, quiet, only } = parseArgs(process.argv.slice(2));
   const started = performance.now();
   const plan = planBuild(ROOT).filter((d) => only.includes(d.target));
   for (const { target, reason } of plan) {
     const why = force ? 'forced' : reason;
     if (why === null) {
-      say(`${target} is up to date`);
+      if (!quiet) say(`${target} is up to date`);
       continue;
     }
     say(`${target}: ${why}; building...`);
@@ -130,7 +133,7 @@ async function main() {
       say(`web built from ${modules} project files in ${seconds(since)}`);
     }
   }
-  if (plan.length > 1) say(`done in ${seconds(started)}`);
+  if (plan.length > 1 && !(quiet && plan.every((d) => d.reason === null && !force))) say(`done in ${seconds(started)}`);
 }
 
 main().catch((/** @type {unknown} */ err) => {

@@ -205,6 +205,39 @@ export function loadProcessConfig(argv: readonly string[] = process.argv, flags:
   return loadConfig(process.env, argv, flags);
 }
 
+/** Where the CLI finds a server when neither `--url` nor SWITCHBOARD_URL says: `npm start`'s default address. */
+export const CLIENT_URL_DEFAULT = `http://${HOST_DEFAULT}:${PORT_DEFAULT}`;
+
+/** How a client command (the CLI over the SDK) reaches a server: read once, like the server's {@link Config}. */
+export interface ClientConfig {
+  /** Base URL of the server, without a trailing slash. */
+  readonly url: string;
+  /** API token sent as a bearer token; null relies on the server's anonymous role. */
+  readonly token: string | null;
+}
+
+/**
+ * The connection of a client command: `--url` over SWITCHBOARD_URL over {@link CLIENT_URL_DEFAULT},
+ * `--token` over SWITCHBOARD_TOKEN. Throws {@link ConfigError} naming the flag or variable.
+ */
+export function loadClientConfig(env: NodeJS.ProcessEnv, flags: { url?: string; token?: string }): ClientConfig {
+  const pick = (flag: string | undefined, variable: string) => {
+    const value = flag ?? env[variable];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const url = pick(flags.url, 'SWITCHBOARD_URL') ?? CLIENT_URL_DEFAULT;
+  if (!/^https?:\/\/[^/\s]+/i.test(url) || !URL.canParse(url)) {
+    const name = flags.url !== undefined ? '--url' : 'SWITCHBOARD_URL';
+    throw new ConfigError(name, `Invalid ${name}: expected an http:// or https:// URL, got "${url}"`);
+  }
+  return Object.freeze({ url: url.replace(/\/+$/, ''), token: pick(flags.token, 'SWITCHBOARD_TOKEN') ?? null });
+}
+
+/** {@link loadClientConfig} of this process, so config.ts stays the only reader of `process.env`. */
+export function loadProcessClientConfig(flags: { url?: string; token?: string }): ClientConfig {
+  return loadClientConfig(process.env, flags);
+}
+
 /**
  * Whether a host name only accepts connections from this machine. Only then is it safe
  * to let token-less requests act as an operator, as the seed's dashboard and scripts expect.

@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { API_DOCS_PATH, buildApp, findWebRoot } from './api/app.js';
 import type { Config } from './config.js';
@@ -14,6 +11,7 @@ import { TokenRevocations } from './services/token-revocations.js';
 import { createTokenAuthenticator } from './services/tokens.js';
 import { ClusterRelay } from './services/cluster-relay.js';
 import { openClusterChannel, openStore } from './composition.js';
+import { packageRoot } from './package-root.js';
 
 /** A started server: where it listens, and how to stop it in the order it must be torn down. */
 export interface ServerHandle {
@@ -54,7 +52,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     const authenticator = createTokenAuthenticator(store, systemClock, revocations);
     // One authentication for every transport: a failure counts once, whichever door it knocked on.
     const authentication = new AuthenticationService({ authenticator, anonymousRole: config.anonymousRole, clock: systemClock });
-    const webRoot = findWebRoot(findProjectRoot());
+    const webRoot = findWebRoot(packageRoot());
     const app = await buildApp({
       orchestrator,
       authenticator,
@@ -131,21 +129,6 @@ export async function startServer(config: Config, options: StartServerOptions = 
 function addressPort(app: FastifyInstance, fallback: number): number {
   const address = app.server.address();
   return address !== null && typeof address === 'object' ? address.port : fallback;
-}
-
-/**
- * The folder holding package.json, found upwards from this file: the clone under tsx
- * (`src/`) or its build (`dist/src/`), or the installed package, whose `web/dist` the
- * package ships.
- */
-function findProjectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
 }
 
 /** A logger that writes on its own until it is pointed at the app's. */

@@ -1,0 +1,57 @@
+import { Command, CommanderError } from 'commander';
+import { CLIENT_URL_DEFAULT } from '../config.js';
+import { packageVersion } from '../package-root.js';
+import { serveCommand } from './commands/serve.js';
+import { tokenCommands } from './commands/token.js';
+import { EXIT_USAGE, type CliRuntime, type CommandGroup } from './runtime.js';
+import type { CommandOutput } from '../admin-token.js';
+
+/**
+ * Every command group, in the order `--help` lists them. The client groups (`task`, `agent`,
+ * `events`, `run`, `mcp`) join here, each a module under commands/ built over the SDK; they
+ * read the connection with `loadProcessClientConfig(command.optsWithGlobals())` (config.ts).
+ */
+const GROUPS: readonly CommandGroup[] = [serveCommand, tokenCommands];
+
+/**
+ * The `switchboard` program: commander (a well-kept parser; help, version and errors come from
+ * it), the global connection and output options, and the groups. The connection options are
+ * declared once here so every client command accepts them in the same place and spelling.
+ */
+export function buildProgram(runtime: CliRuntime): Command {
+  const program = new Command('switchboard')
+    .description('Task orchestration and agent delegation for fleets of AI coding agents and humans')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .option('--url <url>', `server to talk to (SWITCHBOARD_URL, default ${CLIENT_URL_DEFAULT})`)
+    .option('--token <token>', 'API token (SWITCHBOARD_TOKEN)')
+    .option('--json', 'print JSON for scripts instead of tables')
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (text) => runtime.out(text), writeErr: (text) => runtime.err(text) })
+    .exitOverride();
+  for (const group of GROUPS) group(program, runtime);
+  // Sub-commands inherit neither of these from the program: set them on each, so every parse error comes back here.
+  for (const command of allCommands(program)) command.exitOverride().configureOutput(program.configureOutput());
+  return program;
+}
+
+/**
+ * Runs one command line (`argv` as in `process.argv`) and resolves with the exit code, or with
+ * null when the command now owns the process (`serve` runs until a signal and sets its own code).
+ * Help and version exit 0; a command line the parser refuses exits {@link EXIT_USAGE}.
+ */
+export async function runCli(argv: readonly string[], output: CommandOutput): Promise<number | null> {
+  let code: number | null = null;
+  const runtime: CliRuntime = { ...output, exit: (c) => (code = c) };
+  const program = buildProgram(runtime);
+  try {
+    await program.parseAsync([...argv]);
+  } catch (err) {
+    if (!(err instanceof CommanderError)) throw err;
+    return err.exitCode === 0 ? 0 : EXIT_USAGE;
+  }
+  return code;
+}
+
+function allCommands(command: Command): Command[] {
+  return command.commands.flatMap((c) => [c, ...allCommands(c)]);
+}
