@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIG_VARIABLES, ConfigError, isLoopbackHost, loadConfig } from './config.js';
+import { CLIENT_URL_DEFAULT, CONFIG_VARIABLES, ConfigError, isLoopbackHost, loadClientConfig, loadConfig } from './config.js';
 import { DEFAULT_POLICY } from './core/policy.js';
 
 const ARGV = ['node', 'src/main.ts'];
@@ -160,6 +160,52 @@ describe('loadConfig', () => {
     );
     loadConfig(spy, ARGV);
     expect([...read].sort()).toEqual([...documented].sort());
+  });
+});
+
+describe('switchboard serve flags', () => {
+  it('a flag wins over its variable, is validated by its rule, and an error names both', () => {
+    const config = loadConfig({ PORT: 'not-a-port', HOST: '0.0.0.0', SWITCHBOARD_DATA: '/env.db' }, ARGV, {
+      port: '0',
+      host: '127.0.0.1',
+      data: '/flag.db',
+      demo: true,
+    });
+    expect(config).toMatchObject({ port: 0, host: '127.0.0.1', dataFile: '/flag.db', demo: true, anonymousRole: 'operator' });
+    let error: unknown;
+    try {
+      loadConfig({ PORT: '4000' }, ARGV, { port: '70000' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe('PORT');
+    expect((error as ConfigError).message).toBe('Invalid --port (PORT): expected an integer from 0 to 65535, got "70000"');
+  });
+
+  it('an unset flag leaves the variable in charge', () => {
+    expect(loadConfig({ PORT: '4000' }, ARGV, { data: '/x.db' }).port).toBe(4000);
+  });
+});
+
+describe('loadClientConfig', () => {
+  it("defaults to npm start's address and no token", () => {
+    expect(loadClientConfig({}, {})).toEqual({ url: CLIENT_URL_DEFAULT, token: null });
+    expect(CLIENT_URL_DEFAULT).toBe('http://127.0.0.1:3000');
+  });
+
+  it('--url and --token win over SWITCHBOARD_URL and SWITCHBOARD_TOKEN; a trailing slash is dropped', () => {
+    const env = { SWITCHBOARD_URL: 'http://env:1/', SWITCHBOARD_TOKEN: 'sbt_env' };
+    expect(loadClientConfig(env, {})).toEqual({ url: 'http://env:1', token: 'sbt_env' });
+    expect(loadClientConfig(env, { url: 'https://flag.example/', token: 'sbt_flag' })).toEqual({
+      url: 'https://flag.example',
+      token: 'sbt_flag',
+    });
+  });
+
+  it('a URL that is not http(s) is refused, naming where it came from', () => {
+    expect(() => loadClientConfig({ SWITCHBOARD_URL: 'ftp://x' }, {})).toThrow('Invalid SWITCHBOARD_URL');
+    expect(() => loadClientConfig({}, { url: 'localhost:3000' })).toThrow('Invalid --url');
   });
 });
 

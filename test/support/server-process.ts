@@ -6,7 +6,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 
-/** A real Switchboard server process (`node --import tsx src/main.ts`). */
+/** A real Switchboard server process (`node --import tsx src/main.ts`, or the command given). */
 export interface ServerProcess {
   baseUrl: string;
   child: ChildProcess;
@@ -18,9 +18,23 @@ export interface ServerProcess {
   kill(): Promise<void>;
 }
 
+/** Which program to run as the server; by default `npm start`'s entry under tsx. */
+export interface ServerCommand {
+  /** The executable, e.g. an installed `node_modules/.bin/switchboard`. */
+  executable: string;
+  /** Its arguments, before the `args` of {@link startServerProcess}. */
+  args: string[];
+}
+
+const MAIN_ENTRY: ServerCommand = { executable: process.execPath, args: ['--import', 'tsx', 'src/main.ts'] };
+
 /** Starts a server on a free loopback port and resolves once it prints its listening line. */
-export async function startServerProcess(env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+export async function startServerProcess(
+  env: Record<string, string>,
+  args: string[] = [],
+  command: ServerCommand = MAIN_ENTRY,
+): Promise<ServerProcess> {
+  const child = spawn(command.executable, [...command.args, ...args], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
