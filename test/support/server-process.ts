@@ -24,6 +24,8 @@ export interface ServerCommand {
   executable: string;
   /** Its arguments, before the `args` of {@link startServerProcess}. */
   args: string[];
+  /** Working directory; the project root by default. */
+  cwd?: string;
 }
 
 const MAIN_ENTRY: ServerCommand = { executable: process.execPath, args: ['--import', 'tsx', 'src/main.ts'] };
@@ -35,7 +37,7 @@ export async function startServerProcess(
   command: ServerCommand = MAIN_ENTRY,
 ): Promise<ServerProcess> {
   const child = spawn(command.executable, [...command.args, ...args], {
-    cwd: ROOT,
+    cwd: command.cwd ?? ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
