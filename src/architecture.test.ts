@@ -27,7 +27,7 @@ describe('architecture (STYLE.md rules 1, 6, 10, 12)', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('storage adapters are built only in the composition root (src/composition.ts), which main.ts and the token command share', () => {
+  it('storage adapters are built only in the composition root (src/composition.ts), which server.ts and admin-token.ts share', () => {
     const offenders = files(SRC)
       .filter((f) => !f.includes('/storage/') && !f.endsWith('.test.ts') && !f.endsWith('/composition.ts'))
       .flatMap((f) =>

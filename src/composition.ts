@@ -9,8 +9,9 @@ import { openSqliteStore } from './storage/sqlite/sqlite-store.js';
 
 /**
  * The composition root's adapters (style rule 1): the only module that turns configuration
- * into storage drivers. The server (main.ts) and the offline token command (token-main.ts)
- * both open their store here, so they always agree on which database the configuration names.
+ * into storage drivers. The server (server.ts) and the offline admin token (admin-token.ts,
+ * behind `switchboard token admin` and `npm run token`) both open their store here, so they
+ * always agree on which database the configuration names.
  */
 export interface OpenStoreOptions {
   /**

@@ -26,7 +26,7 @@ export const LOG_LEVEL_DEFAULT: LogLevel = 'info';
 
 /**
  * Everything the process is configured with, read once from the environment and the
- * command line by {@link loadConfig} and frozen. main.ts passes pieces of it on;
+ * command line by {@link loadConfig} and frozen. server.ts passes pieces of it on;
  * nothing else in the project reads `process.env` (style rule 12).
  */
 export interface Config {
