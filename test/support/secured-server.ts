@@ -16,7 +16,7 @@ import type { TrustProxy } from '../../src/services/trust-proxy.js';
 import { openSqliteStore, type SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { FakeClock } from './fake-clock.js';
 
-/** One node wired as main.ts wires it: real tokens, one authentication shared by HTTP and Socket.io, revocations, listening on loopback. */
+/** One node wired as server.ts wires it: real tokens, one authentication shared by HTTP and Socket.io, revocations, listening on loopback. */
 export interface SecuredServer {
   url: string;
   app: FastifyInstance;
