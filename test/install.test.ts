@@ -27,6 +27,12 @@ afterEach(() => {
 });
 
 describe('install on the oldest supported Node', () => {
+  it('the lockfile records what package.json declares, so npm install does not rewrite it', () => {
+    const root = lock.packages[''] as Record<string, unknown>;
+    const declared = manifest as unknown as Record<string, unknown>;
+    for (const field of ['bin', 'dependencies', 'devDependencies', 'engines']) expect(root[field], field).toEqual(declared[field]);
+  });
+
   it('every locked package accepts the lowest Node version package.json engines allows', () => {
     const oldest = semver.minVersion(manifest.engines.node)?.version;
     expect(oldest).toBeDefined();
