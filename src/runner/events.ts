@@ -162,8 +162,11 @@ function foldEvents(events: readonly RunnerEvent[]): Folded {
         if (event.resetsAt) resetsAt = event.resetsAt;
         if (event.status === 'rejected') rejection = event;
         break;
-      case 'session':
       case 'tool':
+      case 'session':
+        // A tool call ends the message being streamed: the next chunk starts a new one.
+        lastTextWasDelta = false;
+        break;
       case 'progress':
       case 'log':
         break;
