@@ -135,8 +135,7 @@ export function jsonLineParser(parseObject: (event: JsonObject) => RunnerEvent[]
     }
     if (!isObject(value)) return [logLine(line)];
     try {
-      const events = parseObject(value);
-      return events.length > 0 ? events : [];
+      return parseObject(value);
     } catch {
       // A field of a surprising type must not take the run down with it.
       return [logLine(line)];
