@@ -66,6 +66,10 @@ describe('custom templates', () => {
     expect(() => createPromptRenderer('{{.}}')).toThrow(SwitchboardError);
   });
 
+  it('refuses records used as a plain placeholder', () => {
+    expect(() => createPromptRenderer('{{dependencies}}')).toThrow('{{dependencies}} is a list of records: walk it with {{#dependencies}}');
+  });
+
   it('refuses unbalanced sections', () => {
     expect(() => createPromptRenderer('{{#labels}}x')).toThrow('{{#labels}} is never closed');
     expect(() => createPromptRenderer('x{{/labels}}')).toThrow('{{/labels}} closes nothing open');

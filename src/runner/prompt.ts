@@ -128,6 +128,12 @@ function check(nodes: readonly Node[], item: VariableSpec | null): string[] {
   return nodes.flatMap((node) => {
     if (node.kind === 'text') return [];
     const missing = known(node.name) ? [] : [node.name];
+    const shadowed = item?.kind === 'records' && item.fields.includes(node.name);
+    if (node.kind === 'var' && !shadowed && Object.hasOwn(PROMPT_VARIABLES, node.name)) {
+      if (PROMPT_VARIABLES[node.name as VariableName].kind === 'records') {
+        throw templateError(`{{${node.name}}} is a list of records: walk it with {{#${node.name}}}...{{/${node.name}}}`);
+      }
+    }
     if (node.kind === 'var') return missing;
     const spec = Object.hasOwn(PROMPT_VARIABLES, node.name) ? PROMPT_VARIABLES[node.name as VariableName] : null;
     return [...missing, ...check(node.body, node.mode === '#' ? spec : item)];
@@ -139,8 +145,8 @@ function render(nodes: readonly Node[], values: Values, item: Item | null): stri
     .map((node) => {
       if (node.kind === 'text') return node.text;
       const value = lookup(node.name, values, item);
-      if (node.kind === 'var')
-        return typeof value === 'string' ? value : value.map((v) => (typeof v === 'string' ? v : Object.values(v).join(' '))).join(', ');
+      // Records never reach here as a plain placeholder: check() refused that.
+      if (node.kind === 'var') return typeof value === 'string' ? value : value.filter((v) => typeof v === 'string').join(', ');
       const empty = value.length === 0;
       switch (node.mode) {
         case '?':
