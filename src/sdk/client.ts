@@ -1,9 +1,18 @@
+import {
+  LiveEvents,
+  subscribe,
+  type LiveEventName,
+  type RealtimeOptions,
+  type ReplayDone,
+  type SocketPayloads,
+  type SubscribeOptions,
+} from './events.js';
 import { createTransport, type TransportOptions } from './http.js';
-import type { Health } from './wire.js';
+import type { EventView, Health } from './wire.js';
 import { agentsResource, eventLogResource, tasksResource, tokensResource, type RequestOptions } from './resources.js';
 
-/** What createClient needs: the server's URL, optionally a token and a fetch. */
-export type ClientOptions = TransportOptions;
+/** What createClient needs: the server's URL, optionally a token, a fetch and socket options. */
+export type ClientOptions = TransportOptions & Pick<RealtimeOptions, 'transports' | 'onError'>;
 
 /**
  * A typed client for every REST operation of a Switchboard server (see OPERATIONS).
@@ -15,10 +24,40 @@ export type ClientOptions = TransportOptions;
  */
 export function createClient(options: ClientOptions) {
   const send = createTransport(options);
+  const live = new LiveEvents(options);
+  const subscriptions = new Set<{ close(): void }>();
   return {
     tasks: tasksResource(send),
     agents: agentsResource(send),
-    events: eventLogResource(send),
+    events: {
+      ...eventLogResource(send),
+      /**
+       * The resumable live stream of domain events (one socket per subscription), resuming
+       * after `lastEventId` and after every reconnect; `onReplayDone` says whether a resume
+       * was complete (`truncated`: more was missed than the server replays).
+       */
+      subscribe(params: SubscribeOptions, handler: (event: EventView) => void, onReplayDone?: (done: ReplayDone) => void) {
+        const subscription = subscribe(options, params, handler, onReplayDone);
+        const close = subscription.close;
+        const tracked = Object.assign(subscription, {
+          close: () => {
+            subscriptions.delete(tracked);
+            close();
+          },
+        });
+        subscriptions.add(tracked);
+        return tracked;
+      },
+    },
+    /** Named live socket messages (`task:assigned`, ...), typed from the server's one map; returns the unsubscribe. */
+    on: <K extends LiveEventName>(name: K, handler: (payload: SocketPayloads[K]) => void) => live.on(name, handler),
+    /** Resolves once the socket behind `on` is connected, so no message sent after it is missed. */
+    connected: () => live.connected(),
+    /** Closes every socket the client opened (`on` and every subscription). REST calls still work after it. */
+    close(): void {
+      live.close();
+      for (const s of [...subscriptions]) s.close();
+    },
     tokens: tokensResource(send),
     /** Liveness and store reachability; an unreachable store answers 503 (SwitchboardApiError STORE_UNAVAILABLE). */
     health: (o?: RequestOptions) => send<Health>('health', o?.signal === undefined ? {} : { signal: o.signal }),

@@ -4,6 +4,15 @@
  * live in src/sdk (test/sdk/import-graph.test.ts keeps it so).
  */
 export { createClient, type ClientOptions, type SwitchboardClient } from './client.js';
+export type {
+  LiveEventName,
+  RealtimeOptions,
+  ReplayDone,
+  SocketEventName,
+  SocketPayloads,
+  SubscribeOptions,
+  Subscription,
+} from './events.js';
 export { SwitchboardApiError, SwitchboardClientError, type ClientErrorCode } from './errors.js';
 export { IDEMPOTENCY_KEY_HEADER, LEASE_TOKEN_HEADER, type TransportOptions } from './http.js';
 export { OPERATIONS, OPERATION_ALIASES, type HttpMethod, type OperationName } from './operations.js';
