@@ -7,6 +7,7 @@ import {
   type SocketPayloads,
   type SubscribeOptions,
 } from './events.js';
+import { work, type WorkContext, type WorkOptions } from './work-loop.js';
 import { createTransport, type TransportOptions } from './http.js';
 import type { EventView, Health } from './wire.js';
 import { agentsResource, eventLogResource, tasksResource, tokensResource, type RequestOptions } from './resources.js';
@@ -26,7 +27,7 @@ export function createClient(options: ClientOptions) {
   const send = createTransport(options);
   const live = new LiveEvents(options);
   const subscriptions = new Set<{ close(): void }>();
-  return {
+  const client = {
     tasks: tasksResource(send),
     agents: agentsResource(send),
     events: {
@@ -58,10 +59,17 @@ export function createClient(options: ClientOptions) {
       live.close();
       for (const s of [...subscriptions]) s.close();
     },
+    /** One agent's side: `work(handler, { concurrency })` runs the claim-heartbeat-report loop as this agent. */
+    agent(agentId: string) {
+      return {
+        work: (handler: (ctx: WorkContext) => Promise<unknown>, workOptions?: WorkOptions) => work(client, agentId, handler, workOptions),
+      };
+    },
     tokens: tokensResource(send),
     /** Liveness and store reachability; an unreachable store answers 503 (SwitchboardApiError STORE_UNAVAILABLE). */
     health: (o?: RequestOptions) => send<Health>('health', o?.signal === undefined ? {} : { signal: o.signal }),
   };
+  return client;
 }
 
 /** The client createClient returns. */

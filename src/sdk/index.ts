@@ -18,3 +18,11 @@ export { IDEMPOTENCY_KEY_HEADER, LEASE_TOKEN_HEADER, type TransportOptions } fro
 export { OPERATIONS, OPERATION_ALIASES, type HttpMethod, type OperationName } from './operations.js';
 export type { CreateOptions, ReportOptions, RequestOptions } from './resources.js';
 export type * from './wire.js';
+export {
+  CLAIM_WAIT_DEFAULT_MS,
+  HEARTBEAT_DEFAULT_MS,
+  type WorkContext,
+  type WorkLogger,
+  type WorkOptions,
+  type Worker,
+} from './work-loop.js';
