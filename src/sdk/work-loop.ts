@@ -9,9 +9,10 @@ export const HEARTBEAT_DEFAULT_MS = 10_000;
 /** Pause after a failed claim (server down, network), so a dead server is not hammered. */
 export const CLAIM_RETRY_DEFAULT_MS = 1_000;
 
-/** Where the loop reports what it drops or cannot do; console by default. */
+/** Where the loop reports what it drops or cannot do (`warn`) and the handlers' log lines (`info`, else `warn`); console by default. */
 export interface WorkLogger {
   warn(message: string, details?: Record<string, unknown>): void;
+  info?(message: string, details?: Record<string, unknown>): void;
 }
 
 /** What a handler is given for one task. */
@@ -64,7 +65,10 @@ export function work(
   options: WorkOptions = {},
 ): Worker {
   const concurrency = options.concurrency ?? 1;
-  const logger = options.logger ?? { warn: (message, details) => console.warn(message, details ?? {}) };
+  const logger: WorkLogger = options.logger ?? {
+    warn: (message, details) => console.warn(message, details ?? {}),
+    info: (message, details) => console.info(message, details ?? {}),
+  };
   const stopping = new AbortController();
   const running = new Set<AbortController>();
 
@@ -107,7 +111,7 @@ export function work(
             if (!lost(err, 'progress')) throw err;
           });
         },
-        log: (line) => logger.warn(`[${task.id}] ${line}`),
+        log: (line) => (logger.info ?? logger.warn).call(logger, line, { taskId: task.id }),
       };
       let outcome: { ok: true; result: unknown } | { ok: false; reason: string };
       try {

@@ -38,6 +38,7 @@ describe('SDK work loop', () => {
   let events: Inbox<EventView>;
   let warnings: Inbox<{ message: string; details?: Record<string, unknown> }>;
   let logger: WorkLogger;
+  let lines: { line: string; taskId: unknown }[];
   const heartbeatMs = 60_000;
 
   beforeEach(async () => {
@@ -48,7 +49,11 @@ describe('SDK work loop', () => {
     events = new Inbox<EventView>();
     await admin.events.subscribe({}, events.push).ready;
     warnings = new Inbox();
-    logger = { warn: (message, details) => warnings.push({ message, ...(details === undefined ? {} : { details }) }) };
+    lines = [];
+    logger = {
+      warn: (message, details) => warnings.push({ message, ...(details === undefined ? {} : { details }) }),
+      info: (line, details) => lines.push({ line, taskId: details?.['taskId'] }),
+    };
   });
   afterEach(async () => {
     admin.close();
@@ -59,7 +64,8 @@ describe('SDK work loop', () => {
 
   it('claims, reports progress and completes with what the handler returns; a throw fails with its message', async () => {
     const worker = bot.agent('bot').work(
-      async ({ task, progress }) => {
+      async ({ task, progress, log }) => {
+        log(`working on ${task.title}`);
         await progress(50);
         if (task.title === 'Breaks') throw new Error('compiler exploded');
         return { answer: 42 };
@@ -76,6 +82,10 @@ describe('SDK work loop', () => {
     expect((await admin.tasks.get(broken.id)).task.failureReason).toBe('compiler exploded');
     expect(ofType('task.progressed')(events.items).map((e) => e.taskId)).toEqual([ok.id, broken.id]);
     expect(warnings.items).toEqual([]);
+    expect(lines).toEqual([
+      { line: 'working on Works', taskId: ok.id },
+      { line: 'working on Breaks', taskId: broken.id },
+    ]);
   });
 
   it('a completion after the lease was lost is dropped with one warning and never retried', async () => {
