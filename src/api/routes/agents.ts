@@ -16,8 +16,19 @@ import {
 } from '../schemas.js';
 import type { AgentState } from '../../services/types.js';
 import { storedId } from '../idempotency.js';
+import { IdempotencyHeaders } from './tasks.js';
 import { agentView, taskView } from '../views.js';
 
+/** GET /api/agents. */
+export const AgentListEnvelope = ok({ agents: Type.Array(AgentViewSchema), count: Type.Integer() });
+/** DELETE /api/agents/:agentId: the tasks that went back to the queue. */
+export const RemoveAgentEnvelope = ok({ requeued: Type.Array(Type.String()) });
+/** PUT /api/agents/:agentId/status. */
+export const AgentStatusEnvelope = ok({ message: Type.String(), agent: AgentViewSchema });
+/** GET /api/agents/:agentId/tasks. */
+export const AgentTasksEnvelope = ok({ agentId: Type.String(), tasks: Type.Array(TaskViewSchema), count: Type.Integer() });
+/** POST /api/agents/:agentId/claim: task null when none came within waitMs. */
+export const ClaimEnvelope = ok({ task: Type.Union([TaskViewSchema, Type.Null()]) });
 const tags = ['agents'];
 
 /**
@@ -33,7 +44,7 @@ export function agentRoutes(app: TypedApp, { orchestrator, creates }: RouteConte
       schema: {
         tags,
         summary: 'All agents (registration order)',
-        response: { 200: ok({ agents: Type.Array(AgentViewSchema), count: Type.Integer() }), ...errorResponses },
+        response: { 200: AgentListEnvelope, ...errorResponses },
       },
     },
     async () => {
@@ -58,7 +69,7 @@ export function agentRoutes(app: TypedApp, { orchestrator, creates }: RouteConte
       schema: {
         tags,
         summary: 'Register an agent (honours Idempotency-Key); a seed agent object is accepted as it is',
-        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) }),
+        headers: IdempotencyHeaders,
         body: CreateAgentBody,
         response: { 201: AgentEnvelope, ...errorResponses },
       },
@@ -102,7 +113,7 @@ export function agentRoutes(app: TypedApp, { orchestrator, creates }: RouteConte
           'Admin only: removal cannot be undone (the learned record behind the reliability goes with the agent). ' +
           'Operators take an agent out of rotation with PUT /api/agents/{agentId}/status (PAUSED or OFFLINE) instead.',
         params: AgentIdParams,
-        response: { 200: ok({ requeued: Type.Array(Type.String()) }), ...errorResponses },
+        response: { 200: RemoveAgentEnvelope, ...errorResponses },
       },
     },
     async (request) => {
@@ -120,7 +131,7 @@ export function agentRoutes(app: TypedApp, { orchestrator, creates }: RouteConte
         summary: 'Set availability (seed route): ACTIVE or IDLE = available, PAUSED = no new work, OFFLINE',
         params: AgentIdParams,
         body: AgentStatusBody,
-        response: { 200: ok({ message: Type.String(), agent: AgentViewSchema }), ...errorResponses },
+        response: { 200: AgentStatusEnvelope, ...errorResponses },
       },
     },
     async (request) => {
@@ -137,7 +148,7 @@ export function agentRoutes(app: TypedApp, { orchestrator, creates }: RouteConte
         tags,
         summary: 'Tasks the agent holds (seed route)',
         params: AgentIdParams,
-        response: { 200: ok({ agentId: Type.String(), tasks: Type.Array(TaskViewSchema), count: Type.Integer() }), ...errorResponses },
+        response: { 200: AgentTasksEnvelope, ...errorResponses },
       },
     },
     async (request) => {
@@ -173,7 +184,7 @@ export function agentRoutes(app: TypedApp, { orchestrator, creates }: RouteConte
         summary: 'Pull mode: take the best task this agent can do, assigned and started; waits up to waitMs for one',
         params: AgentIdParams,
         body: ClaimBody,
-        response: { 200: ok({ task: Type.Union([TaskViewSchema, Type.Null()]) }), ...errorResponses },
+        response: { 200: ClaimEnvelope, ...errorResponses },
       },
     },
     async (request) => {

@@ -4,6 +4,10 @@ import { parseList, type RouteContext, type TypedApp } from '../route-context.js
 import { EventListQuery, EventViewSchema, LIMITS, TaskIdParams, errorResponses, ok } from '../schemas.js';
 import { eventView } from '../views.js';
 
+/** GET /api/events: a page of the log; nextCursor is the `before` (desc) or `after` (asc) of the next. */
+export const EventListEnvelope = ok({ events: Type.Array(EventViewSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+/** GET /api/tasks/:taskId/events: one task's timeline. */
+export const TaskEventsEnvelope = ok({ taskId: Type.String(), events: Type.Array(EventViewSchema) });
 const tags = ['events'];
 
 /** How much of one task's history its timeline returns. */
@@ -24,7 +28,7 @@ export function eventRoutes(app: TypedApp, { orchestrator }: RouteContext): void
         description: 'Page on with nextCursor: pass it as `before` (order=desc) or `after` (order=asc).',
         querystring: EventListQuery,
         response: {
-          200: ok({ events: Type.Array(EventViewSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+          200: EventListEnvelope,
           ...errorResponses,
         },
       },
@@ -59,7 +63,7 @@ export function eventRoutes(app: TypedApp, { orchestrator }: RouteContext): void
         tags,
         summary: "One task's timeline, oldest first",
         params: TaskIdParams,
-        response: { 200: ok({ taskId: Type.String(), events: Type.Array(EventViewSchema) }), ...errorResponses },
+        response: { 200: TaskEventsEnvelope, ...errorResponses },
       },
     },
     async (request) => {

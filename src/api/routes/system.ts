@@ -61,7 +61,8 @@ export const ReportSchema = Type.Object(
   { title: 'DelegationReport' },
 );
 
-const HealthSchema = Type.Object({
+/** GET /api/health: 200 healthy, 503 when the store is unreachable (same shape). */
+export const HealthSchema = Type.Object({
   success: Type.Boolean(),
   status: Type.Enum(['healthy', 'unhealthy']),
   timestamp: Type.String({ format: 'date-time' }),

@@ -18,6 +18,15 @@ import {
 } from '../schemas.js';
 import { agentView, taskView } from '../views.js';
 
+/** POST /api/tasks/:taskId/assign. */
+export const AssignEnvelope = ok({ message: Type.String(), task: TaskViewSchema, agent: AgentViewSchema, changed: Type.Boolean() });
+/** POST /api/tasks/queue/next: task null when nothing could be assigned. */
+export const QueueNextEnvelope = ok({
+  message: Type.String(),
+  task: Type.Union([TaskViewSchema, Type.Null()]),
+  agent: Type.Optional(AgentViewSchema),
+  pending: Type.Optional(Type.Integer({ description: 'Pending tasks no agent can take right now.' })),
+});
 const tags = ['task actions'];
 
 /**
@@ -38,7 +47,7 @@ export function taskActionRoutes(app: TypedApp, { orchestrator }: RouteContext):
         params: TaskIdParams,
         body: AssignBody,
         response: {
-          200: ok({ message: Type.String(), task: TaskViewSchema, agent: AgentViewSchema, changed: Type.Boolean() }),
+          200: AssignEnvelope,
           ...errorResponses,
         },
       },
@@ -63,12 +72,7 @@ export function taskActionRoutes(app: TypedApp, { orchestrator }: RouteContext):
         tags,
         summary: 'Assign the most urgent task any agent can take (skips tasks nobody can take)',
         response: {
-          200: ok({
-            message: Type.String(),
-            task: Type.Union([TaskViewSchema, Type.Null()]),
-            agent: Type.Optional(AgentViewSchema),
-            pending: Type.Optional(Type.Integer({ description: 'Pending tasks no agent can take right now.' })),
-          }),
+          200: QueueNextEnvelope,
           ...errorResponses,
         },
       },

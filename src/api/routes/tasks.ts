@@ -28,12 +28,25 @@ import {
 import { storedId } from '../idempotency.js';
 import { taskView } from '../views.js';
 
-const TaskList = ok({
+/** GET /api/tasks (and the seed's by-status and by-priority lists, which add the filter they echo). */
+export const TaskList = ok({
   tasks: Type.Array(TaskViewSchema),
   count: Type.Integer({ description: 'Tasks on this page.' }),
   total: Type.Integer({ description: 'Tasks matching the filters, on every page (independent of cursor and limit).' }),
   nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor, with the same sort, for the next page.' }),
 });
+/** GET /api/tasks/status/:status: the page, with the status echoed as sent. */
+export const TasksByStatusEnvelope = ok({ status: Type.String(), ...TaskList.properties });
+/** GET /api/tasks/priority/:priority: the page, with the priority echoed as sent. */
+export const TasksByPriorityEnvelope = ok({ priority: Type.String(), ...TaskList.properties });
+/** GET /api/tasks/:taskId/recommendations. */
+export const RecommendationsEnvelope = ok({
+  taskId: Type.String(),
+  candidates: Type.Array(CandidateSchema),
+  blockedBy: Type.Union([Type.String(), Type.Null()]),
+});
+/** The Idempotency-Key header the creates honour. */
+export const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
 const tags = ['tasks'];
 
 /**
@@ -80,7 +93,7 @@ export function taskRoutes(app: TypedApp, { orchestrator, creates }: RouteContex
         tags,
         summary: 'Tasks in one status (seed route; any case, echoed as sent)',
         params: Type.Object({ status: Type.String({ minLength: 1, maxLength: 32 }) }),
-        response: { 200: ok({ status: Type.String(), ...TaskList.properties }), ...errorResponses },
+        response: { 200: TasksByStatusEnvelope, ...errorResponses },
       },
     },
     async (request) => {
@@ -98,7 +111,7 @@ export function taskRoutes(app: TypedApp, { orchestrator, creates }: RouteContex
         tags,
         summary: 'Tasks of one priority (seed route; any case, echoed as sent)',
         params: Type.Object({ priority: Type.String({ minLength: 1, maxLength: 8 }) }),
-        response: { 200: ok({ priority: Type.String(), ...TaskList.properties }), ...errorResponses },
+        response: { 200: TasksByPriorityEnvelope, ...errorResponses },
       },
     },
     async (request) => {
@@ -124,7 +137,7 @@ export function taskRoutes(app: TypedApp, { orchestrator, creates }: RouteContex
       schema: {
         tags,
         summary: 'Create a task (honours Idempotency-Key)',
-        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) }),
+        headers: IdempotencyHeaders,
         body: CreateTaskBody,
         response: { 201: TaskEnvelope, ...errorResponses },
       },
@@ -166,7 +179,7 @@ export function taskRoutes(app: TypedApp, { orchestrator, creates }: RouteContex
         summary: 'Ranked agents for a task, with every score term, or why none can take it',
         params: TaskIdParams,
         response: {
-          200: ok({ taskId: Type.String(), candidates: Type.Array(CandidateSchema), blockedBy: Type.Union([Type.String(), Type.Null()]) }),
+          200: RecommendationsEnvelope,
           ...errorResponses,
         },
       },

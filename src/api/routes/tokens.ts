@@ -15,7 +15,8 @@ export interface TokenAdmin {
 
 const tags = ['tokens'];
 
-const TokenViewSchema = Type.Object({
+/** A token as the API shows it (tokenView): never the secret. */
+export const TokenViewSchema = Type.Object({
   id: Type.String(),
   label: Type.String(),
   role: Type.Enum(ROLES),
@@ -23,6 +24,24 @@ const TokenViewSchema = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
+
+/** POST /api/tokens: agentId is required for the agent role, and only for it. */
+export const CreateTokenBody = Type.Object(
+  {
+    label: Type.String({ minLength: 1, maxLength: 200 }),
+    role: Type.Enum(ROLES),
+    agentId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  },
+  { additionalProperties: false },
+);
+/** POST /api/tokens: the secret is in this answer only. */
+export const IssuedTokenEnvelope = ok({ token: TokenViewSchema, secret: Type.String() });
+/** GET /api/tokens. */
+export const TokenListEnvelope = ok({ tokens: Type.Array(TokenViewSchema) });
+/** DELETE /api/tokens/:tokenId. */
+export const RevokedEnvelope = ok({ revoked: Type.Boolean() });
+/** The :tokenId parameter. */
+export const TokenIdParams = Type.Object({ tokenId: Type.String({ minLength: 1, maxLength: 64 }) });
 
 /** A token as the API shows it: never the secret or its hash. */
 function tokenView(t: ApiToken) {
@@ -49,7 +68,7 @@ export function tokenRoutes(app: TypedApp, tokens: TokenAdmin): void {
       schema: {
         tags,
         summary: 'All API tokens (without secrets)',
-        response: { 200: ok({ tokens: Type.Array(TokenViewSchema) }), ...errorResponses },
+        response: { 200: TokenListEnvelope, ...errorResponses },
       },
     },
     async () => ({ success: true as const, tokens: (await tokens.list()).map(tokenView) }),
@@ -63,15 +82,8 @@ export function tokenRoutes(app: TypedApp, tokens: TokenAdmin): void {
         tags,
         summary: 'Issue a token; the secret is in this answer only',
         description: 'An agent token must name a registered agent: an unknown agentId answers 404 AGENT_NOT_FOUND.',
-        body: Type.Object(
-          {
-            label: Type.String({ minLength: 1, maxLength: 200 }),
-            role: Type.Enum(ROLES),
-            agentId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: ok({ token: TokenViewSchema, secret: Type.String() }), ...errorResponses },
+        body: CreateTokenBody,
+        response: { 201: IssuedTokenEnvelope, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -92,8 +104,8 @@ export function tokenRoutes(app: TypedApp, tokens: TokenAdmin): void {
       schema: {
         tags,
         summary: 'Revoke a token',
-        params: Type.Object({ tokenId: Type.String({ minLength: 1, maxLength: 64 }) }),
-        response: { 200: ok({ revoked: Type.Boolean() }), ...errorResponses },
+        params: TokenIdParams,
+        response: { 200: RevokedEnvelope, ...errorResponses },
       },
     },
     async (request) => {

@@ -1,0 +1,93 @@
+/**
+ * The request and response types of the REST API, derived from the very TypeBox schemas
+ * the server validates and documents with (src/api/schemas.ts and the route modules).
+ * Every import here is type-only: the SDK carries the shapes, none of the server's code,
+ * so a browser bundle never pulls in Fastify or a database driver.
+ */
+import type { Static } from '@fastify/type-provider-typebox';
+import type {
+  AgentEnvelope,
+  AgentStatusBody,
+  AssignBody,
+  CancelBody,
+  ClaimBody,
+  CompleteBody,
+  CreateAgentBody,
+  CreateTaskBody,
+  EventListQuery,
+  FailBody,
+  PatchAgentBody,
+  PatchTaskBody,
+  ProgressBody,
+  RejectBody,
+  TaskEnvelope,
+  TaskListQuery,
+  TaskMessageEnvelope,
+} from '../api/schemas.js';
+import type { AgentView, EventView, TaskView } from '../api/views.js';
+import type {
+  AgentListEnvelope,
+  AgentStatusEnvelope,
+  AgentTasksEnvelope,
+  ClaimEnvelope,
+  RemoveAgentEnvelope,
+} from '../api/routes/agents.js';
+import type { EventListEnvelope, TaskEventsEnvelope } from '../api/routes/events.js';
+import type { HealthSchema, MetricsSchema, ReportSchema } from '../api/routes/system.js';
+import type { AssignEnvelope, QueueNextEnvelope } from '../api/routes/task-actions.js';
+import type { RecommendationsEnvelope, TaskList, TasksByPriorityEnvelope, TasksByStatusEnvelope } from '../api/routes/tasks.js';
+import type { CreateTokenBody, IssuedTokenEnvelope, RevokedEnvelope, TokenListEnvelope, TokenViewSchema } from '../api/routes/tokens.js';
+
+export type { AgentView, EventView, TaskView };
+export type { EventType, DomainEventMap } from '../core/events.js';
+export type { ErrorCode } from '../core/errors.js';
+
+/**
+ * The event schema types `payload` as any record; the view type pairs each event type
+ * with its payload. Event lists are retyped with it so `switch (e.type)` narrows.
+ */
+type WithEventViews<T> = T extends { events: unknown[] } ? Omit<T, 'events'> & { events: EventView[] } : T;
+
+// ---------------------------------------------------------------- requests
+
+export type TaskListQuery = Static<typeof TaskListQuery>;
+export type EventListQuery = Static<typeof EventListQuery>;
+export type CreateTaskInput = Static<typeof CreateTaskBody>;
+export type UpdateTaskInput = Static<typeof PatchTaskBody>;
+export type AssignInput = Static<typeof AssignBody>;
+export type ProgressInput = Omit<Static<typeof ProgressBody>, 'leaseToken'>;
+export type CompleteInput = Omit<Static<typeof CompleteBody>, 'leaseToken'>;
+export type FailInput = Omit<Static<typeof FailBody>, 'leaseToken'>;
+export type RejectInput = Omit<Static<typeof RejectBody>, 'leaseToken'>;
+export type CancelInput = Static<typeof CancelBody>;
+export type RegisterAgentInput = Static<typeof CreateAgentBody>;
+export type UpdateAgentInput = Static<typeof PatchAgentBody>;
+export type AgentStatusInput = Static<typeof AgentStatusBody>['status'];
+export type ClaimInput = Static<typeof ClaimBody>;
+export type CreateTokenInput = Static<typeof CreateTokenBody>;
+
+// ---------------------------------------------------------------- responses
+
+export type TaskListResponse = Static<typeof TaskList>;
+export type TasksByStatusResponse = Static<typeof TasksByStatusEnvelope>;
+export type TasksByPriorityResponse = Static<typeof TasksByPriorityEnvelope>;
+export type TaskResponse = Static<typeof TaskEnvelope>;
+export type TaskMessageResponse = Static<typeof TaskMessageEnvelope>;
+export type RecommendationsResponse = Static<typeof RecommendationsEnvelope>;
+export type AssignResponse = Static<typeof AssignEnvelope>;
+export type QueueNextResponse = Static<typeof QueueNextEnvelope>;
+export type TaskEventsResponse = WithEventViews<Static<typeof TaskEventsEnvelope>>;
+export type EventListResponse = WithEventViews<Static<typeof EventListEnvelope>>;
+export type Metrics = Static<typeof MetricsSchema>;
+export type DelegationReport = Static<typeof ReportSchema>;
+export type AgentResponse = Static<typeof AgentEnvelope>;
+export type AgentListResponse = Static<typeof AgentListEnvelope>;
+export type AgentStatusResponse = Static<typeof AgentStatusEnvelope>;
+export type AgentTasksResponse = Static<typeof AgentTasksEnvelope>;
+export type RemoveAgentResponse = Static<typeof RemoveAgentEnvelope>;
+export type ClaimResponse = Static<typeof ClaimEnvelope>;
+export type TokenView = Static<typeof TokenViewSchema>;
+export type TokenListResponse = Static<typeof TokenListEnvelope>;
+export type IssuedTokenResponse = Static<typeof IssuedTokenEnvelope>;
+export type RevokedResponse = Static<typeof RevokedEnvelope>;
+export type Health = Static<typeof HealthSchema>;
