@@ -3,7 +3,8 @@ import { createClient, SwitchboardApiError, type EventView, type ReplayDone, typ
 import { TOKENS } from '../support/api-harness.js';
 import { startListeningHarness, type ListeningHarness } from './listening-harness.js';
 
-const WAIT_MS = 5000;
+/** Generous: the suite shares two cores with every other test file, and a timeout here is a failure, not a wait. */
+const WAIT_MS = 15_000;
 
 /** Collects what a handler is given and resolves a wait as soon as enough has arrived. */
 class Inbox<T> {

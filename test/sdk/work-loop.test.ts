@@ -4,7 +4,8 @@ import { createClient, type EventView, type SwitchboardClient, type WorkLogger }
 import { agentToken, TOKENS } from '../support/api-harness.js';
 import { startListeningHarness, type ListeningHarness } from './listening-harness.js';
 
-const WAIT_MS = 5000;
+/** Generous: the suite shares two cores with every other test file, and a timeout here is a failure, not a wait. */
+const WAIT_MS = 15_000;
 
 /** Resolves once `done` holds for what has been pushed. */
 class Inbox<T> {
