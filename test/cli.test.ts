@@ -1,9 +1,15 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT, startServerProcess, type ServerCommand, type ServerProcess } from './support/server-process.js';
+import {
+  ROOT,
+  runCommand,
+  startServerProcess,
+  type CommandOutcome,
+  type ServerCommand,
+  type ServerProcess,
+} from './support/server-process.js';
 
 /** The `switchboard` command as a process: what a shell sees (streams and exit codes). */
 const COMMAND_TIMEOUT_MS = 20_000;
@@ -19,33 +25,9 @@ afterEach(async () => {
   dir = null;
 });
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs one command line to its end with only the settings given (no DATABASE_URL leaks in). */
-function switchboard(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
-  const child = spawn(CLI.executable, [...CLI.args, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? tmpdir(), LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`switchboard ${args.join(' ')} did not exit within ${COMMAND_TIMEOUT_MS} ms:\n${stderr}`));
-    }, COMMAND_TIMEOUT_MS);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function switchboard(args: string[], env: Record<string, string> = {}): Promise<CommandOutcome> {
+  return runCommand({ ...CLI, args: [...CLI.args, ...args] }, { LOG_LEVEL: 'warn', ...env }, COMMAND_TIMEOUT_MS);
 }
 
 function tempDir(): string {

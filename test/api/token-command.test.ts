@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { runCommand, startServerProcess, type CommandOutcome, type ServerProcess } from '../support/server-process.js';
 
 /** `npm run token -- --admin`: a new admin token minted into the store, with no server running the command. */
 const COMMAND_TIMEOUT_MS = 20_000;
@@ -17,34 +16,9 @@ afterEach(async () => {
   dir = null;
 });
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the command as `npm run token` does (minus the build), with only the settings given. */
-function token(env: Record<string, string>, args: string[]): Promise<Outcome> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/token-main.ts', ...args], {
-    cwd: ROOT,
-    // Only what the test sets: no DATABASE_URL leaks in from the environment.
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? tmpdir(), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`npm run token did not exit within ${COMMAND_TIMEOUT_MS} ms:\n${stderr}`));
-    }, COMMAND_TIMEOUT_MS);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function token(env: Record<string, string>, args: string[]): Promise<CommandOutcome> {
+  return runCommand({ executable: process.execPath, args: ['--import', 'tsx', 'src/token-main.ts', ...args] }, env, COMMAND_TIMEOUT_MS);
 }
 
 function tempDir(): string {
