@@ -145,7 +145,7 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
           progress: 100,
           result: action.result ?? null,
           startedAt: task.startedAt ?? now,
-          attempts: task.status === 'IN_PROGRESS' ? task.attempts : task.attempts + 1,
+          attempts: endedAttempts(task),
           completedAt: now,
           offerExpiresAt: null,
           leaseExpiresAt: null,
@@ -156,9 +156,7 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
     }
     case 'fail': {
       if (task.status !== 'PENDING' && task.status !== 'ASSIGNED' && task.status !== 'IN_PROGRESS') refuse();
-      // A failure before the attempt started (an offer failed, an operator failing a waiting
-      // task) still spends one: otherwise a task could never run out of attempts.
-      const attempts = task.status === 'IN_PROGRESS' ? task.attempts : task.attempts + 1;
+      const attempts = endedAttempts(task);
       const final = attempts >= task.maxAttempts;
       const excluded = task.agent !== null ? [...task.excludedAgents, task.agent] : task.excludedAgents;
       const retryAt = final ? null : now + retryDelayMs(policy, attempts);
@@ -275,6 +273,15 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
 function checkReporter(task: Task, by: Reporter): void {
   if (by.agentId !== undefined && by.agentId !== task.agent) throw new StaleLeaseError(task, { agentId: by.agentId });
   if (by.leaseToken !== undefined && by.leaseToken !== task.leaseToken) throw new StaleLeaseError(task, { leaseToken: by.leaseToken });
+}
+
+/**
+ * Attempts once this attempt has ended (completed or failed). A running one was counted
+ * when it started; one that never started (an offer completed or failed, an operator
+ * failing a waiting task) still spends one, or a task could never run out of attempts.
+ */
+function endedAttempts(task: Task): number {
+  return task.status === 'IN_PROGRESS' ? task.attempts : task.attempts + 1;
 }
 
 /** `attempts` counts attempts started, so a running first attempt reads "1 of N". */

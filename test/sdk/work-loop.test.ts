@@ -2,27 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/core/policy.js';
 import { createClient, type EventView, type SwitchboardClient, type WorkLogger } from '../../src/sdk/index.js';
 import { agentToken, TOKENS } from '../support/api-harness.js';
+import { Inbox } from './inbox.js';
 import { startListeningHarness, type ListeningHarness } from './listening-harness.js';
-
-/** Generous: the suite shares two cores with every other test file, and a timeout here is a failure, not a wait. */
-const WAIT_MS = 15_000;
-
-/** Resolves once `done` holds for what has been pushed. */
-class Inbox<T> {
-  readonly items: T[] = [];
-  #waiters: { done: () => boolean; resolve: () => void }[] = [];
-  readonly push = (item: T) => {
-    this.items.push(item);
-    this.#waiters = this.#waiters.filter((w) => (w.done() ? (w.resolve(), false) : true));
-  };
-  until(done: (items: T[]) => boolean, what: string): Promise<T[]> {
-    if (done(this.items)) return Promise.resolve(this.items);
-    return new Promise<T[]>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}: ${JSON.stringify(this.items)}`)), WAIT_MS);
-      this.#waiters.push({ done: () => done(this.items), resolve: () => (clearTimeout(timer), resolve(this.items)) });
-    });
-  }
-}
 
 /** A promise the test settles: the handler's work "takes" exactly as long as the test says. */
 function gate(): { promise: Promise<void>; open: () => void } {
