@@ -36,10 +36,24 @@ function tempDir(): string {
 }
 
 describe('switchboard CLI', () => {
-  it('--help lists the command groups and the connection options; --version prints the package version', async () => {
+  it('--help lists the command groups, the connection options and the exit codes; --version prints the package version', async () => {
     const help = await switchboard(['--help']);
     expect(help.code).toBe(0);
-    for (const text of ['serve', 'token', '--url <url>', '--token <token>', '--json']) expect(help.stdout).toContain(text);
+    for (const text of [
+      'serve',
+      'token',
+      'task',
+      'agent',
+      'events',
+      '--url <url>',
+      '--token <token>',
+      '--json',
+      'Exit codes:',
+      'docs/cli.md',
+    ]) {
+      expect(help.stdout).toContain(text);
+    }
+    expect(help.stdout).toMatch(/^ {2}3 {2}no usable answer/m);
     const version = await switchboard(['--version']);
     expect(version).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
   });
