@@ -1,7 +1,7 @@
 import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox';
 import { AGENT_AVAILABILITIES, AGENT_KINDS, AGENT_STATUSES } from '../core/agent.js';
 import { ERROR_CODES } from '../core/errors.js';
-import { EVENT_TYPES } from '../core/events.js';
+import { EVENT_TYPES, type AttemptUsage } from '../core/events.js';
 import { PRIORITIES, TASK_STATUSES } from '../core/task.js';
 import { TASK_SORT_KEYS } from '../core/task-order.js';
 import type { AgentView, EventView, TaskView } from './views.js';
@@ -32,6 +32,7 @@ export const LIMITS = Object.freeze({
   taskPageMax: 1000,
   eventPageDefault: 100,
   eventPageMax: 500,
+  usageTextChars: 200,
   /**
    * Largest integer any request may carry (ids, cursors, fencing tokens): both stores
    * hold it exactly (BIGINT on PostgreSQL, INTEGER on SQLite) and so does a JS number.
@@ -171,7 +172,8 @@ const viewsMatchSchemas: [
   Fits<TaskView, typeof TaskViewSchema>,
   Fits<AgentView, typeof AgentViewSchema>,
   Fits<EventView, typeof EventViewSchema>,
-] = [true, true, true];
+  Fits<AttemptUsage, typeof AttemptUsageSchema>,
+] = [true, true, true, true];
 void viewsMatchSchemas;
 
 /** The error envelope: the seed had no `success` on errors and no code (seed defect 13). */
@@ -326,18 +328,47 @@ export const ProgressBody = Type.Object(
   { additionalProperties: false },
 );
 
+const Count = Type.Integer({ minimum: 0, maximum: LIMITS.integerMax });
+const UsageText = Type.String({ maxLength: LIMITS.usageTextChars });
+
+/** What one attempt cost, as its agent reports it; every field optional since each CLI knows different things. */
+export const AttemptUsageSchema = Type.Object(
+  {
+    inputTokens: Type.Optional(Count),
+    outputTokens: Type.Optional(Count),
+    cachedTokens: Type.Optional(Count),
+    turns: Type.Optional(Count),
+    durationMs: Type.Optional(Count),
+    costUsd: Type.Optional(Type.Number({ minimum: 0, maximum: LIMITS.integerMax })),
+    sessionId: Type.Optional(UsageText),
+    model: Type.Optional(UsageText),
+    profile: Type.Optional(UsageText),
+    exitCode: Type.Optional(Nullable(Type.Integer({ minimum: -LIMITS.integerMax, maximum: LIMITS.integerMax }))),
+  },
+  { additionalProperties: false, title: 'AttemptUsage' },
+);
+const Usage = Type.Optional(AttemptUsageSchema);
+
 /** Completion with an optional result of any JSON shape. */
 export const CompleteBody = Type.Object(
-  { result: Type.Optional(Type.Unknown()), leaseToken: Type.Optional(LeaseToken) },
+  { result: Type.Optional(Type.Unknown()), usage: Usage, leaseToken: Type.Optional(LeaseToken) },
   { additionalProperties: false },
 );
 /** A failure must say why: the reason is shown to operators and kept in the history. */
 export const FailBody = Type.Object(
-  { reason: Text(LIMITS.reasonChars), leaseToken: Type.Optional(LeaseToken) },
+  { reason: Text(LIMITS.reasonChars), usage: Usage, leaseToken: Type.Optional(LeaseToken) },
   { additionalProperties: false },
 );
 /** Declining an offer must say why, like a failure. */
-export const RejectBody = FailBody;
+export const RejectBody = Type.Object(
+  { reason: Text(LIMITS.reasonChars), leaseToken: Type.Optional(LeaseToken) },
+  { additionalProperties: false },
+);
+/** Giving a task back may say why (a usage limit, the worker stopping). */
+export const ReleaseBody = Type.Object(
+  { reason: Type.Optional(Text(LIMITS.reasonChars)), usage: Usage, leaseToken: Type.Optional(LeaseToken) },
+  { additionalProperties: false },
+);
 /** Cancelling may say why. */
 export const CancelBody = Type.Object({ reason: Type.Optional(Text(LIMITS.reasonChars)) }, { additionalProperties: false });
 

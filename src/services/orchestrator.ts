@@ -1,5 +1,6 @@
 import { canTakeWork } from '../core/agent.js';
 import { NotFoundError } from '../core/errors.js';
+import type { AttemptUsage } from '../core/events.js';
 import type { EventFilter } from '../core/ports.js';
 import { DEFAULT_TASK_SORT, positionOf } from '../core/task-order.js';
 import { decodeTaskCursor, encodeTaskCursor } from './task-cursor.js';
@@ -132,12 +133,16 @@ class DefaultOrchestrator implements Orchestrator {
     return this.#tasks.progress(id, params, by, actor);
   }
 
-  completeTask(id: string, result: unknown, by: Reporter, actor: Actor): Promise<Task> {
-    return this.#tasks.report(id, { type: 'complete', result }, by, actor);
+  completeTask(id: string, result: unknown, by: Reporter, actor: Actor, usage?: AttemptUsage | null): Promise<Task> {
+    return this.#tasks.report(id, { type: 'complete', result, usage }, by, actor);
   }
 
-  failTask(id: string, reason: string, by: Reporter, actor: Actor): Promise<Task> {
-    return this.#tasks.report(id, { type: 'fail', reason }, by, actor);
+  failTask(id: string, reason: string, by: Reporter, actor: Actor, usage?: AttemptUsage | null): Promise<Task> {
+    return this.#tasks.report(id, { type: 'fail', reason, usage }, by, actor);
+  }
+
+  releaseTask(id: string, params: { note: string | null; usage: AttemptUsage | null }, by: Reporter, actor: Actor): Promise<Task> {
+    return this.#tasks.report(id, { type: 'requeue', reason: 'released', ...params }, by, actor);
   }
 
   rejectTask(id: string, reason: string, by: Reporter, actor: Actor): Promise<Task> {

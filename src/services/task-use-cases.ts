@@ -1,5 +1,6 @@
 import { AgentNotEligibleError, NoAvailableAgentError, ValidationError, VersionConflictError } from '../core/errors.js';
 import { newTask } from '../core/factories.js';
+import type { AttemptUsage } from '../core/events.js';
 import type { Policy } from '../core/policy.js';
 import type { Reporter } from '../core/state-machine.js';
 import { ineligibility, isEligible, scoreAgent } from '../core/scoring.js';
@@ -113,6 +114,8 @@ export class TaskUseCases {
 export type ReportAction =
   | { type: 'start' }
   | { type: 'progress'; progress: number }
-  | { type: 'complete'; result: unknown }
-  | { type: 'fail'; reason: string }
-  | { type: 'reject'; reason: string };
+  | { type: 'complete'; result: unknown; usage?: AttemptUsage | null }
+  | { type: 'fail'; reason: string; usage?: AttemptUsage | null }
+  | { type: 'reject'; reason: string }
+  /** The holder gives the task back (POST release): not its failure, so the attempt is not spent. */
+  | { type: 'requeue'; reason: 'released'; note: string | null; usage: AttemptUsage | null };

@@ -1,5 +1,5 @@
 import type { Agent, AgentPatch, NewAgentInput } from '../core/agent.js';
-import type { StoredEvent } from '../core/events.js';
+import type { AttemptUsage, StoredEvent } from '../core/events.js';
 import type { EventFilter, IdempotentResponse, TaskCriteria } from '../core/ports.js';
 import type { TaskSort } from '../core/task-order.js';
 import type { Reporter } from '../core/state-machine.js';
@@ -118,8 +118,11 @@ export interface OrchestratorApi {
   startTask(id: string, by: Reporter, actor: Actor): Promise<Task>;
   /** The seed's PUT progress: progress >= 100 or status COMPLETED completes the task. */
   reportProgress(id: string, params: { progress: number; status?: 'IN_PROGRESS' | 'COMPLETED' }, by: Reporter, actor: Actor): Promise<Task>;
-  completeTask(id: string, result: unknown, by: Reporter, actor: Actor): Promise<Task>;
-  failTask(id: string, reason: string, by: Reporter, actor: Actor): Promise<Task>;
+  /** `usage`: what the attempt cost, kept in the event's payload. */
+  completeTask(id: string, result: unknown, by: Reporter, actor: Actor, usage?: AttemptUsage | null): Promise<Task>;
+  failTask(id: string, reason: string, by: Reporter, actor: Actor, usage?: AttemptUsage | null): Promise<Task>;
+  /** The holder gives an ASSIGNED or IN_PROGRESS task back: PENDING again, the attempt not spent, the agent not excluded. */
+  releaseTask(id: string, params: { note: string | null; usage: AttemptUsage | null }, by: Reporter, actor: Actor): Promise<Task>;
   rejectTask(id: string, reason: string, by: Reporter, actor: Actor): Promise<Task>;
   cancelTask(id: string, reason: string | null, actor: Actor): Promise<Task>;
   retryTask(id: string, actor: Actor): Promise<Task>;
