@@ -2,9 +2,10 @@ import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox'
 import { AGENT_AVAILABILITIES, AGENT_KINDS, AGENT_STATUSES } from '../core/agent.js';
 import { ERROR_CODES } from '../core/errors.js';
 import { EVENT_TYPES, type AttemptUsage } from '../core/events.js';
+import { LOG_STREAMS } from '../core/task-log.js';
 import { PRIORITIES, TASK_STATUSES } from '../core/task.js';
 import { TASK_SORT_KEYS } from '../core/task-order.js';
-import type { AgentView, EventView, TaskView } from './views.js';
+import type { AgentView, AttemptView, EventView, LogLineView, TaskView } from './views.js';
 
 /**
  * The JSON schemas of the REST API. They drive request validation, the OpenAPI document
@@ -33,6 +34,10 @@ export const LIMITS = Object.freeze({
   eventPageDefault: 100,
   eventPageMax: 500,
   usageTextChars: 200,
+  logLineChars: 8192,
+  logLinesPerAppend: 500,
+  logPageDefault: 500,
+  logPageMax: 1000,
   /**
    * Largest integer any request may carry (ids, cursors, fencing tokens): both stores
    * hold it exactly (BIGINT on PostgreSQL, INTEGER on SQLite) and so does a JS number.
@@ -173,7 +178,9 @@ const viewsMatchSchemas: [
   Fits<AgentView, typeof AgentViewSchema>,
   Fits<EventView, typeof EventViewSchema>,
   Fits<AttemptUsage, typeof AttemptUsageSchema>,
-] = [true, true, true, true];
+  Fits<LogLineView, typeof LogLineViewSchema>,
+  Fits<AttemptView, typeof AttemptViewSchema>,
+] = [true, true, true, true, true, true];
 void viewsMatchSchemas;
 
 /** The error envelope: the seed had no `success` on errors and no code (seed defect 13). */
@@ -443,6 +450,58 @@ export const ClaimBody = Type.Object(
 );
 
 // ---------------------------------------------------------------- envelopes
+
+// ---------------------------------------------------------------- task logs and attempts
+
+/** One line a runner sends; NUL and lone surrogates are refused by the input guard like in every string. */
+export const LogLineInputSchema = Type.Object(
+  {
+    text: Type.String({ maxLength: LIMITS.logLineChars }),
+    stream: Type.Optional(Type.Enum(LOG_STREAMS, { default: 'stdout' })),
+    at: Type.Optional(Type.String({ format: 'date-time', description: 'When the runner saw the line; default when stored.' })),
+  },
+  { additionalProperties: false, title: 'LogLineInput' },
+);
+
+/** POST /api/tasks/:taskId/logs. */
+export const AppendLogsBody = Type.Object(
+  {
+    lines: Type.Array(LogLineInputSchema, { minItems: 1, maxItems: LIMITS.logLinesPerAppend }),
+    leaseToken: Type.Optional(LeaseToken),
+  },
+  { additionalProperties: false },
+);
+
+/** GET /api/tasks/:taskId/logs: a page after a seq, oldest first. */
+export const TaskLogsQuery = Type.Object(
+  {
+    after: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: LIMITS.integerMax, default: 0, description: 'Only lines with a greater seq.' }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.logPageMax, default: LIMITS.logPageDefault })),
+  },
+  { additionalProperties: false },
+);
+
+/** One stored log line as JSON (views.ts logLineView). */
+export const LogLineViewSchema = Type.Object(
+  { seq: Type.Integer(), attempt: Type.Integer(), stream: Type.Enum(LOG_STREAMS), text: Type.String(), at: IsoDate },
+  { title: 'LogLine' },
+);
+
+/** One attempt of a task, derived from its events (views.ts attemptView). */
+export const AttemptViewSchema = Type.Object(
+  {
+    number: Type.Integer({ description: '1-based, in start order.' }),
+    agentId: Nullable(Type.String()),
+    startedAt: IsoDate,
+    endedAt: NullableDate,
+    outcome: Type.Enum(['running', 'completed', 'failed', 'released', 'requeued', 'cancelled']),
+    reason: Nullable(Type.String()),
+    usage: Nullable(AttemptUsageSchema),
+  },
+  { title: 'Attempt' },
+);
 
 /** `{ success: true, ...fields }`: the seed's success envelope. */
 export const ok = <T extends Record<string, TSchema>>(fields: T) => Type.Object({ success: Type.Literal(true), ...fields });

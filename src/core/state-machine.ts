@@ -18,6 +18,8 @@ export type TaskAction =
   | { type: 'start'; by: Reporter }
   | { type: 'progress'; by: Reporter; progress: number }
   | { type: 'heartbeat'; by: Reporter }
+  /** The holder appended log lines: proof of life, so a running task's lease is renewed like a heartbeat. */
+  | { type: 'log'; by: Reporter }
   | { type: 'complete'; by: Reporter; result: unknown; usage?: AttemptUsage | null }
   | { type: 'fail'; by: Reporter; reason: string; usage?: AttemptUsage | null }
   /** `by` is set when the holder gives the task back itself (reason `released`); timers and removal have no reporter. */
@@ -136,6 +138,11 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
     case 'heartbeat': {
       if (task.status !== 'IN_PROGRESS') refuse();
       return { task: renewLease(base, policy, now), event: null, slot: null };
+    }
+    case 'log': {
+      if (!HELD_STATUSES.has(task.status)) refuse('only a held task takes log lines');
+      // An offer has no lease to renew; its version still moves, so concurrent appends serialise on the guard.
+      return { task: task.status === 'IN_PROGRESS' ? renewLease(base, policy, now) : base, event: null, slot: null };
     }
     case 'complete': {
       if (task.status !== 'ASSIGNED' && task.status !== 'IN_PROGRESS') refuse();

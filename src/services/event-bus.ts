@@ -1,6 +1,7 @@
-import type { PublishedEvent } from './types.js';
+import type { AppendedLogs, PublishedEvent } from './types.js';
 
 export type EventListener = (published: PublishedEvent) => void;
+export type LogListener = (appended: AppendedLogs) => void;
 
 /** The minimal logger the services need; Fastify's pino logger fits it. */
 export interface Logger {
@@ -16,6 +17,7 @@ export interface Logger {
  */
 export class EventBus {
   readonly #listeners = new Set<EventListener>();
+  readonly #logListeners = new Set<LogListener>();
 
   constructor(private readonly logger: Logger) {}
 
@@ -30,6 +32,22 @@ export class EventBus {
         listener(published);
       } catch (err) {
         this.logger.error({ err, event: published.event.type }, 'event listener failed');
+      }
+    }
+  }
+
+  /** Task log lines travel apart from events: they are not in the event log, so no listener may count them as events. */
+  subscribeLogs(listener: LogListener): () => void {
+    this.#logListeners.add(listener);
+    return () => this.#logListeners.delete(listener);
+  }
+
+  publishLogs(appended: AppendedLogs): void {
+    for (const listener of this.#logListeners) {
+      try {
+        listener(appended);
+      } catch (err) {
+        this.logger.error({ err, taskId: appended.taskId }, 'log listener failed');
       }
     }
   }

@@ -20,12 +20,17 @@ import type {
   Actor,
   AgentState,
   AgentStatusRequest,
+  Attempt,
   IdempotencyClaim,
+  LogAppendResult,
   OrchestratorApi,
   Recommendation,
   TaskListRequest,
+  TaskLogPage,
   TaskPage,
 } from './types.js';
+import { loadAttempts } from './attempts.js';
+import type { NewLogLine } from '../core/task-log.js';
 import { WorkRunner } from './unit-of-work.js';
 
 /** The orchestrator as main.ts runs it: the use cases plus the lifecycle of timers and dispatch. */
@@ -155,6 +160,28 @@ class DefaultOrchestrator implements Orchestrator {
 
   retryTask(id: string, actor: Actor): Promise<Task> {
     return this.#tasks.operator(id, { type: 'retry' }, actor);
+  }
+
+  async appendLogs(id: string, lines: NewLogLine[], by: Reporter, actor: Actor): Promise<LogAppendResult> {
+    const { rows, accepted, dropped, truncated } = await this.#tasks.appendLogs(id, lines, by, actor);
+    if (rows.length > 0) this.deps.bus.publishLogs({ taskId: id, lines: rows });
+    return { accepted, dropped, truncated };
+  }
+
+  async taskLogs(id: string, page: { after: number; limit: number }): Promise<TaskLogPage> {
+    await this.getTask(id);
+    // One line more than asked tells whether another page follows, without a count.
+    const [lines, tail] = await Promise.all([
+      this.deps.store.logs.list({ taskId: id, after: page.after, limit: page.limit + 1 }),
+      this.deps.store.logs.tail({ taskId: id }),
+    ]);
+    const shown = lines.slice(0, page.limit);
+    return { lines: shown, lastSeq: shown.at(-1)?.seq ?? page.after, hasMore: lines.length > page.limit, truncated: tail.truncated };
+  }
+
+  async taskAttempts(id: string): Promise<Attempt[]> {
+    await this.getTask(id);
+    return loadAttempts(this.deps.store, id);
   }
 
   async recommend(id: string): Promise<Recommendation> {

@@ -2,6 +2,7 @@ import { AgentNotEligibleError, NoAvailableAgentError, ValidationError, VersionC
 import { newTask } from '../core/factories.js';
 import type { AttemptUsage } from '../core/events.js';
 import type { Policy } from '../core/policy.js';
+import { planLogAppend, type LogAppendPlan, type NewLogLine } from '../core/task-log.js';
 import type { Reporter } from '../core/state-machine.js';
 import { ineligibility, isEligible, scoreAgent } from '../core/scoring.js';
 import { HELD_STATUSES, type NewTaskInput, type Task, type TaskPatch } from '../core/task.js';
@@ -100,6 +101,16 @@ export class TaskUseCases {
     if (!Number.isFinite(params.progress)) throw new ValidationError('progress must be a number from 0 to 100', { field: 'progress' });
     const completes = params.status === 'COMPLETED' || params.progress >= 100;
     return this.report(id, completes ? { type: 'complete', result: null } : { type: 'progress', progress: params.progress }, by, actor);
+  }
+
+  /** One transaction: the `log` transition (holder check, lease renewal, the guard that serialises appends), then the lines. */
+  appendLogs(id: string, lines: NewLogLine[], by: Reporter, actor: Actor): Promise<LogAppendPlan> {
+    return this.runner.run(actor, async (work) => {
+      const { task } = await work.apply(await work.task(id), { type: 'log', by });
+      const plan = planLogAppend(await work.tx.logs.tail({ taskId: id }), lines, task.attempts, work.now);
+      await work.tx.logs.append({ taskId: id, lines: plan.rows });
+      return plan;
+    });
   }
 
   operator(id: string, action: { type: 'cancel'; reason: string | null } | { type: 'retry' }, actor: Actor): Promise<Task> {
