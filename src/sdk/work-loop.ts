@@ -158,6 +158,9 @@ export function work(
           const attempt = event.taskId === null ? undefined : running.get(event.taskId);
           if (attempt !== undefined && !attempt.reporting) void check(attempt, event);
         });
+  watch?.ready.catch((err: unknown) =>
+    logger.warn('work: cannot watch live events; a cancelled task is noticed only at its next report', { agentId, error: String(err) }),
+  );
 
   /** Asks the server whether the task is still ours: the event may be older than this claim. */
   async function check(attempt: Attempt, event: EventView): Promise<void> {
