@@ -6,6 +6,7 @@ import { clientAction, type ClientContext } from '../client-action.js';
 import { choice, deadline, integer, listOf } from '../options.js';
 import { renderTable } from '../output/table.js';
 import type { CliRuntime } from '../runtime.js';
+import { taskLogsCommand } from './task-logs.js';
 import { renderTaskDetail, taskColumns, type TaskDetail } from '../views/task-view.js';
 
 /** Every order GET /api/tasks takes: a key, or `-key` for the reverse. */
@@ -37,9 +38,9 @@ interface ListFlags {
   all?: boolean;
 }
 
-/** `switchboard task ...`: create, list, show, cancel and retry tasks over the API. */
+/** `switchboard task ...`: create, list, show, cancel and retry tasks, and read their logs, over the API. */
 export function taskCommands(program: Command, runtime: CliRuntime): void {
-  const task = program.command('task').description('tasks: create, list, show, cancel, retry');
+  const task = program.command('task').description('tasks: create, list, show, cancel, retry, logs');
 
   task
     .command('create')
@@ -125,6 +126,8 @@ export function taskCommands(program: Command, runtime: CliRuntime): void {
         ctx.print(answer, () => `Retrying ${answer.task.id}: ${answer.task.status}.\n`);
       }),
     );
+
+  taskLogsCommand(task, runtime);
 }
 
 function createInput(flags: CreateFlags): CreateTaskInput {
@@ -164,8 +167,12 @@ async function listTasks(ctx: ClientContext, flags: ListFlags): Promise<TaskList
 }
 
 async function taskDetail(ctx: ClientContext, id: string): Promise<TaskDetail> {
-  const [{ task }, { events }] = await Promise.all([ctx.client.tasks.get(id), ctx.client.tasks.events(id)]);
+  const [{ task }, { attempts }, { events }] = await Promise.all([
+    ctx.client.tasks.get(id),
+    ctx.client.tasks.attempts(id),
+    ctx.client.tasks.events(id),
+  ]);
   // Only a waiting task has a "who could take it now"; for the others the decision (or the outcome) is the story.
   const recommendation = task.status === 'PENDING' ? await ctx.client.tasks.recommendations(id) : null;
-  return { task, timeline: events, recommendation };
+  return { task, attempts, timeline: events, recommendation };
 }

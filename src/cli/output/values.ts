@@ -22,3 +22,12 @@ export function list(items: readonly string[] | null | undefined): string {
 export function orNone(value: string | number | null | undefined): string {
   return value === null || value === undefined || value === '' ? NONE : String(value);
 }
+
+/** Milliseconds as `850ms`, `12.3s`, `4m05s` or `2h03m`: a duration read at a glance. */
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 60) return `${minutes}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}

@@ -1,7 +1,8 @@
-import type { EventView, RecommendationsResponse, TaskView } from '../../sdk/index.js';
+import type { AttemptView, EventView, RecommendationsResponse, TaskView } from '../../sdk/index.js';
 import { statusColour, type Style } from '../output/style.js';
 import { renderFields, renderTable, type Column } from '../output/table.js';
 import { list, orNone, time } from '../output/values.js';
+import { attemptColumns } from './attempt-view.js';
 import { eventColumns } from './event-view.js';
 
 /** A title longer than this is cut in the task table; `task show` has it whole. */
@@ -29,21 +30,25 @@ export function taskColumns(style: Style): Column<TaskView>[] {
   ];
 }
 
-/** What `task show` gathers: the task, its timeline, and for a waiting task who could take it now. */
+/** What `task show` gathers: the task, its attempts, its timeline, and for a waiting task who could take it now. */
 export interface TaskDetail {
   task: TaskView;
+  attempts: AttemptView[];
   timeline: EventView[];
   /** Asked only for a PENDING task (null otherwise): the candidates now, or why there are none. */
   recommendation: RecommendationsResponse | null;
 }
 
-/** `task show`: the fields, the assignment decision with its score terms (or who could take it now), and the timeline. */
+/** `task show`: the fields, the assignment decision with its score terms (or who could take it now), the attempts with their usage, and the timeline. */
 export function renderTaskDetail(detail: TaskDetail, style: Style): string {
   const { task } = detail;
   const sections = [
     `${style.bold(task.id)}  ${task.title}\n`,
     renderFields(taskFields(task, style), style.dim),
     decisionSection(detail, style),
+    detail.attempts.length === 0
+      ? ''
+      : `${style.bold('Attempts')}\n${renderTable(attemptColumns(style), detail.attempts, { empty: '', header: style.dim })}`,
     `${style.bold('Timeline')}\n${renderTable(eventColumns(style, { task: false }), detail.timeline, { empty: 'No events.', header: style.dim })}`,
   ];
   return sections.filter((s) => s !== '').join('\n');
