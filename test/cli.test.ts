@@ -2,18 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  ROOT,
-  runCommand,
-  startServerProcess,
-  type CommandOutcome,
-  type ServerCommand,
-  type ServerProcess,
-} from './support/server-process.js';
+import { CLI, runCli as switchboard } from './cli/cli-harness.js';
+import { ROOT, startServerProcess, type ServerProcess } from './support/server-process.js';
 
-/** The `switchboard` command as a process: what a shell sees (streams and exit codes). */
-const COMMAND_TIMEOUT_MS = 20_000;
-const CLI: ServerCommand = { executable: process.execPath, args: ['--import', 'tsx', 'src/cli/main.ts'] };
+/** The `switchboard` command as a process, without a server of its own: what a shell sees (streams and exit codes). */
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 let server: ServerProcess | null = null;
@@ -24,11 +16,6 @@ afterEach(async () => {
   if (dir !== null) rmSync(dir, { recursive: true, force: true });
   dir = null;
 });
-
-/** Runs one command line to its end with only the settings given (no DATABASE_URL leaks in). */
-function switchboard(args: string[], env: Record<string, string> = {}): Promise<CommandOutcome> {
-  return runCommand({ ...CLI, args: [...CLI.args, ...args] }, { LOG_LEVEL: 'warn', ...env }, COMMAND_TIMEOUT_MS);
-}
 
 function tempDir(): string {
   dir = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));

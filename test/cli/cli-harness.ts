@@ -67,7 +67,7 @@ export async function startCliServer(env: Record<string, string> = {}): Promise<
 }
 
 /** `switchboard ...args` to its end with only the settings given (none of the test run's leak in). */
-export function runCli(args: string[], env: Record<string, string>): Promise<CommandOutcome> {
+export function runCli(args: string[], env: Record<string, string> = {}): Promise<CommandOutcome> {
   return runCommand({ ...CLI, args: [...CLI.args, ...args] }, { LOG_LEVEL: 'warn', ...env }, COMMAND_TIMEOUT_MS);
 }
 
