@@ -41,3 +41,9 @@ export interface CliRuntime extends CliEnvironment {
  * program lists the groups in one place (program.ts), so adding one touches nothing else.
  */
 export type CommandGroup = (program: Command, runtime: CliRuntime) => void;
+
+/** Resolves when the stop signal ({@link CliEnvironment.stopSignal}) fires: where a `--follow` ends. */
+export function untilStopped(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}

@@ -2,10 +2,9 @@ import type { Command } from 'commander';
 import { EVENT_TYPES, type EventType } from '../../core/events.js';
 import { SwitchboardApiError, type EventListQuery, type EventView } from '../../sdk/index.js';
 import { clientAction, type ClientContext } from '../client-action.js';
-import { untilStopped } from '../follow.js';
 import { integer, listOf } from '../options.js';
 import { renderRow, renderRowHeader, renderTable } from '../output/table.js';
-import type { CliRuntime } from '../runtime.js';
+import { untilStopped, type CliRuntime } from '../runtime.js';
 import { eventColumns } from '../views/event-view.js';
 
 /** The largest page GET /api/events serves: what `--follow --after` catches up with. */

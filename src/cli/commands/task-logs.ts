@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { SwitchboardApiError, type LogLineView, type TaskLogsResponse } from '../../sdk/index.js';
 import { clientAction, type ClientContext } from '../client-action.js';
-import { untilStopped } from '../follow.js';
 import { integer } from '../options.js';
 import { renderRow } from '../output/table.js';
-import type { CliRuntime } from '../runtime.js';
+import { untilStopped, type CliRuntime } from '../runtime.js';
 import { logColumns } from '../views/log-view.js';
 
 /** The largest page GET /api/tasks/:id/logs serves: fewest round trips to read a whole log. */
