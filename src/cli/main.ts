@@ -9,7 +9,7 @@ import { runCli } from './program.js';
 runCli(process.argv, {
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
-  // The stream decides (NO_COLOR, NODE_DISABLE_COLORS, FORCE_COLOR, TERM=dumb), so this entry reads no variable itself.
+  // A TTY stream decides by the environment (NO_COLOR, NODE_DISABLE_COLORS, TERM=dumb), so this entry reads no variable itself.
   color: process.stdout.isTTY === true && process.stdout.hasColors(),
   stopSignal: lazyStopSignal(),
 }).then(

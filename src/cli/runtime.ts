@@ -16,7 +16,7 @@ export const EXIT_UNAUTHORISED = 4;
 
 /** What the process gives the program besides its streams; main.ts fills it from the real process. */
 export interface CliEnvironment extends CommandOutput {
-  /** Whether stdout takes colours: a TTY whose environment allows them (NO_COLOR, TERM=dumb and FORCE_COLOR are honoured). */
+  /** Whether stdout takes colours: a TTY whose environment allows them (NO_COLOR, NODE_DISABLE_COLORS and TERM=dumb turn them off). */
   color: boolean;
   /**
    * Aborted at the first SIGINT or SIGTERM. Handlers are installed at the first call only: a
