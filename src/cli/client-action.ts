@@ -48,11 +48,7 @@ export function clientAction<Options, Args extends unknown[] = []>(
       return runtime.exit(EXIT_USAGE);
     }
     let socketError: (err: Error) => void = () => undefined;
-    const client = createClient({
-      url: connection.url,
-      ...(connection.token === null ? {} : { token: connection.token }),
-      onError: (err) => socketError(err),
-    });
+    const client = createClient({ url: connection.url, token: connection.token ?? undefined, onError: (err) => socketError(err) });
     const json = globals.json === true;
     const ctx: ClientContext = {
       client,

@@ -110,16 +110,18 @@ function statusCommand(agent: Command, runtime: CliRuntime, name: string, status
     );
 }
 
+/** The flags as the API's fields; an unset flag stays undefined, which JSON leaves out of the body. */
 function registerInput(flags: RegisterFlags): RegisterAgentInput {
-  const input: RegisterAgentInput = { name: flags.name };
-  if (flags.id !== undefined) input.id = flags.id;
-  if (flags.capabilities !== undefined) input.capabilities = flags.capabilities;
-  if (flags.kind !== undefined) input.kind = flags.kind;
-  if (flags.maxConcurrent !== undefined) input.maxConcurrentTasks = flags.maxConcurrent;
-  if (flags.reliability !== undefined) input.reliability = flags.reliability;
-  if (flags.costPerHour !== undefined) input.costPerHour = flags.costPerHour;
-  if (flags.paused === true) input.status = 'PAUSED';
-  return input;
+  return {
+    name: flags.name,
+    id: flags.id,
+    capabilities: flags.capabilities,
+    kind: flags.kind,
+    maxConcurrentTasks: flags.maxConcurrent,
+    reliability: flags.reliability,
+    costPerHour: flags.costPerHour,
+    status: flags.paused === true ? 'PAUSED' : undefined,
+  };
 }
 
 function agentColumns(style: Style): Column<AgentView>[] {

@@ -95,14 +95,10 @@ async function follow(ctx: ClientContext, flags: EventsFlags): Promise<void> {
     warned = true;
     ctx.runtime.err(`warning: lost the live connection to ${ctx.connection.url} (${err.message}); reconnecting\n`);
   });
-  const subscription = ctx.client.events.subscribe(
-    { ...(flags.type === undefined ? {} : { types: flags.type }), lastEventId: Math.max(head, last) },
-    show,
-    (done) => {
-      if (done.truncated)
-        ctx.runtime.err(`warning: more events happened while disconnected than the server replays; events --after ${last} lists them\n`);
-    },
-  );
+  const subscription = ctx.client.events.subscribe({ types: flags.type, lastEventId: Math.max(head, last) }, show, (done) => {
+    if (done.truncated)
+      ctx.runtime.err(`warning: more events happened while disconnected than the server replays; events --after ${last} lists them\n`);
+  });
   try {
     await Promise.race([subscription.ready, untilStopped(stop)]);
     await untilStopped(stop);

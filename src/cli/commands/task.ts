@@ -58,10 +58,7 @@ export function taskCommands(program: Command, runtime: CliRuntime): void {
     .option('--idempotency-key <key>', 'the same key again returns the first task instead of a second one (safe retries of a script)')
     .action(
       clientAction(runtime, async (ctx, flags: CreateFlags) => {
-        const answer = await ctx.client.tasks.create(
-          createInput(flags),
-          flags.idempotencyKey === undefined ? {} : { idempotencyKey: flags.idempotencyKey },
-        );
+        const answer = await ctx.client.tasks.create(createInput(flags), { idempotencyKey: flags.idempotencyKey });
         const t = answer.task;
         ctx.print(
           answer,
@@ -111,7 +108,7 @@ export function taskCommands(program: Command, runtime: CliRuntime): void {
     .option('--reason <text>', 'why, kept in the event log')
     .action(
       clientAction(runtime, async (ctx, flags: { reason?: string }, id: string) => {
-        const answer = await ctx.client.tasks.cancel(id, flags.reason === undefined ? {} : { reason: flags.reason });
+        const answer = await ctx.client.tasks.cancel(id, { reason: flags.reason });
         ctx.print(answer, () => `Cancelled ${answer.task.id}.\n`);
       }),
     );
@@ -130,18 +127,20 @@ export function taskCommands(program: Command, runtime: CliRuntime): void {
   taskLogsCommand(task, runtime);
 }
 
+/** The flags as the API's fields; an unset flag stays undefined, which JSON leaves out of the body. */
 function createInput(flags: CreateFlags): CreateTaskInput {
-  const input: CreateTaskInput = { title: flags.title };
-  if (flags.description !== undefined) input.description = flags.description;
-  if (flags.priority !== undefined) input.priority = flags.priority;
-  if (flags.require !== undefined) input.requiredCapabilities = flags.require;
-  if (flags.prefer !== undefined) input.preferredCapabilities = flags.prefer;
-  if (flags.label !== undefined) input.labels = flags.label;
-  if (flags.dependsOn !== undefined) input.dependsOn = flags.dependsOn;
-  if (flags.sla !== undefined) input.slaDeadline = flags.sla;
-  if (flags.eta !== undefined) input.eta = flags.eta;
-  if (flags.maxAttempts !== undefined) input.maxAttempts = flags.maxAttempts;
-  return input;
+  return {
+    title: flags.title,
+    description: flags.description,
+    priority: flags.priority,
+    requiredCapabilities: flags.require,
+    preferredCapabilities: flags.prefer,
+    labels: flags.label,
+    dependsOn: flags.dependsOn,
+    slaDeadline: flags.sla,
+    eta: flags.eta,
+    maxAttempts: flags.maxAttempts,
+  };
 }
 
 /** One page, or with `--all` every page joined into one answer of the same shape (nextCursor null). */

@@ -50,11 +50,7 @@ export function tokenCommands(program: Command, runtime: CliRuntime): void {
     .action(
       clientAction(runtime, async (ctx, flags: { role: (typeof ROLES)[number]; agent?: string; label?: string }) => {
         const label = flags.label ?? (flags.agent === undefined ? flags.role : `agent ${flags.agent}`);
-        const answer = await ctx.client.tokens.create({
-          label,
-          role: flags.role,
-          ...(flags.agent === undefined ? {} : { agentId: flags.agent }),
-        });
+        const answer = await ctx.client.tokens.create({ label, role: flags.role, agentId: flags.agent });
         ctx.print(answer, () => {
           // As `token admin`: `SECRET=$(switchboard token create ...)` captures the secret alone.
           runtime.err(`Created ${answer.token.role} token "${answer.token.label}" (id ${answer.token.id}). It is shown only this once:\n`);
