@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ConfigError, loadProcessClientConfig, type ClientConfig } from '../config.js';
 import { createClient, SwitchboardApiError, SwitchboardClientError, type SwitchboardClient } from '../sdk/index.js';
 import { createStyle, type Style } from './output/style.js';
+import { clean } from './output/table.js';
 import { EXIT_REFUSED, EXIT_UNAUTHORISED, EXIT_UNREACHABLE, EXIT_USAGE, type CliRuntime } from './runtime.js';
 
 /** What a client command's action works with: the SDK client and the chosen output mode. */
@@ -99,7 +100,8 @@ function reportFailure(err: unknown, ctx: Pick<ClientContext, 'connection' | 'ru
 }
 
 function say(ctx: Pick<ClientContext, 'runtime' | 'json'>, doc: Record<string, unknown>, text: string): void {
-  ctx.runtime.err(ctx.json ? `${JSON.stringify(doc)}\n` : `error: ${text}\n`);
+  // A server message may quote what a client sent (an id, a title): shown, never run as terminal controls.
+  ctx.runtime.err(ctx.json ? `${JSON.stringify(doc)}\n` : `error: ${text.split('\n').map(clean).join('\n')}\n`);
 }
 
 /** The one detail a reader acts on: which field (the rest is in `--json`'s `details`). */

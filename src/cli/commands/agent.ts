@@ -4,7 +4,7 @@ import type { AgentStatusInput, AgentView, RegisterAgentInput } from '../../sdk/
 import { clientAction } from '../client-action.js';
 import { choice, decimal, integer, listOf } from '../options.js';
 import { statusColour, type Style } from '../output/style.js';
-import { renderFields, renderTable, type Column } from '../output/table.js';
+import { clean, renderFields, renderTable, type Column } from '../output/table.js';
 import { list, time } from '../output/values.js';
 import { EXIT_USAGE, type CliRuntime } from '../runtime.js';
 import { taskColumns } from '../views/task-view.js';
@@ -62,7 +62,7 @@ export function agentCommands(program: Command, runtime: CliRuntime): void {
         const [{ agent: a }, { tasks }] = await Promise.all([ctx.client.agents.get(id), ctx.client.agents.tasks(id)]);
         ctx.print({ success: true, agent: a, tasks }, () =>
           [
-            `${ctx.style.bold(a.id)}  ${a.name}\n`,
+            `${ctx.style.bold(a.id)}  ${clean(a.name)}\n`,
             renderFields(agentFields(a, ctx.style), ctx.style.dim),
             `${ctx.style.bold('Tasks')}\n${renderTable(taskColumns(ctx.style), tasks, { empty: 'None held.', header: ctx.style.dim })}`,
           ].join('\n'),

@@ -4,7 +4,7 @@ import { TASK_SORT_KEYS } from '../../core/task-order.js';
 import type { CreateTaskInput, TaskListQuery, TaskListResponse, TaskView } from '../../sdk/index.js';
 import { clientAction, type ClientContext } from '../client-action.js';
 import { choice, deadline, integer, listOf } from '../options.js';
-import { renderTable } from '../output/table.js';
+import { clean, renderTable } from '../output/table.js';
 import type { CliRuntime } from '../runtime.js';
 import { taskLogsCommand } from './task-logs.js';
 import { renderTaskDetail, taskColumns, type TaskDetail } from '../views/task-view.js';
@@ -63,7 +63,7 @@ export function taskCommands(program: Command, runtime: CliRuntime): void {
         ctx.print(
           answer,
           () =>
-            `Created ${ctx.style.bold(t.id)} (${t.status}, ${t.priority}${t.agent === null ? '' : `, assigned to ${t.agent}`}): ${t.title}\n`,
+            `Created ${ctx.style.bold(t.id)} (${t.status}, ${t.priority}${t.agent === null ? '' : `, assigned to ${t.agent}`}): ${clean(t.title)}\n`,
         );
       }),
     );
@@ -92,7 +92,7 @@ export function taskCommands(program: Command, runtime: CliRuntime): void {
 
   task
     .command('show')
-    .description('one task: its fields, its assignment decision with each score term, and its timeline')
+    .description('one task: its fields, its assignment decision with each score term, its attempts with their usage, and its timeline')
     .argument('<id>', 'task id, e.g. TASK-001')
     .action(
       clientAction(runtime, async (ctx, _flags: object, id: string) => {

@@ -1,6 +1,6 @@
 import type { AttemptView, EventView, RecommendationsResponse, TaskView } from '../../sdk/index.js';
 import { statusColour, type Style } from '../output/style.js';
-import { renderFields, renderTable, type Column } from '../output/table.js';
+import { clean, renderFields, renderTable, type Column } from '../output/table.js';
 import { list, orNone, time } from '../output/values.js';
 import { attemptColumns } from './attempt-view.js';
 import { eventColumns } from './event-view.js';
@@ -43,7 +43,7 @@ export interface TaskDetail {
 export function renderTaskDetail(detail: TaskDetail, style: Style): string {
   const { task } = detail;
   const sections = [
-    `${style.bold(task.id)}  ${task.title}\n`,
+    `${style.bold(task.id)}  ${clean(task.title)}\n`,
     renderFields(taskFields(task, style), style.dim),
     decisionSection(detail, style),
     detail.attempts.length === 0
@@ -94,7 +94,8 @@ function decisionSection(detail: TaskDetail, style: Style): string {
   const recommendation = detail.recommendation;
   if (recommendation === null) return '';
   const head = `${style.bold('Candidates now')}\n`;
-  if (recommendation.candidates.length === 0) return `${head}No agent can take it: ${recommendation.blockedBy ?? 'none is eligible'}\n`;
+  if (recommendation.candidates.length === 0)
+    return `${head}No agent can take it: ${clean(recommendation.blockedBy ?? 'none is eligible')}\n`;
   return (
     head +
     renderTable(
