@@ -125,10 +125,12 @@ describe('switchboard task', () => {
     expect(doc.recommendation).toBeNull();
   });
 
-  it('show: a waiting task says who could take it now, or why nobody can', async () => {
-    const { task } = await sb.client.tasks.create({ title: 'Needs Rust', requiredCapabilities: ['rust'] });
+  it('show: a waiting task says who could take it now, or why nobody can; a control character in its title is shown escaped', async () => {
+    const { task } = await sb.client.tasks.create({ title: 'Needs \u001b[2J Rust', requiredCapabilities: ['rust'] });
     const shown = await sb.run(['task', 'show', task.id]);
     expect(shown.stdout).toMatch(/^Candidates now\nNo agent can take it: .*rust/m);
+    expect(shown.stdout).toContain(`${task.id}  Needs \\x1b[2J Rust\n`);
+    expect(shown.stdout).not.toContain('\u001b');
   });
 
   it('cancel and retry; a refused transition exits 1 with the server message and code, in JSON with --json', async () => {
