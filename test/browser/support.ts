@@ -94,49 +94,6 @@ export async function startServer(options: { demo?: boolean; env?: Record<string
   }
 }
 
-/** A small REST client for arranging state "from another client". */
-export class Api {
-  constructor(readonly baseUrl: string) {}
-
-  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(this.baseUrl + path, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await response.json()) as T & { success: boolean; error?: string };
-    if (!response.ok) throw new Error(`${method} ${path} -> ${response.status}: ${json.error ?? ''}`);
-    return json;
-  }
-
-  async createTask(body: Record<string, unknown>): Promise<TaskJson> {
-    return (await this.call<{ task: TaskJson }>('POST', '/api/tasks', body)).task;
-  }
-
-  async createAgent(body: Record<string, unknown>): Promise<{ id: string }> {
-    return (await this.call<{ agent: { id: string } }>('POST', '/api/agents', body)).agent;
-  }
-
-  async metrics(): Promise<MetricsJson> {
-    return (await this.call<{ metrics: MetricsJson }>('GET', '/api/tasks/metrics')).metrics;
-  }
-}
-
-export interface TaskJson {
-  id: string;
-  title: string;
-  status: string;
-}
-
-export interface MetricsJson {
-  totalTasks: number;
-  completedTasks: number;
-  failedTasks: number;
-  activeAgents: number;
-  slaAtRisk: number;
-  byStatus: Record<string, number>;
-}
-
 /**
  * Collects console errors and warnings and uncaught page errors; `expected` patterns
  * (e.g. the browser's own "Failed to load resource" line for a 422 a test provokes) are ignored.

@@ -1,6 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
+import type { AgentView, EventView, Metrics, TaskView } from 'switchboard/sdk';
 import { queryKeys, RECENT_EVENTS_LIMIT } from '../api/query-keys.js';
-import type { AgentView, EventView, Metrics, TaskView } from '../api/types.js';
 import { isNewer, upsertById, upsertTaskPages, type TaskPages } from '../lib/task-cache.js';
 
 /** Socket messages are applied in batches: one cache write (and one render) per frame-ish. */

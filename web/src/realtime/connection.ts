@@ -1,6 +1,6 @@
-import type { Socket } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
+import type { AgentView, EventView, Metrics, TaskView } from 'switchboard/sdk';
 import type { TokenStore } from '../api/token-store.js';
-import type { AgentView, EventView, Metrics, TaskView } from '../api/types.js';
 import { AGENT_MESSAGES, TASK_MESSAGES, type BatchedMessage, type ClientToServerEvents, type ServerToClientEvents } from './messages.js';
 
 const TASK_NAMES: ReadonlySet<string> = new Set(TASK_MESSAGES);
@@ -46,7 +46,7 @@ export class LiveConnection {
   #everConnected = false;
   #failures = 0;
   #unsubscribeToken: (() => void) | null = null;
-  /** Bumped by stop(): a start() whose client library arrives after a stop() does nothing. */
+  /** Bumped by stop(): a start() whose resume point arrives after a stop() does nothing. */
   #generation = 0;
 
   readonly #resumePoint: () => Promise<number | null>;
@@ -78,18 +78,21 @@ export class LiveConnection {
     if (this.#lastEventId === null || id > this.#lastEventId) this.#lastEventId = id;
   }
 
-  /** Loads the Socket.io client in its own chunk (not needed for the first paint), then connects. */
+  /**
+   * Reads the resume point, then connects. The Socket.io client is no longer worth a lazy
+   * chunk: the SDK's client, which every REST call goes through, already imports it.
+   */
   start(): void {
     if (this.#socket !== null) return;
     const generation = ++this.#generation;
     const head = this.#lastEventId === null ? this.#resumePoint().catch(() => null) : Promise.resolve(null);
-    void Promise.all([import('socket.io-client'), head]).then(([{ io }, id]) => {
+    void head.then((id) => {
       if (id !== null) this.noteEventId(id);
-      if (generation === this.#generation && this.#socket === null) this.#connect(io);
+      if (generation === this.#generation && this.#socket === null) this.#connect();
     });
   }
 
-  #connect(io: typeof import('socket.io-client').io): void {
+  #connect(): void {
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
