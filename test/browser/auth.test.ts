@@ -1,40 +1,21 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createClient } from '../../src/sdk/index.js';
-import { describeBrowser, launchBrowser, startServer, watchConsole, type RunningServer } from './support.js';
+import { describeBrowser, firstStartToken, serverAndBrowser, waitForLive, watchConsole } from './support.js';
 
 const UI_TIMEOUT_MS = 10_000;
 const TEST_TIMEOUT_MS = 60_000;
 
-/** The admin token a fresh store prints once on its first start. */
-function firstStartToken(output: string): string {
-  const match = /First start: created an admin API token[^\n]*\n\n\s+(\S+)/.exec(output);
-  if (match?.[1] === undefined) throw new Error(`no admin token in the server's output:\n${output}`);
-  return match[1];
-}
-
 describeBrowser('dashboard auth (browser)', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    // No anonymous role: every request needs a token, as on a server reachable from elsewhere.
-    server = await startServer({ env: { SWITCHBOARD_ANONYMOUS_ROLE: 'none' } });
-    browser = await launchBrowser();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  // No anonymous role: every request needs a token, as on a server reachable from elsewhere.
+  const running = serverAndBrowser({ env: { SWITCHBOARD_ANONYMOUS_ROLE: 'none' } });
 
   it(
     'a 401 opens the token prompt; the token then goes in a header on REST and in the socket handshake, never in a URL',
     async () => {
-      const token = firstStartToken(server.output());
-      const { task } = await createClient({ url: server.baseUrl, token }).tasks.create({ title: 'Behind a token', priority: 'P1' });
+      const token = firstStartToken(running.server.output());
+      const { task } = await createClient({ url: running.server.baseUrl, token }).tasks.create({ title: 'Behind a token', priority: 'P1' });
 
-      const context = await browser.newContext({ baseURL: server.baseUrl });
+      const context = await running.browser.newContext({ baseURL: running.server.baseUrl });
       const page = await context.newPage();
       const console = watchConsole(page);
       const urls: string[] = [];
@@ -52,7 +33,7 @@ describeBrowser('dashboard auth (browser)', () => {
       await prompt.getByRole('button', { name: 'Use token' }).click();
 
       await page.locator(`[data-column="PENDING"] [data-task-id="${task.id}"]`).waitFor({ timeout: UI_TIMEOUT_MS });
-      await page.locator('[data-connection="connected"]').first().waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
+      await waitForLive(page);
       expect([...bearers]).toEqual([`Bearer ${token}`]);
       expect(urls.filter((u) => u.includes(token))).toEqual([]);
       // The 401s before the token was given are the browser's own resource errors, which the test provoked.

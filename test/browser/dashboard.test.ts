@@ -1,7 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createClient, type CreateTaskInput, type SwitchboardClient } from '../../src/sdk/index.js';
-import { describeBrowser, launchBrowser, screenshot, startServer, watchConsole, type RunningServer } from './support.js';
+import { describeBrowser, screenshot, serverAndBrowser, waitForLive, watchConsole } from './support.js';
 
 /** Generous bound for UI waits that depend on the network and the socket, not a sleep. */
 const UI_TIMEOUT_MS = 10_000;
@@ -11,27 +11,18 @@ const TEST_TIMEOUT_MS = 60_000;
 
 const card = (page: Page, column: string, taskId: string) => page.locator(`[data-column="${column}"] [data-task-id="${taskId}"]`);
 
-async function waitForLive(page: Page): Promise<void> {
-  await page.locator('[data-connection="connected"]').first().waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
-}
-
 describeBrowser('dashboard (browser)', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const running = serverAndBrowser();
   /** Another client arranging state, through the SDK like every client of the server. */
   let api: SwitchboardClient;
   let context: BrowserContext;
 
-  beforeAll(async () => {
-    server = await startServer();
-    api = createClient({ url: server.baseUrl });
-    browser = await launchBrowser();
-  }, 60_000);
+  beforeAll(() => {
+    api = createClient({ url: running.server.baseUrl });
+  });
 
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
-    await server?.stop();
   });
 
   const createTask = async (input: CreateTaskInput) => (await api.tasks.create(input)).task;
@@ -40,8 +31,8 @@ describeBrowser('dashboard (browser)', () => {
     options: { width?: number; height?: number; scheme?: 'light' | 'dark' } = {},
   ): Promise<{ page: Page; console: ReturnType<typeof watchConsole> }> {
     await context?.close();
-    context = await browser.newContext({
-      baseURL: server.baseUrl,
+    context = await running.browser.newContext({
+      baseURL: running.server.baseUrl,
       viewport: { width: options.width ?? 1440, height: options.height ?? 900 },
       colorScheme: options.scheme ?? 'light',
     });
@@ -165,7 +156,7 @@ describeBrowser('dashboard (browser)', () => {
       await page.evaluate('window.__switchboardMarker = "still-here"');
 
       const started = Date.now();
-      await fetch(`${server.baseUrl}/api/tasks/${task.id}/assign`, { method: 'POST' }).then((r) => expect(r.status).toBe(200));
+      await fetch(`${running.server.baseUrl}/api/tasks/${task.id}/assign`, { method: 'POST' }).then((r) => expect(r.status).toBe(200));
       await card(page, 'ASSIGNED', task.id).waitFor({ timeout: LIVE_UPDATE_MS });
       const elapsed = Date.now() - started;
       expect(await page.evaluate<string | undefined>('window.__switchboardMarker')).toBe('still-here');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startServerProcess } from '../support/server-process.js';
 
 /** Debian's Chromium: the browser tests drive it with playwright-core (no browser download). */
@@ -92,6 +92,38 @@ export async function startServer(options: { demo?: boolean; env?: Record<string
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * A suite's server and browser: started before its first test, stopped after its last
+ * (hooks registered later, e.g. closing a context, run before these).
+ */
+export function serverAndBrowser(options: Parameters<typeof startServer>[0] = {}): {
+  readonly server: RunningServer;
+  readonly browser: Browser;
+} {
+  const running = {} as { server: RunningServer; browser: Browser };
+  beforeAll(async () => {
+    running.server = await startServer(options);
+    running.browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await running.browser?.close();
+    await running.server?.stop();
+  });
+  return running;
+}
+
+/** Resolves once the page's socket is connected, so a change made after it reaches the page live. */
+export async function waitForLive(page: Page, timeout = 10_000): Promise<void> {
+  await page.locator('[data-connection="connected"]').first().waitFor({ state: 'attached', timeout });
+}
+
+/** The admin token a fresh store prints once on its first start (in the server's output). */
+export function firstStartToken(output: string): string {
+  const match = /First start: created an admin API token[^\n]*\n\n\s+(\S+)/.exec(output);
+  if (match?.[1] === undefined) throw new Error(`no admin token in the server's output:\n${output}`);
+  return match[1];
 }
 
 /**
