@@ -2,6 +2,7 @@ import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useQuery } from '
 import { useEffect, useMemo } from 'react';
 import type {
   AgentView,
+  AttemptView,
   EventView,
   Metrics,
   RecommendationsResponse,
@@ -128,5 +129,15 @@ export function useRecommendations(id: string, enabled: boolean) {
     queryFn: ({ signal }) => api.tasks.recommendations(id, { signal }),
     enabled,
     staleTime: 10_000,
+  });
+}
+
+/** The task's attempts with their usage, derived by the server from its events; refetched when one starts or ends (CacheSync). */
+export function useTaskAttempts(id: string) {
+  const api = useApi();
+  return useQuery<AttemptView[]>({
+    queryKey: queryKeys.taskAttempts(id),
+    queryFn: async ({ signal }) => (await api.tasks.attempts(id, { signal })).attempts,
+    staleTime: Infinity,
   });
 }

@@ -1,6 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import type { SwitchboardClient } from 'switchboard/sdk';
 import { createDashboardClient, isClientFault } from '../api/client.js';
+import { queryKeys } from '../api/query-keys.js';
 import { TokenStore } from '../api/token-store.js';
 import { CacheSync } from '../realtime/cache-sync.js';
 import { LiveConnection } from '../realtime/connection.js';
@@ -65,6 +66,8 @@ export function createAppRuntime(): AppRuntime {
         reconciler.onEvent(event);
         series.onEvent(event, Date.now());
       },
+      taskLog: (payload) => sync.taskLog(payload),
+      connected: () => void queryClient.invalidateQueries({ queryKey: queryKeys.taskLogs }),
       resumed: () => reconciler.onResume(),
       replayDone: (truncated) => reconciler.onReplayDone(truncated),
       unauthorized: auth.request,

@@ -16,6 +16,11 @@ function str(value: string | null | undefined): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
+/** "a: b" of the parts that are there; null when none is. */
+function joined(...parts: (string | null)[]): string | null {
+  return parts.filter((part) => part !== null).join(': ') || null;
+}
+
 const REQUEUE_REASONS: Record<RequeueReason, string> = {
   offer_expired: 'offer expired',
   lease_expired: 'lease expired',
@@ -43,7 +48,7 @@ export function describeEvent(e: EventView): EventText {
     case 'task.rejected':
       return {
         verb: 'rejected',
-        detail: [agent === null ? null : `by ${agent}`, str(e.payload.reason)].filter((x) => x !== null).join(': '),
+        detail: joined(agent === null ? null : `by ${agent}`, str(e.payload.reason)),
         tone: 'warning',
       };
     case 'task.started':
@@ -61,7 +66,12 @@ export function describeEvent(e: EventView): EventText {
       return { verb: final ? 'failed' : 'failed, will retry', detail: str(e.payload.reason), tone: 'danger' };
     }
     case 'task.requeued':
-      return { verb: 'requeued', detail: REQUEUE_REASONS[e.payload.reason] ?? null, tone: 'warning' };
+      // `note`: what the holder said when it released the task (a runner's "usage limit", "worker stopped").
+      return {
+        verb: 'requeued',
+        detail: joined(REQUEUE_REASONS[e.payload.reason] ?? null, str(e.payload.note)),
+        tone: 'warning',
+      };
     case 'task.cancelled':
       return { verb: 'cancelled', detail: str(e.payload.reason), tone: 'neutral' };
     case 'task.retried':

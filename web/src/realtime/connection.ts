@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { AgentView, EventView, Metrics, TaskView } from 'switchboard/sdk';
+import type { AgentView, EventView, Metrics, SocketPayloads, TaskView } from 'switchboard/sdk';
 import type { TokenStore } from '../api/token-store.js';
 import { AGENT_MESSAGES, TASK_MESSAGES, type BatchedMessage, type ClientToServerEvents, type ServerToClientEvents } from './messages.js';
 
@@ -20,6 +20,12 @@ export interface LiveHandlers {
   agentRemoved(agentId: string): void;
   metrics(metrics: Metrics): void;
   event(event: EventView): void;
+  taskLog(payload: SocketPayloads['task:log']): void;
+  /**
+   * Every connect, the first included. Log lines are not events: no replay brings back
+   * those sent while the socket was away (or not yet there), so their readers catch up.
+   */
+  connected(): void;
   /** A reconnect (not the first connect) succeeded: missed events are being replayed. */
   resumed(): void;
   /** The replay after a resume ended; `truncated`: more was missed than the server replays. */
@@ -134,6 +140,7 @@ export class LiveConnection {
     } else if (isAgentMessage(message)) h.agent(message.payload.agent);
     else if (message.name === 'agent:removed') h.agentRemoved(message.payload.agentId);
     else if (message.name === 'metrics:updated') h.metrics(message.payload.metrics);
+    else if (message.name === 'task:log') h.taskLog(message.payload);
     else if (message.name === 'event') {
       this.noteEventId(message.payload.id);
       h.event(message.payload);
@@ -152,6 +159,7 @@ export class LiveConnection {
     socket.on('connect', () => {
       this.#failures = 0;
       this.#setStatus('connected');
+      h.connected();
       if (this.#everConnected) h.resumed();
       this.#everConnected = true;
     });

@@ -10,7 +10,10 @@ import { PriorityBadge, StatusBadge } from '../../components/badges.js';
 import { ConfirmButton } from '../../components/confirm-button.js';
 import { EmptyState, ErrorState, Skeleton, SkeletonRows } from '../../components/states.js';
 import { findTask, type TaskPages } from '../../lib/task-cache.js';
+import { Attempts } from './attempts.js';
 import { TaskFields } from './task-fields.js';
+import { TaskLogPanel } from './task-log.js';
+import { TaskResult } from './task-result.js';
 import { Timeline } from './timeline.js';
 import { WhyThisAgent } from './why-this-agent.js';
 
@@ -100,6 +103,9 @@ export default function TaskDetailView() {
             <TaskFields task={task} />
             <WhyThisAgent task={task} />
           </div>
+          <TaskResult task={task} />
+          <TaskLogPanel taskId={task.id} />
+          <Attempts taskId={task.id} />
           <Timeline taskId={task.id} />
         </>
       )}
