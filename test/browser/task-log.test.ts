@@ -108,9 +108,12 @@ describeBrowser('task detail: live log, attempts and result (browser)', () => {
       await agent.tasks.complete(
         task.id,
         {
+          // The result as the runner reports it (src/runner/attempt.ts).
           result: {
             summary: 'Fixed the flaky test',
             exitCode: 0,
+            profile: 'claude',
+            sessionId: 'session-42',
             branch: 'switchboard/TASK-1-1',
             commit: '0123456789abcdef',
             changedFiles: 2,
@@ -136,6 +139,9 @@ describeBrowser('task detail: live log, attempts and result (browser)', () => {
       await expect(result.locator('[data-field="branch"]').textContent()).resolves.toBe('switchboard/TASK-1-1');
       await expect(result.locator('[data-field="commit"]').textContent()).resolves.toBe('0123456789ab');
       await expect(result.locator('[data-field="changedFiles"]').textContent()).resolves.toBe('2');
+      await expect(result.locator('[data-field="profile"]').textContent()).resolves.toBe('claude');
+      // Every field the runner sends has its place: nothing is left over as JSON.
+      await expect(result.locator('pre').count()).resolves.toBe(0);
 
       const attempt = page.locator('[data-testid="attempts"] [data-attempt="1"][data-outcome="completed"]');
       await attempt.waitFor({ timeout: LIVE_LINE_MS });

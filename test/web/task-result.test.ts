@@ -3,10 +3,20 @@ import { readResult } from '../../web/src/lib/task-result.js';
 
 describe('task result (whatever the agent reported, read defensively)', () => {
   it("reads the runner's fields", () => {
-    const facts = readResult({ summary: 'Fixed it', exitCode: 0, branch: 'switchboard/TASK-001-1', commit: 'abc123', changedFiles: 3 });
+    const facts = readResult({
+      summary: 'Fixed it',
+      exitCode: 0,
+      profile: 'claude',
+      sessionId: 's-1',
+      branch: 'switchboard/TASK-001-1',
+      commit: 'abc123',
+      changedFiles: 3,
+    });
     expect(facts).toEqual({
       summary: 'Fixed it',
       exitCode: 0,
+      profile: 'claude',
+      sessionId: 's-1',
       branch: 'switchboard/TASK-001-1',
       commit: 'abc123',
       changedFiles: 3,

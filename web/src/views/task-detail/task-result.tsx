@@ -1,57 +1,54 @@
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import type { TaskView } from 'switchboard/sdk';
 import { Panel } from '../../components/panel.js';
 import { formatCount } from '../../lib/format.js';
 import { readResult, type ResultFacts } from '../../lib/task-result.js';
 
-function Fact({ label, field, mono = false, children }: { label: string; field: keyof ResultFacts; mono?: boolean; children: ReactNode }) {
-  return (
-    <>
-      <dt>{label}</dt>
-      <dd className={mono ? 'mono' : undefined} data-field={field}>
-        {children}
-      </dd>
-    </>
-  );
+type FactKey = Exclude<keyof ResultFacts, 'summary' | 'other'>;
+
+/** The facts in the order they are listed; `mono` for identifiers and codes. */
+const FACTS: readonly { key: FactKey; label: string; mono: boolean }[] = [
+  { key: 'exitCode', label: 'Exit code', mono: true },
+  { key: 'profile', label: 'Profile', mono: false },
+  { key: 'sessionId', label: 'Session', mono: true },
+  { key: 'branch', label: 'Branch', mono: true },
+  { key: 'commit', label: 'Commit', mono: true },
+  { key: 'changedFiles', label: 'Changed files', mono: false },
+];
+
+function factText(key: FactKey, value: string | number): ReactNode {
+  if (key === 'commit') return <span title={String(value)}>{String(value).slice(0, 12)}</span>;
+  return key === 'changedFiles' ? formatCount(Number(value)) : String(value);
 }
 
 /** What the finished task reported: the agent's summary, and what the runner saw (exit code, branch, commit, files). */
 export function TaskResult({ task }: { task: TaskView }) {
   const facts = readResult(task.result);
   if (facts === null) return null;
-  const { summary, exitCode, branch, commit, changedFiles, other } = facts;
+  const shown = FACTS.flatMap((fact) => {
+    const value = facts[fact.key];
+    return value === null ? [] : [{ ...fact, value }];
+  });
   return (
     <Panel id="result" title="Result" testId="task-result">
-      {summary !== null && (
+      {facts.summary !== null && (
         <p className="result__summary" data-field="summary">
-          {summary}
+          {facts.summary}
         </p>
       )}
-      {(exitCode !== null || branch !== null || commit !== null || changedFiles !== null) && (
+      {shown.length > 0 && (
         <dl className="fields">
-          {exitCode !== null && (
-            <Fact label="Exit code" field="exitCode" mono>
-              {exitCode}
-            </Fact>
-          )}
-          {branch !== null && (
-            <Fact label="Branch" field="branch" mono>
-              {branch}
-            </Fact>
-          )}
-          {commit !== null && (
-            <Fact label="Commit" field="commit" mono>
-              <span title={commit}>{commit.slice(0, 12)}</span>
-            </Fact>
-          )}
-          {changedFiles !== null && (
-            <Fact label="Changed files" field="changedFiles">
-              {formatCount(changedFiles)}
-            </Fact>
-          )}
+          {shown.map(({ key, label, mono, value }) => (
+            <Fragment key={key}>
+              <dt>{label}</dt>
+              <dd className={mono ? 'mono' : undefined} data-field={key}>
+                {factText(key, value)}
+              </dd>
+            </Fragment>
+          ))}
         </dl>
       )}
-      {other !== null && <pre className="result__other">{other}</pre>}
+      {facts.other !== null && <pre className="result__other">{facts.other}</pre>}
     </Panel>
   );
 }
