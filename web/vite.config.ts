@@ -6,6 +6,13 @@ const DEV_API_ORIGIN = 'http://127.0.0.1:3000';
 
 const webRoot = decodeURIComponent(new URL('.', import.meta.url).pathname);
 
+/**
+ * `switchboard/sdk` is bundled from its TypeScript source, not from dist/: the dashboard
+ * builds without a server build first, and always against the SDK of the same checkout.
+ * web/tsconfig.json maps the same name to the same file for the type check.
+ */
+const SDK_ENTRY = decodeURIComponent(new URL('../src/sdk/index.ts', import.meta.url).pathname);
+
 /** Long-lived libraries in their own chunks: they change less often than the app, so they stay cached. */
 function vendorChunk(id: string): string | undefined {
   if (!id.includes('/node_modules/')) return undefined;
@@ -25,6 +32,7 @@ export default defineConfig({
   root: webRoot,
   base: '/',
   plugins: [react()],
+  resolve: { alias: { 'switchboard/sdk': SDK_ENTRY } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

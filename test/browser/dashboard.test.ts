@@ -1,6 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Api, describeBrowser, launchBrowser, screenshot, startServer, watchConsole, type RunningServer } from './support.js';
+import { createClient, type CreateTaskInput, type SwitchboardClient } from '../../src/sdk/index.js';
+import { describeBrowser, screenshot, serverAndBrowser, waitForLive, watchConsole } from './support.js';
 
 /** Generous bound for UI waits that depend on the network and the socket, not a sleep. */
 const UI_TIMEOUT_MS = 10_000;
@@ -10,34 +11,28 @@ const TEST_TIMEOUT_MS = 60_000;
 
 const card = (page: Page, column: string, taskId: string) => page.locator(`[data-column="${column}"] [data-task-id="${taskId}"]`);
 
-async function waitForLive(page: Page): Promise<void> {
-  await page.locator('[data-connection="connected"]').first().waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
-}
-
 describeBrowser('dashboard (browser)', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let api: Api;
+  const running = serverAndBrowser();
+  /** Another client arranging state, through the SDK like every client of the server. */
+  let api: SwitchboardClient;
   let context: BrowserContext;
 
-  beforeAll(async () => {
-    server = await startServer();
-    api = new Api(server.baseUrl);
-    browser = await launchBrowser();
-  }, 60_000);
+  beforeAll(() => {
+    api = createClient({ url: running.server.baseUrl });
+  });
 
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
-    await server?.stop();
   });
+
+  const createTask = async (input: CreateTaskInput) => (await api.tasks.create(input)).task;
 
   async function openPage(
     options: { width?: number; height?: number; scheme?: 'light' | 'dark' } = {},
   ): Promise<{ page: Page; console: ReturnType<typeof watchConsole> }> {
     await context?.close();
-    context = await browser.newContext({
-      baseURL: server.baseUrl,
+    context = await running.browser.newContext({
+      baseURL: running.server.baseUrl,
       viewport: { width: options.width ?? 1440, height: options.height ?? 900 },
       colorScheme: options.scheme ?? 'light',
     });
@@ -48,16 +43,16 @@ describeBrowser('dashboard (browser)', () => {
   it(
     '(a) shows the numbers of GET /api/tasks/metrics, and keeps them live',
     async () => {
-      await api.createAgent({ name: 'Metrics agent', id: 'metrics-agent', capabilities: ['typescript'], maxConcurrentTasks: 2 });
-      const first = await api.createTask({ title: 'Metrics one', priority: 'P0', requiredCapabilities: ['typescript'] });
-      await api.createTask({ title: 'Metrics two', priority: 'P1', requiredCapabilities: ['typescript'] });
-      await api.createTask({ title: 'Metrics three', priority: 'P3' });
-      await api.call('POST', `/api/tasks/${first.id}/assign`);
-      await api.call('POST', `/api/tasks/${first.id}/start`);
+      await api.agents.register({ name: 'Metrics agent', id: 'metrics-agent', capabilities: ['typescript'], maxConcurrentTasks: 2 });
+      const first = await createTask({ title: 'Metrics one', priority: 'P0', requiredCapabilities: ['typescript'] });
+      await createTask({ title: 'Metrics two', priority: 'P1', requiredCapabilities: ['typescript'] });
+      await createTask({ title: 'Metrics three', priority: 'P3' });
+      await api.tasks.assign(first.id);
+      await api.tasks.start(first.id);
 
       const { page, console } = await openPage();
       await page.goto('/');
-      const expected = await api.metrics();
+      const { metrics: expected } = await api.tasks.metrics();
       const shown: Record<string, number> = {
         totalTasks: expected.totalTasks,
         pending: expected.byStatus['PENDING'] ?? -1,
@@ -75,8 +70,8 @@ describeBrowser('dashboard (browser)', () => {
 
       // Another client adds a task: the card follows metrics:updated without a reload.
       await waitForLive(page);
-      await api.createTask({ title: 'Metrics four', priority: 'P2' });
-      const after = await api.metrics();
+      await createTask({ title: 'Metrics four', priority: 'P2' });
+      const { metrics: after } = await api.tasks.metrics();
       await page.locator(`[data-metric="totalTasks"][data-value="${after.totalTasks}"]`).waitFor({ timeout: UI_TIMEOUT_MS });
       await screenshot(page, 'overview-light');
       expect(console.problems()).toEqual([]);
@@ -109,12 +104,7 @@ describeBrowser('dashboard (browser)', () => {
       await created.waitFor({ timeout: UI_TIMEOUT_MS });
       await dialog.waitFor({ state: 'detached' });
       const id = await created.getAttribute('data-task-id');
-      const task = (
-        await api.call<{ task: { title: string; priority: string; requiredCapabilities: string[]; labels: string[] } }>(
-          'GET',
-          `/api/tasks/${id ?? ''}`,
-        )
-      ).task;
+      const { task } = await api.tasks.get(id ?? '');
       expect(task).toMatchObject({ title, priority: 'P1', requiredCapabilities: ['typescript'], labels: ['from-form'] });
       expect(console.problems()).toEqual([]);
     },
@@ -157,8 +147,8 @@ describeBrowser('dashboard (browser)', () => {
   it(
     '(c) moves a task assigned by another client to ASSIGNED within 1 s, without a reload',
     async () => {
-      await api.createAgent({ name: 'Live agent', id: 'live-agent', capabilities: ['live-updates'], maxConcurrentTasks: 3 });
-      const task = await api.createTask({ title: 'Assigned elsewhere', priority: 'P1', requiredCapabilities: ['live-updates'] });
+      await api.agents.register({ name: 'Live agent', id: 'live-agent', capabilities: ['live-updates'], maxConcurrentTasks: 3 });
+      const task = await createTask({ title: 'Assigned elsewhere', priority: 'P1', requiredCapabilities: ['live-updates'] });
       const { page, console } = await openPage();
       await page.goto('/board');
       await card(page, 'PENDING', task.id).waitFor({ timeout: UI_TIMEOUT_MS });
@@ -166,7 +156,7 @@ describeBrowser('dashboard (browser)', () => {
       await page.evaluate('window.__switchboardMarker = "still-here"');
 
       const started = Date.now();
-      await fetch(`${server.baseUrl}/api/tasks/${task.id}/assign`, { method: 'POST' }).then((r) => expect(r.status).toBe(200));
+      await fetch(`${running.server.baseUrl}/api/tasks/${task.id}/assign`, { method: 'POST' }).then((r) => expect(r.status).toBe(200));
       await card(page, 'ASSIGNED', task.id).waitFor({ timeout: LIVE_UPDATE_MS });
       const elapsed = Date.now() - started;
       expect(await page.evaluate<string | undefined>('window.__switchboardMarker')).toBe('still-here');
@@ -180,7 +170,7 @@ describeBrowser('dashboard (browser)', () => {
   it(
     '(g) resumes after a connection loss: changes missed while offline appear without a reload',
     async () => {
-      const task = await api.createTask({ title: 'Changed while offline', priority: 'P2', requiredCapabilities: ['nobody-has-this'] });
+      const task = await createTask({ title: 'Changed while offline', priority: 'P2', requiredCapabilities: ['nobody-has-this'] });
       const { page, console } = await openPage();
       await page.goto('/board');
       await card(page, 'PENDING', task.id).waitFor({ timeout: UI_TIMEOUT_MS });
@@ -190,13 +180,13 @@ describeBrowser('dashboard (browser)', () => {
       await page
         .locator('.sidebar [data-connection="offline"], .sidebar [data-connection="reconnecting"]')
         .waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
-      await api.call('POST', `/api/tasks/${task.id}/cancel`, { reason: 'changed while the dashboard was offline' });
+      await api.tasks.cancel(task.id, { reason: 'changed while the dashboard was offline' });
       expect(await card(page, 'PENDING', task.id).count()).toBe(1);
       await context.setOffline(false);
       await waitForLive(page);
       await card(page, 'PENDING', task.id).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
       expect(await page.evaluate<string | undefined>('window.__switchboardMarker')).toBe('still-here');
-      const cancelled = (await api.call<{ task: { status: string } }>('GET', `/api/tasks/${task.id}`)).task;
+      const { task: cancelled } = await api.tasks.get(task.id);
       expect(cancelled.status).toBe('CANCELLED');
       expect(console.problems()).toEqual([]);
     },
@@ -206,7 +196,7 @@ describeBrowser('dashboard (browser)', () => {
   it(
     '(h) board actions: a failed Assign rolls back and toasts the API message; Cancel asks twice',
     async () => {
-      const task = await api.createTask({ title: 'Nobody can take this', priority: 'P1', requiredCapabilities: ['time-travel'] });
+      const task = await createTask({ title: 'Nobody can take this', priority: 'P1', requiredCapabilities: ['time-travel'] });
       const { page, console } = await openPage();
       await page.goto('/board');
       const pending = card(page, 'PENDING', task.id);
@@ -222,7 +212,7 @@ describeBrowser('dashboard (browser)', () => {
       expect(await pending.count()).toBe(1);
       await pending.getByRole('button', { name: `Confirm: cancel ${task.id}` }).click();
       await pending.waitFor({ state: 'detached', timeout: LIVE_UPDATE_MS });
-      const cancelled = (await api.call<{ task: { status: string } }>('GET', `/api/tasks/${task.id}`)).task;
+      const { task: cancelled } = await api.tasks.get(task.id);
       expect(cancelled.status).toBe('CANCELLED');
       expect(console.problems([/Failed to load resource: the server responded with a status of 409/])).toEqual([]);
     },
@@ -232,12 +222,12 @@ describeBrowser('dashboard (browser)', () => {
   it(
     '(d) shows an SLA violation in the "Needs attention" lane',
     async () => {
-      await api.createAgent({ name: 'Unskilled agent', id: 'unskilled-agent', capabilities: ['cooking'], maxConcurrentTasks: 1 });
+      await api.agents.register({ name: 'Unskilled agent', id: 'unskilled-agent', capabilities: ['cooking'], maxConcurrentTasks: 1 });
       const { page, console } = await openPage();
       await page.goto('/board');
       await page.locator('[data-testid="board"]').waitFor({ timeout: UI_TIMEOUT_MS });
       await waitForLive(page);
-      const task = await api.createTask({
+      const task = await createTask({
         title: 'Deadline in two seconds',
         priority: 'P0',
         requiredCapabilities: ['quantum-physics'],
@@ -249,7 +239,7 @@ describeBrowser('dashboard (browser)', () => {
       await page.locator(`[data-lane="attention"] [data-task-id="${task.id}"][data-sla="violated"]`).waitFor({ timeout: UI_TIMEOUT_MS });
       await lane.locator('[data-reason="sla-violated"]').waitFor();
       await lane.locator('[data-reason="unassignable"]').waitFor();
-      const violated = (await api.call<{ task: { slaViolated: boolean } }>('GET', `/api/tasks/${task.id}`)).task;
+      const { task: violated } = await api.tasks.get(task.id);
       expect(violated.slaViolated).toBe(true);
       await screenshot(page, 'board-light');
       expect(console.problems()).toEqual([]);
@@ -260,7 +250,7 @@ describeBrowser('dashboard (browser)', () => {
   it(
     '(e) fits a 360 x 740 screen on every view (no horizontal scroll)',
     async () => {
-      const task = await api.createTask({
+      const task = await createTask({
         title: 'A task with a rather long title that has to wrap on a small phone screen',
         priority: 'P2',
         requiredCapabilities: ['typescript', 'react', 'accessibility'],
@@ -287,8 +277,8 @@ describeBrowser('dashboard (browser)', () => {
   it(
     'renders every view in light and dark themes without console errors',
     async () => {
-      const task = await api.createTask({ title: 'Screenshot task', priority: 'P1', requiredCapabilities: ['typescript'] });
-      await api.call('POST', `/api/tasks/${task.id}/assign`);
+      const task = await createTask({ title: 'Screenshot task', priority: 'P1', requiredCapabilities: ['typescript'] });
+      await api.tasks.assign(task.id);
       for (const scheme of ['light', 'dark'] as const) {
         const { page, console } = await openPage({ scheme });
         const views: [string, string, string][] = [

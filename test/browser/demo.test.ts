@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBrowser, launchBrowser, ROOT, screenshot, startServer, watchConsole, type RunningServer } from './support.js';
+import { expect, it } from 'vitest';
+import { describeBrowser, ROOT, screenshot, serverAndBrowser, watchConsole } from './support.js';
 
 const UI_TIMEOUT_MS = 15_000;
 const TEST_TIMEOUT_MS = 60_000;
@@ -14,23 +13,16 @@ const METRICS_MARK = 'switchboard:overview-metrics';
 const README_SCREENSHOTS = process.env['SWITCHBOARD_UPDATE_SCREENSHOTS'] === '1' ? join(ROOT, 'docs', 'screenshots') : undefined;
 
 describeBrowser('dashboard on the demo data (browser)', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServer({ demo: true });
-    browser = await launchBrowser();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const running = serverAndBrowser({ demo: true });
 
   it(
     '(f) measures the first meaningful paint of the overview and takes the README screenshots',
     async () => {
-      const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+      const context = await running.browser.newContext({
+        baseURL: running.server.baseUrl,
+        viewport: { width: 1440, height: 900 },
+        colorScheme: 'light',
+      });
       const page = await context.newPage();
       const console = watchConsole(page);
       await page.goto('/');
@@ -62,7 +54,11 @@ describeBrowser('dashboard on the demo data (browser)', () => {
     'renders the demo overview and board in both themes',
     async () => {
       for (const scheme of ['light', 'dark'] as const) {
-        const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1440, height: 900 }, colorScheme: scheme });
+        const context = await running.browser.newContext({
+          baseURL: running.server.baseUrl,
+          viewport: { width: 1440, height: 900 },
+          colorScheme: scheme,
+        });
         const page = await context.newPage();
         const console = watchConsole(page);
         await page.goto('/');

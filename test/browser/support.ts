@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startServerProcess } from '../support/server-process.js';
 
 /** Debian's Chromium: the browser tests drive it with playwright-core (no browser download). */
@@ -94,47 +94,36 @@ export async function startServer(options: { demo?: boolean; env?: Record<string
   }
 }
 
-/** A small REST client for arranging state "from another client". */
-export class Api {
-  constructor(readonly baseUrl: string) {}
-
-  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(this.baseUrl + path, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await response.json()) as T & { success: boolean; error?: string };
-    if (!response.ok) throw new Error(`${method} ${path} -> ${response.status}: ${json.error ?? ''}`);
-    return json;
-  }
-
-  async createTask(body: Record<string, unknown>): Promise<TaskJson> {
-    return (await this.call<{ task: TaskJson }>('POST', '/api/tasks', body)).task;
-  }
-
-  async createAgent(body: Record<string, unknown>): Promise<{ id: string }> {
-    return (await this.call<{ agent: { id: string } }>('POST', '/api/agents', body)).agent;
-  }
-
-  async metrics(): Promise<MetricsJson> {
-    return (await this.call<{ metrics: MetricsJson }>('GET', '/api/tasks/metrics')).metrics;
-  }
+/**
+ * A suite's server and browser: started before its first test, stopped after its last
+ * (hooks registered later, e.g. closing a context, run before these).
+ */
+export function serverAndBrowser(options: Parameters<typeof startServer>[0] = {}): {
+  readonly server: RunningServer;
+  readonly browser: Browser;
+} {
+  const running = {} as { server: RunningServer; browser: Browser };
+  beforeAll(async () => {
+    running.server = await startServer(options);
+    running.browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await running.browser?.close();
+    await running.server?.stop();
+  });
+  return running;
 }
 
-export interface TaskJson {
-  id: string;
-  title: string;
-  status: string;
+/** Resolves once the page's socket is connected, so a change made after it reaches the page live. */
+export async function waitForLive(page: Page, timeout = 10_000): Promise<void> {
+  await page.locator('[data-connection="connected"]').first().waitFor({ state: 'attached', timeout });
 }
 
-export interface MetricsJson {
-  totalTasks: number;
-  completedTasks: number;
-  failedTasks: number;
-  activeAgents: number;
-  slaAtRisk: number;
-  byStatus: Record<string, number>;
+/** The admin token a fresh store prints once on its first start (in the server's output). */
+export function firstStartToken(output: string): string {
+  const match = /First start: created an admin API token[^\n]*\n\n\s+(\S+)/.exec(output);
+  if (match?.[1] === undefined) throw new Error(`no admin token in the server's output:\n${output}`);
+  return match[1];
 }
 
 /**

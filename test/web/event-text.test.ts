@@ -10,4 +10,12 @@ describe('event sentences in the feed and the timeline', () => {
     });
     expect(describeEvent(e)).toEqual({ verb: 'cancelled', detail: 'dependency TASK-001 failed', tone: 'neutral' });
   });
+
+  it("gives a released task's note after the reason, and the reason alone for a timer's requeue", () => {
+    const at = Date.parse('2026-01-01T12:00:00Z');
+    const released = event('task.requeued', 'TASK-003', at, { reason: 'released', note: 'usage limit', agentId: 'a1' });
+    const expired = event('task.requeued', 'TASK-003', at, { reason: 'lease_expired', note: null });
+    expect(describeEvent(released).detail).toBe('released: usage limit');
+    expect(describeEvent(expired).detail).toBe('lease expired');
+  });
 });

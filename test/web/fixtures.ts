@@ -1,4 +1,4 @@
-import type { AgentView, EventView, TaskView } from '../../web/src/api/types.js';
+import type { AgentView, EventView, TaskView } from 'switchboard/sdk';
 
 /** A complete TaskView as the API renders it, with overrides. */
 export function task(overrides: Partial<TaskView> & { id: string }): TaskView {
@@ -70,12 +70,13 @@ export function agent(overrides: Partial<AgentView> & { id: string }): AgentView
 
 let nextEventId = 1;
 
-/** An event of the log; payloads are loose here on purpose (the tests feed what the server sends). */
-export function event(
-  type: EventView['type'],
+/** An event of the log with the payload fields a test needs (an older build's rows lack some too). */
+export function event<K extends EventView['type']>(
+  type: K,
   taskId: string | null,
   at: number,
-  payload: Record<string, unknown> = {},
+  // Only the fields a test looks at; those it gives are checked against the type's payload.
+  payload: Partial<Extract<EventView, { type: K }>['payload']> = {},
   agentId: string | null = null,
 ): EventView {
   return { id: nextEventId++, type, taskId, agentId, actor: 'test', at: new Date(at).toISOString(), payload } as EventView;

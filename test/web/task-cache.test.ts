@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskPage } from '../../web/src/api/types.js';
+import type { TaskListResponse } from 'switchboard/sdk';
 import { findTask, flattenTaskPages, upsertById, upsertTaskPages, type TaskPages } from '../../web/src/lib/task-cache.js';
 import { agent, task } from './fixtures.js';
 
-function pages(...lists: TaskPage['tasks'][]): TaskPages {
+function pages(...lists: TaskListResponse['tasks'][]): TaskPages {
   return {
     pages: lists.map((tasks, i) => ({
+      success: true as const,
       tasks,
       count: tasks.length,
       total: lists.flat().length,

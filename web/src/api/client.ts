@@ -1,123 +1,49 @@
+import { createClient, SwitchboardApiError, SwitchboardClientError, type SwitchboardClient } from 'switchboard/sdk';
 import type { TokenStore } from './token-store.js';
 
-/** The API's error envelope: `{ success: false, error, code, details? }`. */
-export class ApiError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly details: Readonly<Record<string, unknown>> | null;
-
-  constructor(status: number, code: string, message: string, details: Record<string, unknown> | null) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-    this.details = details;
-  }
-
-  /** The invalid field named by a 400 VALIDATION_FAILED (`/title` -> `title`, `/labels/2` -> `labels`). */
-  get field(): string | null {
-    const raw = this.details?.['field'];
-    if (typeof raw !== 'string') return null;
-    const first = raw.replace(/^\//, '').split('/')[0];
-    return first === undefined || first === '' ? null : first;
-  }
-}
-
-export type QueryValue = string | number | null | undefined | readonly string[];
-
-export interface ApiClientOptions {
+export interface DashboardClientOptions {
+  /** The page's own origin: every request stays same-origin (the dev server proxies `/api`). */
+  origin: string;
   tokens: TokenStore;
   /** Called on every 401 so the shell can ask for a token. */
   onUnauthorized: () => void;
 }
 
 /**
- * Thin fetch wrapper: relative same-origin URLs, the envelope unwrapped, errors thrown
- * as ApiError with the server's human message. The optional token goes in a header,
- * never in the URL.
+ * The SDK's client as the dashboard uses it. The token is read from the store on every
+ * request rather than handed to createClient once, because the token prompt replaces it
+ * while the page lives; the SDK's fetch hook is where it goes in, and where a 401 is
+ * seen. The token travels in a header only, never in a URL.
  */
-export class ApiClient {
-  readonly #tokens: TokenStore;
-  readonly #onUnauthorized: () => void;
-
-  constructor(options: ApiClientOptions) {
-    this.#tokens = options.tokens;
-    this.#onUnauthorized = options.onUnauthorized;
-  }
-
-  get<T>(path: string, query?: Record<string, QueryValue>, signal?: AbortSignal): Promise<T> {
-    return this.#send<T>('GET', withQuery(path, query), undefined, signal);
-  }
-
-  post<T>(path: string, body?: unknown): Promise<T> {
-    return this.#send<T>('POST', path, body);
-  }
-
-  put<T>(path: string, body: unknown): Promise<T> {
-    return this.#send<T>('PUT', path, body);
-  }
-
-  async #send<T>(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    const token = this.#tokens.get();
-    if (token !== null) headers['Authorization'] = `Bearer ${token}`;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    let response: Response;
-    try {
-      response = await fetch(path, { method, headers, body: body === undefined ? null : JSON.stringify(body), signal: signal ?? null });
-    } catch (err) {
-      if (err instanceof DOMException && err.name === 'AbortError') throw err;
-      throw new ApiError(0, 'NETWORK', 'The server cannot be reached', null);
-    }
-    const payload = await readJson(response);
-    if (response.ok && isRecord(payload) && payload['success'] !== false) return payload as T;
-    if (response.status === 401) this.#onUnauthorized();
-    throw toApiError(response.status, payload);
-  }
+export function createDashboardClient({ origin, tokens, onUnauthorized }: DashboardClientOptions): SwitchboardClient {
+  const withToken: typeof fetch = async (input, init) => {
+    const headers = new Headers(init?.headers);
+    const token = tokens.get();
+    if (token !== null) headers.set('authorization', `Bearer ${token}`);
+    const response = await fetch(input, { ...init, headers });
+    if (response.status === 401) onUnauthorized();
+    return response;
+  };
+  return createClient({ url: origin, fetch: withToken });
 }
 
-function withQuery(path: string, query: Record<string, QueryValue> | undefined): string {
-  if (query === undefined) return path;
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null || value === '') continue;
-    if (Array.isArray(value)) {
-      if (value.length > 0) params.set(key, value.join(','));
-    } else {
-      params.set(key, String(value));
-    }
-  }
-  const qs = params.toString();
-  return qs === '' ? path : `${path}?${qs}`;
+/** A 4xx will not get better by asking again; network blips and 5xx might. */
+export function isClientFault(err: unknown): boolean {
+  return err instanceof SwitchboardApiError && err.status >= 400 && err.status < 500;
 }
 
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (text === '') return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
-}
-
-function toApiError(status: number, payload: unknown): ApiError {
-  if (isRecord(payload)) {
-    const message = typeof payload['error'] === 'string' ? payload['error'] : `Request failed (${status})`;
-    const code = typeof payload['code'] === 'string' ? payload['code'] : 'HTTP_' + String(status);
-    const details = isRecord(payload['details']) ? payload['details'] : null;
-    return new ApiError(status, code, message, details);
-  }
-  return new ApiError(status, 'HTTP_' + String(status), `Request failed (${status})`, null);
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** The first segment of the invalid field a 400 VALIDATION_FAILED names (`/title` -> `title`, `/labels/2` -> `labels`). */
+export function invalidField(err: SwitchboardApiError): string | null {
+  const raw = err.details['field'];
+  if (typeof raw !== 'string') return null;
+  const first = raw.replace(/^\//, '').split('/')[0];
+  return first === undefined || first === '' ? null : first;
 }
 
 /** A message fit for a toast, whatever was thrown. */
 export function errorMessage(err: unknown): string {
-  if (err instanceof ApiError) return err.message;
+  // The SDK's NETWORK message names the method and URL: right for a log, not for a person.
+  if (err instanceof SwitchboardClientError && err.code === 'NETWORK') return 'The server cannot be reached';
   if (err instanceof Error) return err.message;
   return 'Something went wrong';
 }

@@ -1,10 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import type { EventView, Metrics } from 'switchboard/sdk';
 import { useServices } from '../app/services.js';
 import { HISTORY_EVENT_TYPES, HISTORY_WINDOW_MS } from '../lib/history.js';
-import { EVENT_PAGE_LIMIT } from './endpoints.js';
+import { EVENT_PAGE_LIMIT } from './hooks.js';
 import { queryKeys } from './query-keys.js';
-import type { EventView, Metrics } from './types.js';
 
 /** At most this many pages of the event log are read to seed the charts (older history is cut). */
 const HISTORY_MAX_PAGES = 8;
@@ -28,14 +28,16 @@ export function useSeededSeries(metrics: Metrics | undefined): { isLoading: bool
       const fetchedAt = Date.now();
       const since = fetchedAt - HISTORY_WINDOW_MS;
       const events: EventView[] = [];
-      let before: string | number | undefined;
+      const type = HISTORY_EVENT_TYPES.join(',');
+      let before: number | undefined;
       for (let page = 0; page < HISTORY_MAX_PAGES; page++) {
-        const result = await api.listEvents({ limit: EVENT_PAGE_LIMIT, order: 'desc', type: HISTORY_EVENT_TYPES, before }, signal);
+        const result = await api.events.list({ limit: EVENT_PAGE_LIMIT, order: 'desc', type, before }, { signal });
         events.push(...result.events);
         const oldest = result.events.at(-1);
         if (result.nextCursor === null || oldest === undefined || Date.parse(oldest.at) < since)
           return { events, complete: true, fetchedAt };
-        before = result.nextCursor;
+        // The cursor is the id to read `before` next, sent as a string (the query takes the integer).
+        before = Number(result.nextCursor);
       }
       return { events, complete: false, fetchedAt };
     },

@@ -1,10 +1,23 @@
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
+import type {
+  AgentView,
+  AttemptView,
+  EventView,
+  Metrics,
+  RecommendationsResponse,
+  SwitchboardClient,
+  TaskListResponse,
+  TaskView,
+} from 'switchboard/sdk';
 import { useApi, useServices, type Services } from '../app/services.js';
 import { flattenTaskPages, type TaskPages } from '../lib/task-cache.js';
-import { TASK_PAGE_LIMIT, type SwitchboardApi } from './endpoints.js';
 import { queryKeys, RECENT_EVENTS_LIMIT } from './query-keys.js';
-import type { AgentView, EventView, Metrics, Recommendation, TaskPage, TaskView } from './types.js';
+
+/** Page size the board loads with (the API's maximum). */
+const TASK_PAGE_LIMIT = 1000;
+/** Page size of event-log reads (the API's maximum). */
+export const EVENT_PAGE_LIMIT = 500;
 
 export interface AllTasks {
   tasks: TaskView[];
@@ -21,12 +34,13 @@ export interface AllTasks {
  * next pages follow one after another in the background. Socket messages keep the
  * cached pages current, so nothing here refetches on its own.
  */
-export function allTasksQuery(api: SwitchboardApi) {
-  return infiniteQueryOptions<TaskPage, Error, TaskPages, typeof queryKeys.allTasks, string | null>({
+export function allTasksQuery(api: SwitchboardClient) {
+  return infiniteQueryOptions<TaskListResponse, Error, TaskPages, typeof queryKeys.allTasks, string | null>({
     queryKey: queryKeys.allTasks,
-    queryFn: ({ pageParam, signal }) => api.listTasks({ limit: TASK_PAGE_LIMIT, cursor: pageParam }, signal),
+    queryFn: ({ pageParam, signal }) =>
+      api.tasks.list({ limit: TASK_PAGE_LIMIT, ...(pageParam === null ? {} : { cursor: pageParam }) }, { signal }),
     initialPageParam: null,
-    getNextPageParam: (last) => (last.nextCursor === null || last.nextCursor === undefined ? undefined : String(last.nextCursor)),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
     staleTime: Infinity,
   });
 }
@@ -47,8 +61,12 @@ export function useAllTasks(): AllTasks {
   };
 }
 
-export function agentsQuery(api: SwitchboardApi) {
-  return queryOptions<AgentView[]>({ queryKey: queryKeys.agents, queryFn: ({ signal }) => api.listAgents(signal), staleTime: Infinity });
+export function agentsQuery(api: SwitchboardClient) {
+  return queryOptions<AgentView[]>({
+    queryKey: queryKeys.agents,
+    queryFn: async ({ signal }) => (await api.agents.list({ signal })).agents,
+    staleTime: Infinity,
+  });
 }
 
 export function useAgents() {
@@ -56,8 +74,12 @@ export function useAgents() {
 }
 
 /** Shared by the hook and the prefetch that main.tsx starts before React renders. */
-export function metricsQuery(api: SwitchboardApi) {
-  return queryOptions<Metrics>({ queryKey: queryKeys.metrics, queryFn: ({ signal }) => api.metrics(signal), staleTime: Infinity });
+export function metricsQuery(api: SwitchboardClient) {
+  return queryOptions<Metrics>({
+    queryKey: queryKeys.metrics,
+    queryFn: async ({ signal }) => (await api.tasks.metrics({ signal })).metrics,
+    staleTime: Infinity,
+  });
 }
 
 export function useMetrics() {
@@ -69,7 +91,7 @@ export function recentEventsQuery({ api, connection }: Pick<Services, 'api' | 'c
   return queryOptions<EventView[]>({
     queryKey: queryKeys.recentEvents,
     queryFn: async ({ signal }) => {
-      const page = await api.listEvents({ limit: RECENT_EVENTS_LIMIT, order: 'desc' }, signal);
+      const page = await api.events.list({ limit: RECENT_EVENTS_LIMIT, order: 'desc' }, { signal });
       const newest = page.events[0];
       if (newest !== undefined) connection.noteEventId(newest.id);
       return page.events;
@@ -84,24 +106,38 @@ export function useRecentEvents() {
 
 export function useTask(id: string) {
   const api = useApi();
-  return useQuery<TaskView>({ queryKey: queryKeys.task(id), queryFn: ({ signal }) => api.getTask(id, signal), staleTime: 30_000 });
+  return useQuery<TaskView>({
+    queryKey: queryKeys.task(id),
+    queryFn: async ({ signal }) => (await api.tasks.get(id, { signal })).task,
+    staleTime: 30_000,
+  });
 }
 
 export function useTaskEvents(id: string) {
   const api = useApi();
   return useQuery<EventView[]>({
     queryKey: queryKeys.taskEvents(id),
-    queryFn: ({ signal }) => api.taskEvents(id, signal),
+    queryFn: async ({ signal }) => (await api.tasks.events(id, { signal })).events,
     staleTime: Infinity,
   });
 }
 
 export function useRecommendations(id: string, enabled: boolean) {
   const api = useApi();
-  return useQuery<Recommendation>({
+  return useQuery<RecommendationsResponse>({
     queryKey: queryKeys.recommendations(id),
-    queryFn: ({ signal }) => api.recommendations(id, signal),
+    queryFn: ({ signal }) => api.tasks.recommendations(id, { signal }),
     enabled,
     staleTime: 10_000,
+  });
+}
+
+/** The task's attempts with their usage, derived by the server from its events; refetched when one starts or ends (CacheSync). */
+export function useTaskAttempts(id: string) {
+  const api = useApi();
+  return useQuery<AttemptView[]>({
+    queryKey: queryKeys.taskAttempts(id),
+    queryFn: async ({ signal }) => (await api.tasks.attempts(id, { signal })).attempts,
+    staleTime: Infinity,
   });
 }

@@ -1,10 +1,11 @@
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import type { AgentStatusInput, AgentView, CreateTaskInput, RegisterAgentInput, TaskView } from 'switchboard/sdk';
 import { useServices } from '../app/services.js';
 import { useToast } from '../components/toast.js';
 import { findTask, upsertTaskPages, type TaskPages } from '../lib/task-cache.js';
 import { errorMessage } from './client.js';
 import { queryKeys } from './query-keys.js';
-import type { AgentStatusRequest, AgentView, NewAgentBody, NewTaskBody, TaskStatus, TaskView } from './types.js';
+import type { TaskStatus } from './vocabulary.js';
 
 /** Writes a task into every list and its own query, ignoring versions (optimistic edit or its rollback). */
 function forceTask(client: QueryClient, task: TaskView): void {
@@ -31,14 +32,14 @@ export function useTaskAction() {
   const client = useQueryClient();
   const toast = useToast();
   return useMutation<TaskView, Error, { action: TaskAction; id: string }, { previous: TaskView | undefined }>({
-    mutationFn: ({ action, id }) => {
+    mutationFn: async ({ action, id }) => {
       switch (action) {
         case 'assign':
-          return api.assignTask(id);
+          return (await api.tasks.assign(id)).task;
         case 'cancel':
-          return api.cancelTask(id);
+          return (await api.tasks.cancel(id)).task;
         case 'retry':
-          return api.retryTask(id);
+          return (await api.tasks.retry(id)).task;
       }
     },
     onMutate: ({ action, id }) => {
@@ -70,7 +71,7 @@ export function useProcessNext() {
   const { api, sync } = useServices();
   const toast = useToast();
   return useMutation({
-    mutationFn: () => api.processNext(),
+    mutationFn: () => api.tasks.queueNext(),
     onSuccess: (result) => {
       if (result.task !== null) {
         sync.task(result.task);
@@ -82,7 +83,10 @@ export function useProcessNext() {
           description: `to ${result.agent?.name ?? result.task.agent ?? 'an agent'}`,
         });
       } else {
-        toast.push({ tone: 'info', title: result.message });
+        // `pending`: the tasks left waiting because no agent can take them, which is why nothing moved.
+        const waiting =
+          result.pending === undefined || result.pending === 0 ? undefined : `${result.pending} pending: no agent can take them right now`;
+        toast.push({ tone: 'info', title: result.message, description: waiting });
       }
     },
     onError: (err) => toast.push({ tone: 'error', title: 'Could not process the queue', description: errorMessage(err) }),
@@ -91,8 +95,8 @@ export function useProcessNext() {
 
 export function useCreateTask() {
   const { api, sync } = useServices();
-  return useMutation<TaskView, Error, NewTaskBody>({
-    mutationFn: (body) => api.createTask(body),
+  return useMutation<TaskView, Error, CreateTaskInput>({
+    mutationFn: async (body) => (await api.tasks.create(body)).task,
     onSuccess: (task) => {
       sync.task(task);
       sync.flush();
@@ -102,8 +106,8 @@ export function useCreateTask() {
 
 export function useCreateAgent() {
   const { api, sync } = useServices();
-  return useMutation<AgentView, Error, NewAgentBody>({
-    mutationFn: (body) => api.createAgent(body),
+  return useMutation<AgentView, Error, RegisterAgentInput>({
+    mutationFn: async (body) => (await api.agents.register(body)).agent,
     onSuccess: (agent) => {
       sync.agent(agent);
       sync.flush();
@@ -116,8 +120,8 @@ export function useSetAgentStatus() {
   const { api, sync } = useServices();
   const client = useQueryClient();
   const toast = useToast();
-  return useMutation<AgentView, Error, { id: string; status: AgentStatusRequest }, { previous: AgentView[] | undefined }>({
-    mutationFn: ({ id, status }) => api.setAgentStatus(id, status),
+  return useMutation<AgentView, Error, { id: string; status: AgentStatusInput }, { previous: AgentView[] | undefined }>({
+    mutationFn: async ({ id, status }) => (await api.agents.setStatus(id, status)).agent,
     onMutate: ({ id, status }) => {
       const previous = client.getQueryData<AgentView[]>(queryKeys.agents);
       client.setQueryData<AgentView[]>(queryKeys.agents, (list) =>

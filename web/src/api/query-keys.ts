@@ -8,6 +8,10 @@ export const queryKeys = {
   task: (id: string) => ['task', id] as const,
   taskEvents: (id: string) => ['task-events', id] as const,
   recommendations: (id: string) => ['recommendations', id] as const,
+  /** Every task log held; `task:log` messages are merged into the one of their task. */
+  taskLogs: ['task-log'] as const,
+  taskLog: (id: string) => ['task-log', id] as const,
+  taskAttempts: (id: string) => ['task-attempts', id] as const,
   agents: ['agents'] as const,
   metrics: ['metrics'] as const,
   recentEvents: ['events', 'recent'] as const,

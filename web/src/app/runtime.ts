@@ -1,6 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
-import { ApiClient, ApiError } from '../api/client.js';
-import { SwitchboardApi } from '../api/endpoints.js';
+import type { SwitchboardClient } from 'switchboard/sdk';
+import { createDashboardClient, isClientFault } from '../api/client.js';
+import { queryKeys } from '../api/query-keys.js';
 import { TokenStore } from '../api/token-store.js';
 import { CacheSync } from '../realtime/cache-sync.js';
 import { LiveConnection } from '../realtime/connection.js';
@@ -11,7 +12,7 @@ import { Ticker } from './ticker.js';
 
 /** The page's long-lived objects, built once in main.tsx (no module-level singletons). */
 export interface Services {
-  api: SwitchboardApi;
+  api: SwitchboardClient;
   tokens: TokenStore;
   auth: AuthGate;
   connection: LiveConnection;
@@ -31,8 +32,7 @@ function makeQueryClient(): QueryClient {
     defaultOptions: {
       queries: {
         refetchOnWindowFocus: false,
-        // A 4xx will not get better by asking again; network blips and 5xx might.
-        retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
+        retry: (count, err) => !isClientFault(err) && count < 2,
       },
     },
   });
@@ -47,7 +47,7 @@ export function createAppRuntime(): AppRuntime {
   const queryClient = makeQueryClient();
   const tokens = new TokenStore();
   const auth = new AuthGate();
-  const api = new SwitchboardApi(new ApiClient({ tokens, onUnauthorized: auth.request }));
+  const api = createDashboardClient({ origin: window.location.origin, tokens, onUnauthorized: auth.request });
   const sync = new CacheSync(queryClient);
   const reconciler = new Reconciler(sync, api, queryClient);
   const series = new LiveSeries(Date.now());
@@ -66,11 +66,13 @@ export function createAppRuntime(): AppRuntime {
         reconciler.onEvent(event);
         series.onEvent(event, Date.now());
       },
+      taskLog: (payload) => sync.taskLog(payload),
+      connected: () => void queryClient.invalidateQueries({ queryKey: queryKeys.taskLogs }),
       resumed: () => reconciler.onResume(),
       replayDone: (truncated) => reconciler.onReplayDone(truncated),
       unauthorized: auth.request,
     },
-    async () => (await api.listEvents({ limit: 1, order: 'desc' })).events[0]?.id ?? 0,
+    async () => (await api.events.list({ limit: 1, order: 'desc' })).events[0]?.id ?? 0,
   );
   return { queryClient, reconciler, services: { api, tokens, auth, connection, series, sync, ticker: new Ticker() } };
 }

@@ -1,7 +1,7 @@
 import { createContext, use, useEffect, useSyncExternalStore, type ReactNode } from 'react';
+import type { SwitchboardClient } from 'switchboard/sdk';
 import type { ConnectionStatus } from '../realtime/connection.js';
 import type { SeriesSnapshot } from '../realtime/live-series.js';
-import type { SwitchboardApi } from '../api/endpoints.js';
 import type { AppRuntime, Services } from './runtime.js';
 
 export type { Services };
@@ -33,7 +33,7 @@ export function useServices(): Services {
   return services;
 }
 
-export function useApi(): SwitchboardApi {
+export function useApi(): SwitchboardClient {
   return useServices().api;
 }
 

@@ -1,4 +1,4 @@
-import type { AgentStatus, Priority, TaskStatus } from '../api/types.js';
+import type { AgentStatus, Priority, TaskStatus } from '../api/vocabulary.js';
 
 export const STATUS_LABELS: Readonly<Record<TaskStatus, string>> = {
   BLOCKED: 'Blocked',

@@ -1,5 +1,5 @@
 import { Clock } from 'lucide-react';
-import type { TaskView } from '../api/types.js';
+import type { TaskView } from 'switchboard/sdk';
 import { useNow } from '../app/services.js';
 import { slaState } from '../lib/sla.js';
 

@@ -1,4 +1,4 @@
-import type { AgentView, TaskView } from '../api/types.js';
+import type { AgentView, TaskView } from 'switchboard/sdk';
 import { slaState } from './sla.js';
 
 /** A BLOCKED task needs a look once it has waited this long for its dependencies. */

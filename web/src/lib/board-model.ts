@@ -1,4 +1,5 @@
-import { isPriority, isTaskStatus, TASK_STATUSES, TERMINAL_STATUSES, type Priority, type TaskStatus, type TaskView } from '../api/types.js';
+import type { TaskView } from 'switchboard/sdk';
+import { isPriority, isTaskStatus, TASK_STATUSES, TERMINAL_STATUSES, type Priority, type TaskStatus } from '../api/vocabulary.js';
 import { attentionReasons, type AttentionReason, type CapabilityCoverage } from './attention.js';
 
 /** The board's filters; each is a URL query parameter (`?priority=P0,P1&status=PENDING&agent=…&capability=…&q=…`). */

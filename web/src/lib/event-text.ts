@@ -1,4 +1,6 @@
-import type { EventView } from '../api/types.js';
+import type { EventView } from 'switchboard/sdk';
+
+type RequeueReason = Extract<EventView, { type: 'task.requeued' }>['payload']['reason'];
 
 export type EventTone = 'neutral' | 'info' | 'success' | 'warning' | 'danger';
 
@@ -9,40 +11,44 @@ export interface EventText {
   tone: EventTone;
 }
 
-function field(e: EventView, key: string): unknown {
-  const payload: Record<string, unknown> = e.payload;
-  return payload[key];
-}
-
-function str(value: unknown): string | null {
+/** A payload field worth showing; a row written by an older build may lack it, so it is checked at run time too. */
+function str(value: string | null | undefined): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
-const REQUEUE_REASONS: Record<string, string> = {
+/** "a: b" of the parts that are there; null when none is. */
+function joined(...parts: (string | null)[]): string | null {
+  return parts.filter((part) => part !== null).join(': ') || null;
+}
+
+const REQUEUE_REASONS: Record<RequeueReason, string> = {
   offer_expired: 'offer expired',
   lease_expired: 'lease expired',
   agent_removed: 'agent removed',
   released: 'released',
 };
 
-/** A short human sentence for one event of the log (activity feed and task timeline). */
+/**
+ * A short human sentence for one event of the log (activity feed and task timeline).
+ * `switch (e.type)` narrows `e.payload` to that type's payload (the SDK's EventView union).
+ */
 export function describeEvent(e: EventView): EventText {
   const agent = e.agentId;
   switch (e.type) {
     case 'task.created':
-      return { verb: 'created', detail: str(field(e, 'title')), tone: 'neutral' };
+      return { verb: 'created', detail: str(e.payload.title), tone: 'neutral' };
     case 'task.updated': {
-      const changes = field(e, 'changes');
+      const changes = e.payload.changes;
       return { verb: 'edited', detail: Array.isArray(changes) ? changes.join(', ') : null, tone: 'neutral' };
     }
     case 'task.unblocked':
-      return { verb: field(e, 'reason') === 'backoff_over' ? 'ready to retry' : 'unblocked', detail: null, tone: 'info' };
+      return { verb: e.payload.reason === 'backoff_over' ? 'ready to retry' : 'unblocked', detail: null, tone: 'info' };
     case 'task.assigned':
       return { verb: 'assigned', detail: agent === null ? null : `to ${agent}`, tone: 'info' };
     case 'task.rejected':
       return {
         verb: 'rejected',
-        detail: [agent === null ? null : `by ${agent}`, str(field(e, 'reason'))].filter((x) => x !== null).join(': '),
+        detail: joined(agent === null ? null : `by ${agent}`, str(e.payload.reason)),
         tone: 'warning',
       };
     case 'task.started':
@@ -50,25 +56,30 @@ export function describeEvent(e: EventView): EventText {
     case 'task.progressed':
       return {
         verb: 'progressed',
-        detail: typeof field(e, 'progress') === 'number' ? `${String(field(e, 'progress'))}%` : null,
+        detail: typeof e.payload.progress === 'number' ? `${String(e.payload.progress)}%` : null,
         tone: 'neutral',
       };
     case 'task.completed':
       return { verb: 'completed', detail: agent === null ? null : `by ${agent}`, tone: 'success' };
     case 'task.failed': {
-      const final = field(e, 'final') === true;
-      return { verb: final ? 'failed' : 'failed, will retry', detail: str(field(e, 'reason')), tone: 'danger' };
+      const final = e.payload.final === true;
+      return { verb: final ? 'failed' : 'failed, will retry', detail: str(e.payload.reason), tone: 'danger' };
     }
     case 'task.requeued':
-      return { verb: 'requeued', detail: REQUEUE_REASONS[String(field(e, 'reason'))] ?? null, tone: 'warning' };
+      // `note`: what the holder said when it released the task (a runner's "usage limit", "worker stopped").
+      return {
+        verb: 'requeued',
+        detail: joined(REQUEUE_REASONS[e.payload.reason] ?? null, str(e.payload.note)),
+        tone: 'warning',
+      };
     case 'task.cancelled':
-      return { verb: 'cancelled', detail: str(field(e, 'reason')), tone: 'neutral' };
+      return { verb: 'cancelled', detail: str(e.payload.reason), tone: 'neutral' };
     case 'task.retried':
       return { verb: 'retried', detail: null, tone: 'info' };
     case 'task.promoted':
       return {
         verb: 'aged up',
-        detail: typeof field(e, 'queueRank') === 'number' ? `now ranks as P${String(field(e, 'queueRank'))}` : null,
+        detail: typeof e.payload.queueRank === 'number' ? `now ranks as P${String(e.payload.queueRank)}` : null,
         tone: 'neutral',
       };
     case 'task.sla_warning':
@@ -76,17 +87,17 @@ export function describeEvent(e: EventView): EventText {
     case 'task.sla_violated':
       return { verb: 'SLA violated', detail: null, tone: 'danger' };
     case 'agent.registered':
-      return { verb: 'registered', detail: str(field(e, 'name')), tone: 'success' };
+      return { verb: 'registered', detail: str(e.payload.name), tone: 'success' };
     case 'agent.updated': {
-      const changes = field(e, 'changes');
+      const changes = e.payload.changes;
       return { verb: 'updated', detail: Array.isArray(changes) ? changes.join(', ') : null, tone: 'neutral' };
     }
     case 'agent.status_changed':
-      return { verb: 'is now', detail: String(field(e, 'availability') ?? '').toLowerCase(), tone: 'info' };
+      return { verb: 'is now', detail: String(e.payload.availability ?? '').toLowerCase(), tone: 'info' };
     case 'agent.offline':
-      return { verb: 'went offline', detail: str(field(e, 'reason')), tone: 'warning' };
+      return { verb: 'went offline', detail: str(e.payload.reason), tone: 'warning' };
     case 'agent.overloaded':
-      return { verb: 'overloaded', detail: `${String(field(e, 'load'))}/${String(field(e, 'maxConcurrentTasks'))}`, tone: 'danger' };
+      return { verb: 'overloaded', detail: `${String(e.payload.load)}/${String(e.payload.maxConcurrentTasks)}`, tone: 'danger' };
     case 'agent.removed':
       return { verb: 'removed', detail: null, tone: 'neutral' };
     default:

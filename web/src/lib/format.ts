@@ -52,6 +52,13 @@ export function formatCount(n: number): string {
   return integer.format(n);
 }
 
+const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 4 });
+
+/** 0.0123 -> "$0.0123", 1.5 -> "$1.50": agent attempts cost cents, so small amounts keep their digits. */
+export function formatUsd(amount: number): string {
+  return usd.format(amount);
+}
+
 /** 0.934 -> "93%"; null when there is nothing to divide. */
 export function formatPercent(ratio: number | null, digits = 0): string {
   if (ratio === null || !Number.isFinite(ratio)) return '—';

@@ -1,4 +1,5 @@
-import type { EventType, EventView, TaskStatus } from '../api/types.js';
+import type { EventType, EventView } from 'switchboard/sdk';
+import type { TaskStatus } from '../api/vocabulary.js';
 
 /** The overview's charts cover the last hour, one bucket per minute. */
 export const HISTORY_WINDOW_MS = 60 * 60 * 1000;
@@ -26,16 +27,11 @@ export interface QueueSample {
   inProgress: number;
 }
 
-function payloadField(e: EventView, key: string): unknown {
-  const payload: Record<string, unknown> = e.payload;
-  return payload[key];
-}
-
 /** The status a task is in after the event (null: the event does not move it). */
 export function statusAfter(e: EventView): TaskStatus | null {
   switch (e.type) {
     case 'task.created': {
-      const status = payloadField(e, 'status');
+      const status = e.payload.status;
       return status === 'BLOCKED' ? 'BLOCKED' : 'PENDING';
     }
     case 'task.unblocked':
@@ -51,7 +47,7 @@ export function statusAfter(e: EventView): TaskStatus | null {
     case 'task.completed':
       return 'COMPLETED';
     case 'task.failed':
-      return payloadField(e, 'final') === true ? 'FAILED' : 'PENDING';
+      return e.payload.final === true ? 'FAILED' : 'PENDING';
     case 'task.cancelled':
       return 'CANCELLED';
     default:
@@ -65,7 +61,7 @@ export function statusBefore(e: EventView): TaskStatus | null {
     case 'task.created':
       return null;
     case 'task.unblocked':
-      return payloadField(e, 'reason') === 'backoff_over' ? 'PENDING' : 'BLOCKED';
+      return e.payload.reason === 'backoff_over' ? 'PENDING' : 'BLOCKED';
     case 'task.assigned':
       return 'PENDING';
     case 'task.rejected':
@@ -77,7 +73,7 @@ export function statusBefore(e: EventView): TaskStatus | null {
     case 'task.failed':
       return e.agentId === null ? 'PENDING' : 'IN_PROGRESS';
     case 'task.requeued':
-      return payloadField(e, 'reason') === 'offer_expired' ? 'ASSIGNED' : 'IN_PROGRESS';
+      return e.payload.reason === 'offer_expired' ? 'ASSIGNED' : 'IN_PROGRESS';
     case 'task.retried':
       return 'FAILED';
     case 'task.cancelled':

@@ -1,4 +1,4 @@
-import type { TaskView } from '../api/types.js';
+import type { TaskView } from 'switchboard/sdk';
 import { formatSpan } from './format.js';
 
 /** A task is "at risk" once less than this share of its SLA window remains (or the server warned). */

@@ -1,8 +1,8 @@
 import type { InfiniteData } from '@tanstack/react-query';
-import type { TaskPage, TaskView } from '../api/types.js';
+import type { TaskListResponse, TaskView } from 'switchboard/sdk';
 
 /** The board's task list as React Query holds it: the pages fetched so far (cursor = nextCursor). */
-export type TaskPages = InfiniteData<TaskPage, string | null>;
+export type TaskPages = InfiniteData<TaskListResponse, string | null>;
 
 interface Versioned {
   id: string;
@@ -27,12 +27,12 @@ export function upsertTaskPages(data: TaskPages | undefined, tasks: readonly Tas
   const pages = data.pages.slice();
   const touched = new Set<number>();
   const copyOf = (p: number): TaskView[] => {
-    const page = pages[p] as TaskPage;
+    const page = pages[p] as TaskListResponse;
     if (!touched.has(p)) {
       touched.add(p);
       pages[p] = { ...page, tasks: page.tasks.slice() };
     }
-    return (pages[p] as TaskPage).tasks;
+    return (pages[p] as TaskListResponse).tasks;
   };
   const last = pages.length - 1;
   for (const task of tasks) {
@@ -44,7 +44,7 @@ export function upsertTaskPages(data: TaskPages | undefined, tasks: readonly Tas
       continue;
     }
     const [p, i] = at;
-    const existing = (pages[p] as TaskPage).tasks[i];
+    const existing = (pages[p] as TaskListResponse).tasks[i];
     if (existing === task || (!force && !isNewer(task, existing))) continue;
     copyOf(p)[i] = task;
   }

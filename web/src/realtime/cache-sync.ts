@@ -1,10 +1,21 @@
 import type { QueryClient } from '@tanstack/react-query';
+import type { AgentView, EventView, LogLineView, Metrics, SocketPayloads, TaskView } from 'switchboard/sdk';
 import { queryKeys, RECENT_EVENTS_LIMIT } from '../api/query-keys.js';
-import type { AgentView, EventView, Metrics, TaskView } from '../api/types.js';
+import { isTerminal } from '../api/vocabulary.js';
 import { isNewer, upsertById, upsertTaskPages, type TaskPages } from '../lib/task-cache.js';
+import { EMPTY_TASK_LOG, mergeLogLines, type TaskLog } from '../lib/task-log.js';
 
 /** Socket messages are applied in batches: one cache write (and one render) per frame-ish. */
 const FLUSH_DELAY_MS = 40;
+
+/** The events that start or end an attempt: the task's attempts are read again after one. */
+const ATTEMPT_EVENTS: ReadonlySet<EventView['type']> = new Set<EventView['type']>([
+  'task.started',
+  'task.completed',
+  'task.failed',
+  'task.requeued',
+  'task.cancelled',
+]);
 
 /**
  * Writes server snapshots into the React Query caches in place. Every list under the
@@ -17,6 +28,7 @@ export class CacheSync {
   readonly #agents = new Map<string, AgentView>();
   readonly #removedAgents = new Set<string>();
   readonly #events: EventView[] = [];
+  readonly #logLines = new Map<string, LogLineView[]>();
   readonly #taskWrites = new Map<string, number>();
   readonly #agentWrites = new Map<string, number>();
   #metricsWrite = 0;
@@ -58,6 +70,15 @@ export class CacheSync {
     this.#schedule();
   }
 
+  /** Lines of a task's log; kept only for a log some view has asked for (a board of 1,000 running tasks holds none). */
+  taskLog({ taskId, lines }: SocketPayloads['task:log']): void {
+    if (this.#client.getQueryState(queryKeys.taskLog(taskId)) === undefined) return;
+    const queued = this.#logLines.get(taskId);
+    if (queued === undefined) this.#logLines.set(taskId, [...lines]);
+    else queued.push(...lines);
+    this.#schedule();
+  }
+
   /** When (performance.now) a snapshot of this task / agent / the metrics last arrived. */
   lastTaskWrite(id: string): number {
     return this.#taskWrites.get(id) ?? -Infinity;
@@ -78,6 +99,11 @@ export class CacheSync {
     this.#tasks.clear();
     if (this.#agents.size > 0 || this.#removedAgents.size > 0) this.#flushAgents();
     if (this.#events.length > 0) this.#flushEvents(this.#events.splice(0));
+    for (const [taskId, lines] of this.#logLines) {
+      // Also while the first read is in flight: that read merges with what is held when it lands.
+      this.#client.setQueryData<TaskLog>(queryKeys.taskLog(taskId), (log) => mergeLogLines(log ?? EMPTY_TASK_LOG, lines));
+    }
+    this.#logLines.clear();
     if (this.#taskWrites.size > 20_000) this.#taskWrites.clear();
   }
 
@@ -97,6 +123,9 @@ export class CacheSync {
       const cached = this.#client.getQueryData<TaskView>(key);
       if (cached !== undefined && isNewer(task, cached)) this.#client.setQueryData(key, task);
       if (cached !== undefined) void this.#client.invalidateQueries({ queryKey: queryKeys.recommendations(task.id) });
+      // A finished task's log is read once more: its last lines and the truncation flag are then certain.
+      if (isTerminal(task.status) && this.#client.getQueryState(queryKeys.taskLog(task.id)) !== undefined)
+        void this.#client.invalidateQueries({ queryKey: queryKeys.taskLog(task.id) });
     }
   }
 
@@ -122,6 +151,8 @@ export class CacheSync {
     const byTask = new Map<string, EventView[]>();
     for (const e of events) if (e.taskId !== null) byTask.set(e.taskId, [...(byTask.get(e.taskId) ?? []), e]);
     for (const [taskId, taskEvents] of byTask) {
+      if (taskEvents.some((e) => ATTEMPT_EVENTS.has(e.type)))
+        void this.#client.invalidateQueries({ queryKey: queryKeys.taskAttempts(taskId) });
       this.#client.setQueryData<EventView[]>(queryKeys.taskEvents(taskId), (list) => {
         if (list === undefined) return list;
         const known = new Set(list.map((e) => e.id));

@@ -1,6 +1,6 @@
-import type { Socket } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
+import type { AgentView, EventView, Metrics, SocketPayloads, TaskView } from 'switchboard/sdk';
 import type { TokenStore } from '../api/token-store.js';
-import type { AgentView, EventView, Metrics, TaskView } from '../api/types.js';
 import { AGENT_MESSAGES, TASK_MESSAGES, type BatchedMessage, type ClientToServerEvents, type ServerToClientEvents } from './messages.js';
 
 const TASK_NAMES: ReadonlySet<string> = new Set(TASK_MESSAGES);
@@ -20,6 +20,12 @@ export interface LiveHandlers {
   agentRemoved(agentId: string): void;
   metrics(metrics: Metrics): void;
   event(event: EventView): void;
+  taskLog(payload: SocketPayloads['task:log']): void;
+  /**
+   * Every connect, the first included. Log lines are not events: no replay brings back
+   * those sent while the socket was away (or not yet there), so their readers catch up.
+   */
+  connected(): void;
   /** A reconnect (not the first connect) succeeded: missed events are being replayed. */
   resumed(): void;
   /** The replay after a resume ended; `truncated`: more was missed than the server replays. */
@@ -46,7 +52,7 @@ export class LiveConnection {
   #everConnected = false;
   #failures = 0;
   #unsubscribeToken: (() => void) | null = null;
-  /** Bumped by stop(): a start() whose client library arrives after a stop() does nothing. */
+  /** Bumped by stop(): a start() whose resume point arrives after a stop() does nothing. */
   #generation = 0;
 
   readonly #resumePoint: () => Promise<number | null>;
@@ -78,18 +84,21 @@ export class LiveConnection {
     if (this.#lastEventId === null || id > this.#lastEventId) this.#lastEventId = id;
   }
 
-  /** Loads the Socket.io client in its own chunk (not needed for the first paint), then connects. */
+  /**
+   * Reads the resume point, then connects. The Socket.io client is no longer worth a lazy
+   * chunk: the SDK's client, which every REST call goes through, already imports it.
+   */
   start(): void {
     if (this.#socket !== null) return;
     const generation = ++this.#generation;
     const head = this.#lastEventId === null ? this.#resumePoint().catch(() => null) : Promise.resolve(null);
-    void Promise.all([import('socket.io-client'), head]).then(([{ io }, id]) => {
+    void head.then((id) => {
       if (id !== null) this.noteEventId(id);
-      if (generation === this.#generation && this.#socket === null) this.#connect(io);
+      if (generation === this.#generation && this.#socket === null) this.#connect();
     });
   }
 
-  #connect(io: typeof import('socket.io-client').io): void {
+  #connect(): void {
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
@@ -131,6 +140,7 @@ export class LiveConnection {
     } else if (isAgentMessage(message)) h.agent(message.payload.agent);
     else if (message.name === 'agent:removed') h.agentRemoved(message.payload.agentId);
     else if (message.name === 'metrics:updated') h.metrics(message.payload.metrics);
+    else if (message.name === 'task:log') h.taskLog(message.payload);
     else if (message.name === 'event') {
       this.noteEventId(message.payload.id);
       h.event(message.payload);
@@ -149,6 +159,7 @@ export class LiveConnection {
     socket.on('connect', () => {
       this.#failures = 0;
       this.#setStatus('connected');
+      h.connected();
       if (this.#everConnected) h.resumed();
       this.#everConnected = true;
     });

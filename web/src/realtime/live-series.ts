@@ -1,4 +1,4 @@
-import type { EventView, Metrics } from '../api/types.js';
+import type { EventView, Metrics } from 'switchboard/sdk';
 import { BUCKET_MS, BUCKETS, completionBuckets, rebuildQueueSeries, type QueueSample } from '../lib/history.js';
 
 /** One queue sample per this interval at most: metrics can update many times a second. */

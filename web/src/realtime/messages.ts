@@ -1,12 +1,17 @@
 /**
- * The Socket.io messages, typed from the gateway's own map (type-only import: nothing
- * of the server reaches the bundle), so a payload change breaks the type check here.
+ * The Socket.io messages, typed from the SDK's socket map (itself the gateway's own), so
+ * a payload change on the server breaks the type check here rather than the page.
  */
-import type { BatchedMessage, ServerToClientEvents, SocketEventName } from '../../../src/realtime/socket-events.js';
+import type { SocketEventName, SocketPayloads } from 'switchboard/sdk';
 
-export type { BatchedMessage, ServerToClientEvents };
+/** The server-to-client map the page's socket is typed with. */
+export type ServerToClientEvents = { [K in SocketEventName]: (payload: SocketPayloads[K]) => void };
 
+/** The dashboard only listens; it sends nothing but the handshake. */
 export type ClientToServerEvents = Record<never, never>;
+
+/** One message inside a `batch` frame: its name and payload, kept together so `name` narrows `payload`. */
+export type BatchedMessage = SocketPayloads['batch']['messages'][number];
 
 export const TASK_MESSAGES = [
   'task:created',

@@ -1,8 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { ApiError } from '../api/client.js';
-import type { SwitchboardApi } from '../api/endpoints.js';
+import { SwitchboardApiError, SwitchboardClientError, type EventView, type SwitchboardClient } from 'switchboard/sdk';
 import { queryKeys } from '../api/query-keys.js';
-import type { EventView } from '../api/types.js';
 import type { CacheSync } from './cache-sync.js';
 
 /** How long after an `event` message the matching snapshot message (task:*, agent:*, metrics:updated) may arrive. */
@@ -29,7 +27,7 @@ interface Pending {
  */
 export class Reconciler {
   readonly #sync: CacheSync;
-  readonly #api: SwitchboardApi;
+  readonly #api: SwitchboardClient;
   readonly #client: QueryClient;
   readonly #pending: Pending[] = [];
   #timer: ReturnType<typeof setTimeout> | null = null;
@@ -37,7 +35,7 @@ export class Reconciler {
   #replayed: Set<string> | null = null;
   #replayTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(sync: CacheSync, api: SwitchboardApi, client: QueryClient) {
+  constructor(sync: CacheSync, api: SwitchboardClient, client: QueryClient) {
     this.#sync = sync;
     this.#api = api;
     this.#client = client;
@@ -116,9 +114,10 @@ export class Reconciler {
     const worker = async (): Promise<void> => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
         try {
-          this.#sync.task(await this.#api.getTask(id));
+          this.#sync.task((await this.#api.tasks.get(id)).task);
         } catch (err) {
-          if (!(err instanceof ApiError)) throw err;
+          // A task gone meanwhile, or a dropped connection the next reconnect repairs: skip it; anything else is a bug.
+          if (!(err instanceof SwitchboardApiError || err instanceof SwitchboardClientError)) throw err;
         }
       }
     };

@@ -1,7 +1,7 @@
 import { Bot, Cog, Pause, Play, User } from 'lucide-react';
 import { memo } from 'react';
 import { Link } from 'react-router-dom';
-import type { AgentView } from '../../api/types.js';
+import type { AgentView } from 'switchboard/sdk';
 import { AgentStatusBadge, CapabilityChips } from '../../components/badges.js';
 import { formatDateTime, formatPercent, formatRelative } from '../../lib/format.js';
 

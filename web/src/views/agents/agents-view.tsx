@@ -1,9 +1,9 @@
 import { Plus } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useLocation } from 'react-router-dom';
+import type { AgentView } from 'switchboard/sdk';
 import { useAgents } from '../../api/hooks.js';
 import { useSetAgentStatus } from '../../api/mutations.js';
-import type { AgentView } from '../../api/types.js';
 import { useNow } from '../../app/services.js';
 import { EmptyState, ErrorState, Skeleton } from '../../components/states.js';
 import { AgentCard } from './agent-card.js';

@@ -1,8 +1,9 @@
 import { UserPlus } from 'lucide-react';
 import { useState, type FormEvent } from 'react';
-import { ApiError, errorMessage } from '../../api/client.js';
+import { SwitchboardApiError, type RegisterAgentInput } from 'switchboard/sdk';
+import { errorMessage, invalidField } from '../../api/client.js';
 import { useCreateAgent } from '../../api/mutations.js';
-import { AGENT_KINDS, type AgentKind, type NewAgentBody } from '../../api/types.js';
+import { AGENT_KINDS, type AgentKind } from '../../api/vocabulary.js';
 import { ChipsInput } from '../../components/chips-input.js';
 import { Dialog } from '../../components/dialog.js';
 import { Field } from '../../components/field.js';
@@ -35,8 +36,8 @@ function validate(v: Values): Errors {
   return errors;
 }
 
-function toBody(v: Values): NewAgentBody {
-  const body: NewAgentBody = { name: v.name.trim(), kind: v.kind, maxConcurrentTasks: Number(v.maxConcurrentTasks) };
+function toBody(v: Values): RegisterAgentInput {
+  const body: RegisterAgentInput = { name: v.name.trim(), kind: v.kind, maxConcurrentTasks: Number(v.maxConcurrentTasks) };
   if (v.id.trim() !== '') body.id = v.id.trim();
   if (v.capabilities.length > 0) body.capabilities = v.capabilities;
   if (v.reliability.trim() !== '') body.reliability = Number(v.reliability);
@@ -44,9 +45,9 @@ function toBody(v: Values): NewAgentBody {
 }
 
 function fromServer(err: unknown): Errors {
-  if (err instanceof ApiError) {
+  if (err instanceof SwitchboardApiError) {
     if (err.code === 'ALREADY_EXISTS') return { id: err.message };
-    const f = err.field;
+    const f = invalidField(err);
     if (f === 'name' || f === 'id' || f === 'kind' || f === 'capabilities' || f === 'maxConcurrentTasks' || f === 'reliability')
       return { [f]: err.message };
   }

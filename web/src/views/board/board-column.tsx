@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ChevronLeft, ChevronRight } from 'lucide-react';
 import { useRef, type ReactNode } from 'react';
-import type { TaskView } from '../../api/types.js';
+import type { TaskView } from 'switchboard/sdk';
 import type { AttentionReason } from '../../lib/attention.js';
 import { formatCount } from '../../lib/format.js';
 import { TaskCard, type CardAction } from './task-card.js';

@@ -1,8 +1,9 @@
 import { FastForward, Search, X } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
+import type { AgentView } from 'switchboard/sdk';
 import { useProcessNext } from '../../api/mutations.js';
-import { PRIORITIES, TASK_STATUSES, type AgentView } from '../../api/types.js';
+import { PRIORITIES, TASK_STATUSES } from '../../api/vocabulary.js';
 import { STATUS_LABELS } from '../../components/badges.js';
 import { hasFilters, UNASSIGNED, type BoardFilters } from '../../lib/board-model.js';
 import { formatCount } from '../../lib/format.js';

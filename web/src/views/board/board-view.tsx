@@ -1,9 +1,10 @@
 import { AlertTriangle, Plus } from 'lucide-react';
 import { useCallback, useDeferredValue, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
+import type { TaskView } from 'switchboard/sdk';
 import { useAgents, useAllTasks } from '../../api/hooks.js';
 import { useTaskAction } from '../../api/mutations.js';
-import { TASK_STATUSES, type TaskStatus, type TaskView } from '../../api/types.js';
+import { TASK_STATUSES, type TaskStatus } from '../../api/vocabulary.js';
 import { useNewTask } from '../../app/new-task-context.js';
 import { useNow } from '../../app/services.js';
 import { STATUS_LABELS } from '../../components/badges.js';

@@ -1,7 +1,8 @@
 import { Ban, Bot, RotateCcw, UserPlus } from 'lucide-react';
 import { memo } from 'react';
 import { Link } from 'react-router-dom';
-import { isTerminal, type TaskView } from '../../api/types.js';
+import type { TaskView } from 'switchboard/sdk';
+import { isTerminal } from '../../api/vocabulary.js';
 import { CapabilityChips, PriorityBadge, ProgressBar } from '../../components/badges.js';
 import { ConfirmButton } from '../../components/confirm-button.js';
 import { SlaBadge } from '../../components/sla-badge.js';

@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import type { TaskStatus } from '../../api/types.js';
+import type { TaskStatus } from '../../api/vocabulary.js';
 
 const STORAGE_KEY = 'switchboard.board.columns';
 /** Folded unless the user opened them: ended work is rarely what an operator looks at. */

@@ -2,7 +2,7 @@ import { Plus } from 'lucide-react';
 import { useRef, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { useCreateTask } from '../../api/mutations.js';
-import { PRIORITIES, type Priority } from '../../api/types.js';
+import { PRIORITIES, type Priority } from '../../api/vocabulary.js';
 import { PRIORITY_LABELS } from '../../components/badges.js';
 import { ChipsInput } from '../../components/chips-input.js';
 import { Dialog } from '../../components/dialog.js';

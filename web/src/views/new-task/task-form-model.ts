@@ -1,5 +1,6 @@
-import { ApiError, errorMessage } from '../../api/client.js';
-import { isPriority, type NewTaskBody, type Priority } from '../../api/types.js';
+import { SwitchboardApiError, type CreateTaskInput } from 'switchboard/sdk';
+import { errorMessage, invalidField } from '../../api/client.js';
+import { isPriority, type Priority } from '../../api/vocabulary.js';
 import { localInputToIso } from '../../lib/format.js';
 
 export interface TaskFormValues {
@@ -12,7 +13,11 @@ export interface TaskFormValues {
   slaDeadline: string;
 }
 
-export type TaskField = 'title' | 'description' | 'priority' | 'requiredCapabilities' | 'dependsOn' | 'labels' | 'slaDeadline';
+/** The fields the form edits: a subset of the SDK's create body (a renamed field there fails here). */
+export type TaskField = Extract<
+  keyof CreateTaskInput,
+  'title' | 'description' | 'priority' | 'requiredCapabilities' | 'dependsOn' | 'labels' | 'slaDeadline'
+>;
 
 export type FieldErrors = Partial<Record<TaskField | 'form', string>>;
 
@@ -35,8 +40,8 @@ export function validateTaskForm(v: TaskFormValues): FieldErrors {
   return errors;
 }
 
-export function toTaskBody(v: TaskFormValues): NewTaskBody {
-  const body: NewTaskBody = { title: v.title.trim(), priority: v.priority };
+export function toTaskBody(v: TaskFormValues): CreateTaskInput {
+  const body: CreateTaskInput = { title: v.title.trim(), priority: v.priority };
   if (v.description.trim() !== '') body.description = v.description.trim();
   if (v.requiredCapabilities.length > 0) body.requiredCapabilities = v.requiredCapabilities;
   if (v.dependsOn.length > 0) body.dependsOn = v.dependsOn;
@@ -61,9 +66,10 @@ const FIELD_ALIASES: Record<string, TaskField> = {
 
 /** Puts the server's message next to the field it names (`details.field`), else on the form. */
 export function serverErrors(err: unknown): FieldErrors {
-  if (err instanceof ApiError) {
+  if (err instanceof SwitchboardApiError) {
     if (err.code === 'DEPENDENCY_NOT_FOUND' || err.code === 'DEPENDENCY_CYCLE') return { dependsOn: err.message };
-    const field = err.field === null ? undefined : FIELD_ALIASES[err.field];
+    const name = invalidField(err);
+    const field = name === null ? undefined : FIELD_ALIASES[name];
     if (field !== undefined) return { [field]: err.message };
   }
   return { form: errorMessage(err) };

@@ -1,7 +1,7 @@
 import { AnimatePresence, m } from 'motion/react';
 import { Link } from 'react-router-dom';
+import type { EventView } from 'switchboard/sdk';
 import { useRecentEvents } from '../../api/hooks.js';
-import type { EventView } from '../../api/types.js';
 import { useNow } from '../../app/services.js';
 import { EmptyState, ErrorState, SkeletonRows } from '../../components/states.js';
 import { describeEvent } from '../../lib/event-text.js';

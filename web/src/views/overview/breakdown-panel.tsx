@@ -1,5 +1,6 @@
 import { Link } from 'react-router-dom';
-import { PRIORITIES, TASK_STATUSES, type Metrics } from '../../api/types.js';
+import type { Metrics } from 'switchboard/sdk';
+import { PRIORITIES, TASK_STATUSES } from '../../api/vocabulary.js';
 import { PRIORITY_LABELS, STATUS_LABELS } from '../../components/badges.js';
 import { SkeletonRows } from '../../components/states.js';
 import { formatCount } from '../../lib/format.js';

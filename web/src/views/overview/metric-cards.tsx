@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { Metrics } from '../../api/types.js';
+import type { Metrics } from 'switchboard/sdk';
 import { Skeleton } from '../../components/states.js';
 import { formatCount, formatPercent } from '../../lib/format.js';
 

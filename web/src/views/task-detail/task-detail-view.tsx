@@ -1,16 +1,19 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { ArrowLeft, Ban, RotateCcw, UserPlus } from 'lucide-react';
 import { Link, useParams } from 'react-router-dom';
-import { ApiError } from '../../api/client.js';
+import { SwitchboardApiError, type TaskView } from 'switchboard/sdk';
 import { useTask } from '../../api/hooks.js';
 import { useTaskAction } from '../../api/mutations.js';
 import { queryKeys } from '../../api/query-keys.js';
-import { isTerminal, type TaskView } from '../../api/types.js';
+import { isTerminal } from '../../api/vocabulary.js';
 import { PriorityBadge, StatusBadge } from '../../components/badges.js';
 import { ConfirmButton } from '../../components/confirm-button.js';
 import { EmptyState, ErrorState, Skeleton, SkeletonRows } from '../../components/states.js';
 import { findTask, type TaskPages } from '../../lib/task-cache.js';
+import { Attempts } from './attempts.js';
 import { TaskFields } from './task-fields.js';
+import { TaskLogPanel } from './task-log.js';
+import { TaskResult } from './task-result.js';
 import { Timeline } from './timeline.js';
 import { WhyThisAgent } from './why-this-agent.js';
 
@@ -68,7 +71,7 @@ export default function TaskDetailView() {
       </Link>
       {task === undefined ? (
         query.isError ? (
-          query.error instanceof ApiError && query.error.status === 404 ? (
+          query.error instanceof SwitchboardApiError && query.error.code === 'TASK_NOT_FOUND' ? (
             <EmptyState title={`Task ${id} not found`}>
               <Link to="/board">Back to the board</Link>
             </EmptyState>
@@ -100,6 +103,9 @@ export default function TaskDetailView() {
             <TaskFields task={task} />
             <WhyThisAgent task={task} />
           </div>
+          <TaskResult task={task} />
+          <TaskLogPanel taskId={task.id} />
+          <Attempts taskId={task.id} />
           <Timeline taskId={task.id} />
         </>
       )}

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
-import type { TaskView } from '../../api/types.js';
+import type { TaskView } from 'switchboard/sdk';
 import { CapabilityChips, ProgressBar } from '../../components/badges.js';
 import { SlaBadge } from '../../components/sla-badge.js';
 import { formatDateTime } from '../../lib/format.js';

@@ -1,4 +1,5 @@
 import { useTaskEvents } from '../../api/hooks.js';
+import { Panel } from '../../components/panel.js';
 import { EmptyState, ErrorState, SkeletonRows } from '../../components/states.js';
 import { describeEvent } from '../../lib/event-text.js';
 import { formatDateTime } from '../../lib/format.js';
@@ -7,13 +8,7 @@ import { formatDateTime } from '../../lib/format.js';
 export function Timeline({ taskId }: { taskId: string }) {
   const events = useTaskEvents(taskId);
   return (
-    <section className="panel" aria-labelledby="timeline-title">
-      <header className="panel__header">
-        <h2 id="timeline-title" className="panel__title">
-          Timeline
-        </h2>
-        {events.data !== undefined && <span className="panel__meta">{events.data.length} events</span>}
-      </header>
+    <Panel id="timeline" title="Timeline" meta={events.data === undefined ? undefined : `${events.data.length} events`}>
       {events.isPending ? (
         <SkeletonRows rows={4} height={32} />
       ) : events.isError ? (
@@ -41,6 +36,6 @@ export function Timeline({ taskId }: { taskId: string }) {
           })}
         </ol>
       )}
-    </section>
+    </Panel>
   );
 }

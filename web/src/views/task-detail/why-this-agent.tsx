@@ -1,7 +1,11 @@
 import { Link } from 'react-router-dom';
+import type { AgentView, RecommendationsResponse, TaskView } from 'switchboard/sdk';
 import { useAgents, useRecommendations } from '../../api/hooks.js';
-import type { AgentView, ScoredCandidate, ScoreTerms, TaskView } from '../../api/types.js';
 import { EmptyState, ErrorState, SkeletonRows } from '../../components/states.js';
+
+/** One scored agent as a recommendation lists it (and as an assignment records the winner and runners-up). */
+type ScoredCandidate = RecommendationsResponse['candidates'][number];
+type ScoreTerms = ScoredCandidate['terms'];
 
 const TERMS: readonly { key: keyof ScoreTerms; label: string; help: string }[] = [
   { key: 'capabilityFit', label: 'Capability fit', help: 'Share of preferred capabilities held' },
