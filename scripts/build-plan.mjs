@@ -65,7 +65,7 @@ function staleReason(root, target) {
 /**
  * The files a target is always built from, listed afresh each time (so a new file is seen).
  * The server: everything under `src/` but unit tests, plus its tsconfig. The dashboard: its
- * page, config and static files; the modules it bundles are recorded by the build itself
+ * page, config, static files and stylesheets; the modules it bundles are recorded by the build itself
  * (see `recordModules`), because it also bundles code from `src/` (type-only imports aside).
  *
  * @param {string} root
@@ -76,7 +76,16 @@ export function inputsOf(root, target) {
   if (target === 'server') {
     return [...SHARED_INPUTS, 'tsconfig.build.json', ...listFiles(root, 'src').filter((f) => !f.endsWith('.test.ts'))];
   }
-  return [...SHARED_INPUTS, 'web/index.html', 'web/vite.config.ts', 'web/tsconfig.json', ...listFiles(root, 'web/public')];
+  // Every stylesheet besides the modules the bundler reports: one pulled in by a CSS `@import`
+  // is not reported as a module, and editing it must still rebuild the dashboard.
+  return [
+    ...SHARED_INPUTS,
+    'web/index.html',
+    'web/vite.config.ts',
+    'web/tsconfig.json',
+    ...listFiles(root, 'web/public'),
+    ...listFiles(root, 'web/src').filter((f) => f.endsWith('.css')),
+  ];
 }
 
 /**

@@ -97,6 +97,14 @@ describe('build plan (scripts/build-plan.mjs)', () => {
     expect(reasons()).toEqual({ server: 'src/storage/sqlite/migrations/0002_more.sql is new', web: null });
   });
 
+  it('a stylesheet reached only through a CSS @import rebuilds the dashboard when it changes', () => {
+    checkout();
+    write('web/src/styles/board.css', '.board { display: grid; }');
+    built();
+    write('web/src/styles/board.css', '.board { display: flex; }');
+    expect(reasons()).toEqual({ server: null, web: 'web/src/styles/board.css changed' });
+  });
+
   it('files nothing builds from (unit tests, unbundled dashboard files) never cause a rebuild', () => {
     checkout();
     built();
