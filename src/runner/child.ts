@@ -64,11 +64,16 @@ export function runChild(input: RunChildInput): Promise<ChildRun> {
       // ESRCH: the whole group is already gone.
     }
   };
-  /** First stop wins: a guard firing during the grace period of another must not rename the cause. */
+  /**
+   * First stop wins: a guard firing during the grace period of another must not rename the
+   * cause. A cause found after the exit still counts (the cost in claude's last line, read
+   * after the process ended): there is just nothing left to signal.
+   */
   const stop = (cause: { guard: FiredGuard } | { abort: unknown }) => {
-    if (guard !== null || stoppedBy !== null || exited) return;
+    if (guard !== null || stoppedBy !== null) return;
     if ('guard' in cause) guard = cause.guard;
     else stoppedBy = cause.abort ?? 'stopped';
+    if (exited) return;
     signalGroup('SIGTERM');
     killTimer = setTimeout(() => signalGroup('SIGKILL'), input.killGraceMs ?? KILL_GRACE_DEFAULT_MS);
   };
@@ -98,7 +103,7 @@ export function runChild(input: RunChildInput): Promise<ChildRun> {
 
   return new Promise<ChildRun>((resolve, reject) => {
     child.once('error', (err) => {
-      guards.stop();
+      guards.stopClocks();
       clearTimeout(killTimer);
       input.signal?.removeEventListener('abort', onAbort);
       reject(new Error(`could not start "${input.spec.command}": ${err.message}`, { cause: err }));
@@ -110,11 +115,13 @@ export function runChild(input: RunChildInput): Promise<ChildRun> {
     });
     child.once('exit', () => {
       exited = true;
+      // The clocks stop with the process; only what its last lines say (the cost) can still trip a guard.
+      guards.stopClocks();
       // What the child left behind in its group would hold our pipes open and outlive the attempt.
       signalGroup('SIGKILL');
     });
     child.once('close', (exitCode, signal) => {
-      guards.stop();
+      guards.stopClocks();
       clearTimeout(killTimer);
       input.signal?.removeEventListener('abort', onAbort);
       void linesDone.then(() => resolve({ events, exitCode, signal, guard, stoppedBy, durationMs: Date.now() - startedAt }));

@@ -22,8 +22,8 @@ export interface RunningGuards {
   outputSeen(): void;
   /** Every event goes by here; usage events count towards the cost. */
   observe(event: RunnerEvent): void;
-  /** Disarms every timer (the child ended). */
-  stop(): void;
+  /** Disarms the timeout and stall timers (the child ended); the cost guard still reads what comes. */
+  stopClocks(): void;
 }
 
 /** Arms the guards; `fire` is called at most once, with the first guard that tripped. */
@@ -52,7 +52,7 @@ export function startGuards(limits: GuardLimits, fire: (guard: FiredGuard & { na
       costUsd += event.costUsd;
       if (costUsd > maxCostUsd) trip('max-cost', `cost $${costUsd.toFixed(4)}, over the limit of $${maxCostUsd}`);
     },
-    stop() {
+    stopClocks() {
       clearTimeout(timeout);
       clearTimeout(stall);
     },

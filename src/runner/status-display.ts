@@ -8,6 +8,8 @@ export const STATUS_REDRAW_MS = 500;
 export interface RunnerDisplay {
   started(task: { id: string; title: string }, agentId: string): void;
   event(taskId: string, event: RunnerEvent): void;
+  /** The runner's own line about a task (its workspace, the spawned pid, the outcome's details). */
+  system(taskId: string, text: string): void;
   ended(taskId: string, summary: string): void;
   /** A runner-level message (start, drain, errors). */
   note(text: string): void;
@@ -19,6 +21,7 @@ export function plainDisplay(write: (text: string) => void): RunnerDisplay {
   return {
     started: (task, agentId) => write(`${task.id} claimed by ${agentId}: ${task.title}\n`),
     event: (taskId, event) => write(`${taskId} ${eventLine(event).text}\n`),
+    system: (taskId, text) => write(`${taskId} ${text}\n`),
     ended: (taskId, summary) => write(`${taskId} ${summary}\n`),
     note: (text) => write(`${text}\n`),
     close: () => undefined,
@@ -81,6 +84,10 @@ export function liveStatusDisplay(write: (text: string) => void, columns: () => 
       } else {
         row.last = eventLine(event).text.replace(/\s+/g, ' ');
       }
+    },
+    system(taskId, text) {
+      const row = rows.get(taskId);
+      if (row !== undefined) row.last = text;
     },
     ended(taskId, summary) {
       rows.delete(taskId);
