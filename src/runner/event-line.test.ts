@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clipLine, eventLine, LOG_LINE_MAX_CHARS } from './event-line.js';
+import { deltaJoiner, eventLine, storable } from './event-line.js';
 
 describe('eventLine: one normalised event as a task log line', () => {
   it('text as is on stdout, the rest tagged, bookkeeping on the system stream, stderr kept apart', () => {
@@ -19,11 +19,26 @@ describe('eventLine: one normalised event as a task log line', () => {
     expect(eventLine({ type: 'finished', ok: false, reason: 'no' }).text).toBe('[finished] not ok: no');
   });
 
-  it('lines fit the server: clipped to its limit, and NUL or a lone surrogate (which it refuses) replaced', () => {
-    expect(clipLine('x'.repeat(LOG_LINE_MAX_CHARS + 10))).toHaveLength(LOG_LINE_MAX_CHARS);
-    expect(clipLine('a\u0000b\uD800c')).toBe('a\uFFFDb\uFFFDc');
-    // A pair cut by the clip loses its orphaned half, not the line.
-    const cut = clipLine(`${'x'.repeat(LOG_LINE_MAX_CHARS - 2)}😀y`);
-    expect(cut.endsWith('\uFFFD…')).toBe(true);
+  it('lines are storable: NUL and lone surrogates (which the server refuses) replaced, pairs kept', () => {
+    expect(storable('a\u0000b\uD800c\uDC00d😀')).toBe('a\uFFFDb\uFFFDc\uFFFDd😀');
+    // A tool input clipped in the middle of a pair loses the orphaned half, not the line.
+    const input = `${'x'.repeat(197)}😀`;
+    expect(eventLine({ type: 'tool', id: null, name: 'Edit', input, status: 'started' }).text).toBe(
+      `[tool] Edit started "${'x'.repeat(197)}\uFFFD…`,
+    );
+  });
+});
+
+describe('deltaJoiner: streamed chunks become whole lines', () => {
+  it('joins chunks up to a newline or the next other event, and flushes the rest at the end', () => {
+    const joiner = deltaJoiner();
+    const chunk = (text: string) => ({ type: 'text' as const, text, delta: true as const });
+    expect(joiner.push(chunk('Done: the change'))).toEqual([]);
+    expect(joiner.push(chunk(' is in\nand tests'))).toEqual([{ type: 'text', text: 'Done: the change is in' }]);
+    const usage = { type: 'usage' as const, inputTokens: 1, outputTokens: 1, cachedTokens: 0 };
+    expect(joiner.push(usage)).toEqual([{ type: 'text', text: 'and tests' }, usage]);
+    expect(joiner.push(chunk('tail'))).toEqual([]);
+    expect(joiner.end()).toEqual([{ type: 'text', text: 'tail' }]);
+    expect(joiner.end()).toEqual([]);
   });
 });

@@ -1,9 +1,6 @@
 import { assertNever } from '../core/errors.js';
 import type { RunnerEvent } from './events.js';
 
-/** Longest line sent to the server's task log (its limit per line); the rest is cut with a mark. */
-export const LOG_LINE_MAX_CHARS = 8_192;
-
 /** Longest tool input shown in a line: enough to recognise the call, not the whole file it writes. */
 const TOOL_INPUT_MAX_CHARS = 200;
 
@@ -14,7 +11,7 @@ export type LogStream = 'stdout' | 'stderr' | 'system';
  * assistant text as is, everything else tagged (`[tool] Bash started {...}`, `[usage] ...`).
  */
 export function eventLine(event: RunnerEvent): { text: string; stream: LogStream } {
-  const line = (text: string, stream: LogStream = 'stdout') => ({ text: clipLine(text), stream });
+  const line = (text: string, stream: LogStream = 'stdout') => ({ text: storable(text), stream });
   switch (event.type) {
     case 'session':
       return line(`[session] ${event.sessionId}${event.model === null ? '' : ` (${event.model})`}`, 'system');
@@ -53,13 +50,43 @@ export function usageText(usage: {
 /** Characters the server refuses to store (NUL, a lone UTF-16 half): one in a batch would lose the whole batch. */
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** A line as the server's log takes it: storable characters only, at most {@link LOG_LINE_MAX_CHARS}. */
-export function clipLine(text: string): string {
-  return clip(text, LOG_LINE_MAX_CHARS);
+/**
+ * Text as the server's log takes it. A JSON stream can carry a lone surrogate (`"\ud800"`),
+ * which the server refuses; the work loop cuts long lines into pieces itself.
+ */
+export function storable(text: string): string {
+  return text.replace(UNSTORABLE, '\uFFFD');
 }
 
 function clip(text: string, max: number): string {
-  // Clipping may cut a surrogate pair in two, so the clean-up runs after it.
-  const cut = text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-  return cut.replace(UNSTORABLE, '\uFFFD');
+  // Clipping may cut a surrogate pair in two: the caller makes the result storable.
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Streamed text held back at most this long before it is sent as a line anyway. */
+const DELTA_BUFFER_MAX_CHARS = 8_192;
+
+/**
+ * Joins streamed text chunks (gemini's deltas, a few words each) into whole lines for the
+ * log and the console: a line is sent when a newline arrives, when another kind of event
+ * ends the message, or at the end. Other events pass through untouched.
+ */
+export function deltaJoiner(): { push(event: RunnerEvent): RunnerEvent[]; end(): RunnerEvent[] } {
+  let buffer = '';
+  const drain = (): RunnerEvent[] => {
+    const text = buffer;
+    buffer = '';
+    return text === '' ? [] : [{ type: 'text', text }];
+  };
+  return {
+    push(event) {
+      if (event.type !== 'text' || event.delta !== true) return [...drain(), event];
+      buffer += event.text;
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      const whole = lines.map((text): RunnerEvent => ({ type: 'text', text }));
+      return buffer.length >= DELTA_BUFFER_MAX_CHARS ? [...whole, ...drain()] : whole;
+    },
+    end: drain,
+  };
 }
