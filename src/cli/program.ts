@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CLIENT_URL_DEFAULT } from '../config.js';
 import { packageVersion } from '../package-root.js';
+import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { tokenCommands } from './commands/token.js';
 import { EXIT_USAGE, type CliRuntime, type CommandGroup } from './runtime.js';
@@ -11,7 +12,7 @@ import type { CommandOutput } from '../admin-token.js';
  * `events`, `run`, `mcp`) join here, each a module under commands/ built over the SDK; they
  * read the connection with `loadProcessClientConfig(command.optsWithGlobals())` (config.ts).
  */
-const GROUPS: readonly CommandGroup[] = [serveCommand, tokenCommands];
+const GROUPS: readonly CommandGroup[] = [serveCommand, tokenCommands, runCommand];
 
 /**
  * The `switchboard` program: commander (a well-kept parser; help, version and errors come from
