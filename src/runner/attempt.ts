@@ -92,18 +92,19 @@ export async function runAttempt(ctx: WorkContext, settings: AttemptSettings, cl
     });
     const usage = attemptUsage(outcome, run, profile.name);
     const reason = clip(`${outcome.reason}${kept === null ? '' : ` (work on ${kept.branch} at ${kept.commit.slice(0, 12)})`}`);
-    const spent = `[${usageText(outcome.usage)}]`;
+    const spentText = usageText(outcome.usage);
+    const spent = spentText === '' ? '' : ` [${spentText}]`;
     switch (outcome.kind) {
       case 'completed':
-        summary = `completed: ${outcome.summary} ${spent}`;
+        summary = `completed: ${outcome.summary}${spent}`;
         return completed(resultOf(outcome, run, profile.name, kept), usage);
       case 'failed':
-        summary = `failed: ${reason} ${spent}`;
+        summary = `failed: ${reason}${spent}`;
         return failed(reason, usage);
       case 'quota': {
         const resetsAt = outcome.resetsAt ? Date.parse(outcome.resetsAt) : Number.NaN;
         const pauseUntil = Number.isFinite(resetsAt) && resetsAt > Date.now() ? resetsAt : Date.now() + settings.cooldownMs;
-        summary = `released: ${reason}; ${settings.agentId} paused until ${new Date(pauseUntil).toISOString()} ${spent}`;
+        summary = `released: ${reason}; ${settings.agentId} paused until ${new Date(pauseUntil).toISOString()}${spent}`;
         return released(reason, { usage, pauseUntil });
       }
     }

@@ -22,7 +22,7 @@ export function eventLine(event: RunnerEvent): { text: string; stream: LogStream
       return line(`[tool] ${event.name ?? event.id ?? 'tool'} ${event.status}${input}`);
     }
     case 'usage':
-      return line(`[usage] ${usageText(event)}`, 'system');
+      return line(`[usage] ${usageText(event) || 'no tokens or cost reported'}`, 'system');
     case 'quota':
       return line(`[quota] ${event.status}: ${event.message}${event.resetsAt === null ? '' : ` (resets ${event.resetsAt})`}`, 'system');
     case 'progress':
@@ -36,15 +36,19 @@ export function eventLine(event: RunnerEvent): { text: string; stream: LogStream
   }
 }
 
-/** Tokens and cost in a few characters, for the log and the live status line. */
+/** Tokens and cost in a few characters, for the log and the live status line; empty when nothing was spent or reported. */
 export function usageText(usage: {
   inputTokens: number;
   outputTokens: number;
   cachedTokens: number;
   costUsd?: number | undefined;
 }): string {
-  const cost = usage.costUsd === undefined ? '' : ` $${usage.costUsd.toFixed(4)}`;
-  return `in ${usage.inputTokens} out ${usage.outputTokens} cached ${usage.cachedTokens}${cost}`;
+  const tokens =
+    usage.inputTokens + usage.outputTokens + usage.cachedTokens === 0
+      ? ''
+      : `in ${usage.inputTokens} out ${usage.outputTokens} cached ${usage.cachedTokens}`;
+  const cost = usage.costUsd === undefined ? '' : `$${usage.costUsd.toFixed(4)}`;
+  return [tokens, cost].filter((part) => part !== '').join(' ');
 }
 
 /** Characters the server refuses to store (NUL, a lone UTF-16 half): one in a batch would lose the whole batch. */

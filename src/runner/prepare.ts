@@ -29,7 +29,7 @@ const SAMPLE_TASK: TaskForRun = {
  * Turns the agents' settings into runs, checking all that can be wrong before the first
  * claim: a claimed task must not be failed by a typo. The profile must exist and take the
  * options, the template must compile, the CLI must be on PATH, `--repo` must be a git
- * repository, and the server must know the agent (which also proves the token).
+ * repository, and the server must know the agent and let the token act as it.
  */
 export async function prepareAgentRuns(
   entries: readonly AgentEntry[],
@@ -59,7 +59,8 @@ async function prepareAgentRun(
   const repo = settings.repo === undefined ? undefined : await repositoryRoot(settings.repo);
   const token = entry.token ?? connection.token;
   const client = createClient({ url: connection.url, ...(token === null ? {} : { token }) });
-  const { agent } = await client.agents.get(entry.id);
+  // A heartbeat, not a read: it proves the token may act as this agent, which a read does not.
+  const { agent } = await client.agents.heartbeat(entry.id);
   return {
     agentId: entry.id,
     client,

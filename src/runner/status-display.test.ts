@@ -20,7 +20,7 @@ describe('runner displays', () => {
       () => 200,
     );
     display.started(task, 'bot');
-    expect(writes.at(-1)).toMatch(/^TASK-001 claimed by bot: Fix the test\nTASK-001 {2}bot {2}0s {2}in 0 out 0 cached 0 {2}starting\n$/);
+    expect(writes.at(-1)).toMatch(/^TASK-001 claimed by bot: Fix the test\nTASK-001 {2}bot {2}0s {2}starting\n$/);
     display.event('TASK-001', { type: 'usage', inputTokens: 5, outputTokens: 7, cachedTokens: 0, costUsd: 0.25 });
     display.event('TASK-001', { type: 'tool', id: null, name: 'Bash', status: 'started' });
     display.note('a note');

@@ -102,7 +102,7 @@ export function liveStatusDisplay(write: (text: string) => void, columns: () => 
 }
 
 function statusLine(taskId: string, row: Row, now: number): string {
-  return `${taskId}  ${row.agentId}  ${elapsed(now - row.startedAt)}  ${usageText(row)}  ${row.last}`;
+  return [taskId, row.agentId, elapsed(now - row.startedAt), usageText(row), row.last].filter((part) => part !== '').join('  ');
 }
 
 function elapsed(ms: number): string {

@@ -121,7 +121,7 @@ describe('switchboard run as a process', () => {
     expect((await t.admin.tasks.get(task.id)).task).toMatchObject({ status: 'COMPLETED', result: { profile: 'claude' } });
   });
 
-  it('flags a profile cannot honour, and a CLI missing from PATH, are refused at start', async () => {
+  it('flags a profile cannot honour, a CLI missing from PATH and a token that may not act as the agent are refused at start', async () => {
     const unsupported = switchboardRun([...connection(), '--agent', 'bot', '--profile', 'codex', '--max-budget-usd', '2']);
     expect(await unsupported.exited).toEqual({ code: 2, signal: null });
     expect(unsupported.stderr()).toContain('The codex profile does not support --max-budget-usd');
@@ -131,5 +131,8 @@ describe('switchboard run as a process', () => {
     const missing = switchboardRun([...connection(), '--agent', 'bot', '--profile', 'claude'], { PATH: '/usr/bin:/bin' });
     expect(await missing.exited).toEqual({ code: 1, signal: null });
     expect(missing.stderr()).toContain("claude (the claude profile's CLI) is not on PATH");
+    const otherToken = switchboardRun(['--url', t.h.url, '--token', agentToken('someone-else'), '--agent', 'bot', '--profile', 'claude']);
+    expect(await otherToken.exited).toEqual({ code: 1, signal: null });
+    expect(otherToken.stderr()).toMatch(/^switchboard run: .* \(FORBIDDEN\)\n$/);
   });
 });

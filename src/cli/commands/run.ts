@@ -2,12 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ConfigError, loadProcessChildEnvironment, loadProcessClientConfig } from '../../config.js';
 import { ValidationError } from '../../core/errors.js';
+import { SwitchboardApiError } from '../../sdk/index.js';
 import { prepareAgentRuns, COOLDOWN_DEFAULT_MS } from '../../runner/prepare.js';
 import { PROFILE_NAMES } from '../../runner/profiles/index.js';
 import { DRAIN_TIMEOUT_DEFAULT_MS, startRunner } from '../../runner/run.js';
 import { agentEntries, type AgentRunSettings } from '../../runner/runner-config.js';
 import { liveStatusDisplay, plainDisplay } from '../../runner/status-display.js';
 import { EXIT_USAGE, type CliRuntime } from '../runtime.js';
+
+/** Width assumed when the terminal does not say (a pseudo-terminal without a size reports 0). */
+const TERMINAL_COLUMNS_FALLBACK = 100;
 
 /** What commander hands the action: the flags as typed, numbers already parsed. */
 interface RunFlags extends Omit<AgentRunSettings, 'extraArgs'> {
@@ -59,7 +63,8 @@ export function runCommand(program: Command, runtime: CliRuntime): void {
     .action(async (_flags: RunFlags, command: Command) => {
       const flags = command.optsWithGlobals<RunFlags>();
       const code = await run(flags, runtime).catch((err: unknown) => {
-        runtime.err(`switchboard run: ${err instanceof Error ? err.message : String(err)}\n`);
+        const code = err instanceof SwitchboardApiError ? ` (${err.code})` : '';
+        runtime.err(`switchboard run: ${err instanceof Error ? err.message : String(err)}${code}\n`);
         return isUsageError(err) ? EXIT_USAGE : 1;
       });
       runtime.exit(code);
@@ -78,7 +83,9 @@ async function run(flags: RunFlags, runtime: CliRuntime): Promise<number> {
   });
   const environment = loadProcessChildEnvironment();
   const runs = await prepareAgentRuns(entries, connection, environment);
-  const display = process.stdout.isTTY ? liveStatusDisplay(runtime.out, () => process.stdout.columns ?? 100) : plainDisplay(runtime.out);
+  const display = process.stdout.isTTY
+    ? liveStatusDisplay(runtime.out, () => process.stdout.columns || TERMINAL_COLUMNS_FALLBACK)
+    : plainDisplay(runtime.out);
   const runner = startRunner({
     agents: runs,
     environment,
