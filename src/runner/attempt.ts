@@ -1,7 +1,7 @@
 import { completed, failed, released, type AttemptUsage, type SwitchboardClient, type WorkContext } from '../sdk/index.js';
 import { runChild, type ChildEnvironment, type ChildRun } from './child.js';
 import { decideOutcome, type AttemptOutcome, type RunnerEvent } from './events.js';
-import { deltaJoiner, eventLine, storable, usageText } from './event-line.js';
+import { eventLine, readableEvents, storable, usageText } from './event-line.js';
 import type { GuardLimits } from './guards.js';
 import type { AgentProfile, ProfileOptions, TaskForRun } from './profiles/profile.js';
 import type { RunnerDisplay } from './status-display.js';
@@ -58,7 +58,7 @@ export async function runAttempt(ctx: WorkContext, settings: AttemptSettings, cl
     const workspace = await openWorkspace({ repo: settings.repo, taskId, attempt: ctx.attempt, keep: settings.keepWorktrees });
     let run: ChildRun;
     let kept: WorkspaceResult | null;
-    const joiner = deltaJoiner();
+    const readable = readableEvents();
     try {
       system(
         ctx,
@@ -75,9 +75,9 @@ export async function runAttempt(ctx: WorkContext, settings: AttemptSettings, cl
         signal: ctx.signal,
         onSpawn: (pid) =>
           system(ctx, display, `[spawn] ${spec.command} pid ${pid}, ${Math.round(performance.now() - claimedAt)} ms after the claim`),
-        onEvent: (event) => joiner.push(event).forEach((e) => forward(ctx, display, e)),
+        onEvent: (event) => readable.push(event).forEach((e) => forward(ctx, display, e)),
       });
-      joiner.end().forEach((e) => forward(ctx, display, e));
+      readable.end().forEach((e) => forward(ctx, display, e));
     } finally {
       kept = await workspace.close();
     }

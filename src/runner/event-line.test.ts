@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deltaJoiner, eventLine, storable } from './event-line.js';
+import { eventLine, readableEvents, storable } from './event-line.js';
 
 describe('eventLine: one normalised event as a task log line', () => {
   it('text as is on stdout, the rest tagged, bookkeeping on the system stream, stderr kept apart', () => {
@@ -29,9 +29,9 @@ describe('eventLine: one normalised event as a task log line', () => {
   });
 });
 
-describe('deltaJoiner: streamed chunks become whole lines', () => {
+describe('readableEvents: the stream as a log reads it', () => {
   it('joins chunks up to a newline or the next other event, and flushes the rest at the end', () => {
-    const joiner = deltaJoiner();
+    const joiner = readableEvents();
     const chunk = (text: string) => ({ type: 'text' as const, text, delta: true as const });
     expect(joiner.push(chunk('Done: the change'))).toEqual([]);
     expect(joiner.push(chunk(' is in\nand tests'))).toEqual([{ type: 'text', text: 'Done: the change is in' }]);
@@ -40,5 +40,14 @@ describe('deltaJoiner: streamed chunks become whole lines', () => {
     expect(joiner.push(chunk('tail'))).toEqual([]);
     expect(joiner.end()).toEqual([{ type: 'text', text: 'tail' }]);
     expect(joiner.end()).toEqual([]);
+  });
+
+  it('a tool result known only by its call id gets the call’s name', () => {
+    const events = readableEvents();
+    events.push({ type: 'tool', id: 't1', name: 'Bash', status: 'started' });
+    expect(events.push({ type: 'tool', id: 't1', name: null, status: 'succeeded' })).toEqual([
+      { type: 'tool', id: 't1', name: 'Bash', status: 'succeeded' },
+    ]);
+    expect(events.push({ type: 'tool', id: 't2', name: null, status: 'failed' })[0]).toMatchObject({ name: null });
   });
 });

@@ -71,20 +71,27 @@ function clip(text: string, max: number): string {
 const DELTA_BUFFER_MAX_CHARS = 8_192;
 
 /**
- * Joins streamed text chunks (gemini's deltas, a few words each) into whole lines for the
- * log and the console: a line is sent when a newline arrives, when another kind of event
- * ends the message, or at the end. Other events pass through untouched.
+ * Makes the event stream read well as a log: streamed text chunks (gemini's deltas, a few
+ * words each) are joined into whole lines, sent when a newline arrives, when another kind of
+ * event ends the message, or at the end; a tool result that names only its call id (claude,
+ * gemini) gets the name of the call. Other events pass through untouched.
  */
-export function deltaJoiner(): { push(event: RunnerEvent): RunnerEvent[]; end(): RunnerEvent[] } {
+export function readableEvents(): { push(event: RunnerEvent): RunnerEvent[]; end(): RunnerEvent[] } {
   let buffer = '';
+  const toolNames = new Map<string, string>();
   const drain = (): RunnerEvent[] => {
     const text = buffer;
     buffer = '';
     return text === '' ? [] : [{ type: 'text', text }];
   };
+  const named = (event: RunnerEvent): RunnerEvent => {
+    if (event.type !== 'tool' || event.id === null) return event;
+    if (event.name !== null) toolNames.set(event.id, event.name);
+    return event.name === null && toolNames.has(event.id) ? { ...event, name: toolNames.get(event.id)! } : event;
+  };
   return {
     push(event) {
-      if (event.type !== 'text' || event.delta !== true) return [...drain(), event];
+      if (event.type !== 'text' || event.delta !== true) return [...drain(), named(event)];
       buffer += event.text;
       const lines = buffer.split('\n');
       buffer = lines.pop() ?? '';
