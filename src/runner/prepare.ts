@@ -4,7 +4,7 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { ValidationError } from '../core/errors.js';
 import { createClient } from '../sdk/index.js';
 import type { ChildEnvironment } from './child.js';
-import { profileByName, type ProfileOptions, type TaskForRun } from './profiles/index.js';
+import { bareTask, profileByName, type ProfileOptions } from './profiles/index.js';
 import { createPromptRenderer } from './prompt.js';
 import type { AgentRun } from './run.js';
 import type { AgentEntry, AgentRunSettings } from './runner-config.js';
@@ -14,16 +14,7 @@ import { repositoryRoot } from './workspace.js';
 export const COOLDOWN_DEFAULT_MS = 15 * 60_000;
 
 /** A task that exists only to build a command line before any real one is claimed. */
-const SAMPLE_TASK: TaskForRun = {
-  id: 'TASK-000',
-  title: 'check the runner settings',
-  description: '',
-  labels: [],
-  requiredCapabilities: [],
-  preferredCapabilities: [],
-  dependencies: [],
-  earlierFailures: [],
-};
+const SAMPLE_TASK = bareTask('TASK-000', 'check the runner settings');
 
 /**
  * Turns the agents' settings into runs, checking all that can be wrong before the first

@@ -1,4 +1,4 @@
-import type { ProfileInput, TaskForRun } from '../../src/runner/profiles/index.js';
+import { bareTask, type ProfileInput } from '../../src/runner/profiles/index.js';
 
 /** The fake agent CLIs (test/fixtures/bin), put first on PATH so the real profiles run them. */
 export const FAKE_BIN = new URL('../fixtures/bin', import.meta.url).pathname;
@@ -10,15 +10,6 @@ export function fakeEnvironment(extra: Record<string, string> = {}): Record<stri
 
 /** A profile's input whose prompt picks the fake's scenario. */
 export function promptFor(scenario: string): ProfileInput {
-  const task: TaskForRun = {
-    id: 'TASK-001',
-    title: `Fix it [scenario:${scenario}]`,
-    description: '',
-    labels: [],
-    requiredCapabilities: [],
-    preferredCapabilities: [],
-    dependencies: [],
-    earlierFailures: [],
-  };
+  const task = bareTask('TASK-001', `Fix it [scenario:${scenario}]`);
   return { task, prompt: task.title };
 }
