@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/core/policy.js';
 import { agentToken } from '../support/api-harness.js';
@@ -119,6 +122,32 @@ describe('switchboard run as a process', () => {
     const survivor = switchboardRun([...connection(), '--agent', 'bot', '--profile', 'claude', '--max-tasks', '1']);
     expect(await survivor.exited).toEqual({ code: 0, signal: null });
     expect((await t.admin.tasks.get(task.id)).task).toMatchObject({ status: 'COMPLETED', result: { profile: 'claude' } });
+  });
+
+  it('--config: several agents in one process, each with its own token and settings', async () => {
+    await t.register('alpha');
+    await t.register('beta');
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-config-'));
+    try {
+      const answer = (name: string) => `echo "{\\"type\\":\\"result\\",\\"result\\":\\"${name}\\"}"`;
+      const config = {
+        agents: [
+          { id: 'alpha', token: agentToken('alpha'), command: answer('alpha') },
+          { id: 'beta', token: agentToken('beta'), command: answer('beta') },
+        ],
+      };
+      writeFileSync(join(dir, 'runner.json'), JSON.stringify(config));
+      const tasks = await Promise.all(['one', 'two', 'three', 'four'].map((title) => t.create(title)));
+      const runner = switchboardRun(['--url', t.h.url, '--config', join(dir, 'runner.json'), '--profile', 'command', '--max-tasks', '4']);
+      expect(await runner.exited).toEqual({ code: 0, signal: null });
+      for (const task of tasks) {
+        const done = (await t.admin.tasks.get(task.id)).task;
+        expect(done.status).toBe('COMPLETED');
+        expect((done.result as { summary: string }).summary).toBe(done.agent);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('flags a profile cannot honour, a CLI missing from PATH and a token that may not act as the agent are refused at start', async () => {
