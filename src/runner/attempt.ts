@@ -1,4 +1,12 @@
-import { completed, failed, released, type AttemptUsage, type SwitchboardClient, type WorkContext } from '../sdk/index.js';
+import {
+  completed,
+  failed,
+  released,
+  type AttemptUsage,
+  type SwitchboardClient,
+  type WorkContext,
+  type WorkOutcome,
+} from '../sdk/index.js';
 import { runChild, type ChildEnvironment, type ChildRun } from './child.js';
 import { decideOutcome, type AttemptOutcome, type RunnerEvent } from './events.js';
 import { eventLine, readableEvents, storable, usageText } from './event-line.js';
@@ -47,7 +55,7 @@ export interface AttemptResult {
  * release with a pause, not a failure: the attempt is given back and the agent rests until
  * the limit resets. `claimedAt` (performance.now() at the claim) measures claim-to-spawn.
  */
-export async function runAttempt(ctx: WorkContext, settings: AttemptSettings, claimedAt: number): Promise<unknown> {
+export async function runAttempt(ctx: WorkContext, settings: AttemptSettings, claimedAt: number): Promise<WorkOutcome> {
   const { profile, display } = settings;
   const taskId = ctx.task.id;
   display.started(ctx.task, settings.agentId);
@@ -83,31 +91,9 @@ export async function runAttempt(ctx: WorkContext, settings: AttemptSettings, cl
     }
     // Cancelled, lease lost or the runner stopping: the loop reports (or drops) it, not the child's end.
     if (run.stoppedBy !== null) throw new Error(`stopped (${String(run.stoppedBy)})`);
-    const outcome = decideOutcome({
-      events: run.events,
-      exitCode: run.exitCode,
-      signal: run.signal,
-      guard: run.guard,
-      ...(profile.exitMeanings === undefined ? {} : { exitMeanings: profile.exitMeanings }),
-    });
-    const usage = attemptUsage(outcome, run, profile.name);
-    const reason = clip(`${outcome.reason}${kept === null ? '' : ` (work on ${kept.branch} at ${kept.commit.slice(0, 12)})`}`);
-    const spentText = usageText(outcome.usage);
-    const spent = spentText === '' ? '' : ` [${spentText}]`;
-    switch (outcome.kind) {
-      case 'completed':
-        summary = `completed: ${outcome.summary}${spent}`;
-        return completed(resultOf(outcome, run, profile.name, kept), usage);
-      case 'failed':
-        summary = `failed: ${reason}${spent}`;
-        return failed(reason, usage);
-      case 'quota': {
-        const resetsAt = outcome.resetsAt ? Date.parse(outcome.resetsAt) : Number.NaN;
-        const pauseUntil = Number.isFinite(resetsAt) && resetsAt > Date.now() ? resetsAt : Date.now() + settings.cooldownMs;
-        summary = `released: ${reason}; ${settings.agentId} paused until ${new Date(pauseUntil).toISOString()}${spent}`;
-        return released(reason, { usage, pauseUntil });
-      }
-    }
+    const reported = report(run, kept, settings);
+    summary = reported.summary;
+    return reported.outcome;
   } catch (err) {
     summary = ctx.signal.aborted ? `stopped (${String(ctx.signal.reason)})` : `failed: ${err instanceof Error ? err.message : String(err)}`;
     throw err;
@@ -118,8 +104,41 @@ export async function runAttempt(ctx: WorkContext, settings: AttemptSettings, cl
   }
 }
 
+/** The loop's outcome for an attempt whose child ended by itself or by a guard, and the line that sums it up. */
+function report(run: ChildRun, kept: WorkspaceResult | null, settings: AttemptSettings): { outcome: WorkOutcome; summary: string } {
+  const { profile } = settings;
+  const outcome = decideOutcome({
+    events: run.events,
+    exitCode: run.exitCode,
+    signal: run.signal,
+    guard: run.guard,
+    ...(profile.exitMeanings === undefined ? {} : { exitMeanings: profile.exitMeanings }),
+  });
+  const usage = attemptUsage(outcome, run, profile.name);
+  const reason = clip(`${outcome.reason}${kept === null ? '' : ` (work on ${kept.branch} at ${kept.commit.slice(0, 12)})`}`);
+  const spentText = usageText(outcome.usage);
+  const spent = spentText === '' ? '' : ` [${spentText}]`;
+  switch (outcome.kind) {
+    case 'completed':
+      return { outcome: completed(resultOf(outcome, run, profile.name, kept), usage), summary: `completed: ${outcome.summary}${spent}` };
+    case 'failed':
+      return { outcome: failed(reason, usage), summary: `failed: ${reason}${spent}` };
+    case 'quota': {
+      // A reset time already past (clock skew, a stale event) would not pause at all: the cool-down is the floor.
+      const resetsAt = outcome.resetsAt ? Date.parse(outcome.resetsAt) : Number.NaN;
+      const pauseUntil = Number.isFinite(resetsAt) && resetsAt > Date.now() ? resetsAt : Date.now() + settings.cooldownMs;
+      const until = new Date(pauseUntil).toISOString();
+      return {
+        outcome: released(reason, { usage, pauseUntil }),
+        summary: `released: ${reason}; ${settings.agentId} paused until ${until}${spent}`,
+      };
+    }
+  }
+}
+
 function forward(ctx: WorkContext, display: RunnerDisplay, event: RunnerEvent): void {
   display.event(ctx.task.id, event);
+  // A progress report that fails (the server busy) must not end the attempt; a lost lease aborts it through the signal.
   if (event.type === 'progress') void ctx.progress(event.percent).catch(() => undefined);
   const { text, stream } = eventLine(event);
   ctx.log(text, stream);
