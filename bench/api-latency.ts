@@ -111,15 +111,16 @@ export async function startServer(
   dataFile: string,
   extraEnv: Record<string, string> = {},
 ): Promise<RunningServer | { skipped: string }> {
+  // SQLite unless the caller names a database itself: an inherited DATABASE_URL must not pick the store.
+  const { DATABASE_URL: _inherited, ...inherited } = process.env;
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...inherited,
     PORT: '0',
     HOST: '127.0.0.1',
     SWITCHBOARD_DATA: dataFile,
     SWITCHBOARD_DISPATCH: 'manual',
     ...extraEnv,
   };
-  delete env.DATABASE_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stop = ctx.cleanup.defer(`stop server pid ${child.pid}`, () => terminate(child));
   let stderrTail = '';

@@ -215,6 +215,7 @@ export function countingStore(store: Store): { store: Store; counter: TxCounter 
     events: store.events,
     idempotency: store.idempotency,
     tokens: store.tokens,
+    logs: store.logs,
     migrate: () => store.migrate(),
     close: () => store.close(),
     async transaction(fn) {

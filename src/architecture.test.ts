@@ -38,6 +38,19 @@ describe('architecture (STYLE.md rules 1, 6, 10, 12)', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('the runner and the CLI reach a server only through the SDK (serve and token admin are the server itself)', () => {
+    const serverSide = /(^|\/)(api|services|storage|realtime)\/|(^|\/)(composition|server|serve-process|main)\.js$/;
+    const clients = [...files(join(SRC, 'runner')), ...files(join(SRC, 'cli'))].filter(
+      (f) => !f.endsWith('.test.ts') && !/\/cli\/commands\/(serve|token)\.ts$/.test(f),
+    );
+    const offenders = clients.flatMap((f) =>
+      importsOf(f)
+        .filter((spec) => serverSide.test(spec))
+        .map((spec) => `${relative(SRC, f)} -> ${spec}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it('src/core never reads the wall clock', () => {
     const offenders = files(join(SRC, 'core'))
       .filter((f) => !f.endsWith('.test.ts'))

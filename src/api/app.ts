@@ -19,6 +19,7 @@ import type { RouteContext } from './route-context.js';
 import { agentRoutes } from './routes/agents.js';
 import { eventRoutes } from './routes/events.js';
 import { taskActionRoutes } from './routes/task-actions.js';
+import { taskLogRoutes } from './routes/task-logs.js';
 import { taskRoutes } from './routes/tasks.js';
 import { systemRoutes } from './routes/system.js';
 import { tokenRoutes, type TokenAdmin } from './routes/tokens.js';
@@ -109,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       systemRoutes(typed, ctx, clock);
       taskRoutes(typed, ctx);
       taskActionRoutes(typed, ctx);
+      taskLogRoutes(typed, ctx);
       agentRoutes(typed, ctx);
       eventRoutes(typed, ctx);
       if (deps.tokens !== undefined) tokenRoutes(typed, deps.tokens);

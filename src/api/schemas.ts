@@ -1,10 +1,11 @@
 import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox';
 import { AGENT_AVAILABILITIES, AGENT_KINDS, AGENT_STATUSES } from '../core/agent.js';
 import { ERROR_CODES } from '../core/errors.js';
-import { EVENT_TYPES } from '../core/events.js';
+import { EVENT_TYPES, type AttemptUsage } from '../core/events.js';
+import { LOG_STREAMS } from '../core/task-log.js';
 import { PRIORITIES, TASK_STATUSES } from '../core/task.js';
 import { TASK_SORT_KEYS } from '../core/task-order.js';
-import type { AgentView, EventView, TaskView } from './views.js';
+import type { AgentView, AttemptView, EventView, LogLineView, TaskView } from './views.js';
 
 /**
  * The JSON schemas of the REST API. They drive request validation, the OpenAPI document
@@ -32,6 +33,11 @@ export const LIMITS = Object.freeze({
   taskPageMax: 1000,
   eventPageDefault: 100,
   eventPageMax: 500,
+  usageTextChars: 200,
+  logLineChars: 8192,
+  logLinesPerAppend: 500,
+  logPageDefault: 500,
+  logPageMax: 1000,
   /**
    * Largest integer any request may carry (ids, cursors, fencing tokens): both stores
    * hold it exactly (BIGINT on PostgreSQL, INTEGER on SQLite) and so does a JS number.
@@ -171,7 +177,10 @@ const viewsMatchSchemas: [
   Fits<TaskView, typeof TaskViewSchema>,
   Fits<AgentView, typeof AgentViewSchema>,
   Fits<EventView, typeof EventViewSchema>,
-] = [true, true, true];
+  Fits<AttemptUsage, typeof AttemptUsageSchema>,
+  Fits<LogLineView, typeof LogLineViewSchema>,
+  Fits<AttemptView, typeof AttemptViewSchema>,
+] = [true, true, true, true, true, true];
 void viewsMatchSchemas;
 
 /** The error envelope: the seed had no `success` on errors and no code (seed defect 13). */
@@ -326,18 +335,47 @@ export const ProgressBody = Type.Object(
   { additionalProperties: false },
 );
 
+const Count = Type.Integer({ minimum: 0, maximum: LIMITS.integerMax });
+const UsageText = Type.String({ maxLength: LIMITS.usageTextChars });
+
+/** What one attempt cost, as its agent reports it; every field optional since each CLI knows different things. */
+export const AttemptUsageSchema = Type.Object(
+  {
+    inputTokens: Type.Optional(Count),
+    outputTokens: Type.Optional(Count),
+    cachedTokens: Type.Optional(Count),
+    turns: Type.Optional(Count),
+    durationMs: Type.Optional(Count),
+    costUsd: Type.Optional(Type.Number({ minimum: 0, maximum: LIMITS.integerMax })),
+    sessionId: Type.Optional(UsageText),
+    model: Type.Optional(UsageText),
+    profile: Type.Optional(UsageText),
+    exitCode: Type.Optional(Nullable(Type.Integer({ minimum: -LIMITS.integerMax, maximum: LIMITS.integerMax }))),
+  },
+  { additionalProperties: false, title: 'AttemptUsage' },
+);
+const Usage = Type.Optional(AttemptUsageSchema);
+
 /** Completion with an optional result of any JSON shape. */
 export const CompleteBody = Type.Object(
-  { result: Type.Optional(Type.Unknown()), leaseToken: Type.Optional(LeaseToken) },
+  { result: Type.Optional(Type.Unknown()), usage: Usage, leaseToken: Type.Optional(LeaseToken) },
   { additionalProperties: false },
 );
 /** A failure must say why: the reason is shown to operators and kept in the history. */
 export const FailBody = Type.Object(
-  { reason: Text(LIMITS.reasonChars), leaseToken: Type.Optional(LeaseToken) },
+  { reason: Text(LIMITS.reasonChars), usage: Usage, leaseToken: Type.Optional(LeaseToken) },
   { additionalProperties: false },
 );
 /** Declining an offer must say why, like a failure. */
-export const RejectBody = FailBody;
+export const RejectBody = Type.Object(
+  { reason: Text(LIMITS.reasonChars), leaseToken: Type.Optional(LeaseToken) },
+  { additionalProperties: false },
+);
+/** Giving a task back may say why (a usage limit, the worker stopping). */
+export const ReleaseBody = Type.Object(
+  { reason: Type.Optional(Text(LIMITS.reasonChars)), usage: Usage, leaseToken: Type.Optional(LeaseToken) },
+  { additionalProperties: false },
+);
 /** Cancelling may say why. */
 export const CancelBody = Type.Object({ reason: Type.Optional(Text(LIMITS.reasonChars)) }, { additionalProperties: false });
 
@@ -412,6 +450,58 @@ export const ClaimBody = Type.Object(
 );
 
 // ---------------------------------------------------------------- envelopes
+
+// ---------------------------------------------------------------- task logs and attempts
+
+/** One line a runner sends; NUL and lone surrogates are refused by the input guard like in every string. */
+export const LogLineInputSchema = Type.Object(
+  {
+    text: Type.String({ maxLength: LIMITS.logLineChars }),
+    stream: Type.Optional(Type.Enum(LOG_STREAMS, { default: 'stdout' })),
+    at: Type.Optional(Type.String({ format: 'date-time', description: 'When the runner saw the line; default when stored.' })),
+  },
+  { additionalProperties: false, title: 'LogLineInput' },
+);
+
+/** POST /api/tasks/:taskId/logs. */
+export const AppendLogsBody = Type.Object(
+  {
+    lines: Type.Array(LogLineInputSchema, { minItems: 1, maxItems: LIMITS.logLinesPerAppend }),
+    leaseToken: Type.Optional(LeaseToken),
+  },
+  { additionalProperties: false },
+);
+
+/** GET /api/tasks/:taskId/logs: a page after a seq, oldest first. */
+export const TaskLogsQuery = Type.Object(
+  {
+    after: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: LIMITS.integerMax, default: 0, description: 'Only lines with a greater seq.' }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.logPageMax, default: LIMITS.logPageDefault })),
+  },
+  { additionalProperties: false },
+);
+
+/** One stored log line as JSON (views.ts logLineView). */
+export const LogLineViewSchema = Type.Object(
+  { seq: Type.Integer(), attempt: Type.Integer(), stream: Type.Enum(LOG_STREAMS), text: Type.String(), at: IsoDate },
+  { title: 'LogLine' },
+);
+
+/** One attempt of a task, derived from its events (views.ts attemptView). */
+export const AttemptViewSchema = Type.Object(
+  {
+    number: Type.Integer({ description: '1-based, in start order.' }),
+    agentId: Nullable(Type.String()),
+    startedAt: IsoDate,
+    endedAt: NullableDate,
+    outcome: Type.Enum(['running', 'completed', 'failed', 'released', 'requeued', 'cancelled']),
+    reason: Nullable(Type.String()),
+    usage: Nullable(AttemptUsageSchema),
+  },
+  { title: 'Attempt' },
+);
 
 /** `{ success: true, ...fields }`: the seed's success envelope. */
 export const ok = <T extends Record<string, TSchema>>(fields: T) => Type.Object({ success: Type.Literal(true), ...fields });

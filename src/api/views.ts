@@ -1,7 +1,8 @@
 import { agentStatus, learnedReliability } from '../core/agent.js';
 import type { DomainEventMap, EventType, StoredEvent } from '../core/events.js';
 import type { AssignmentDecision, Task } from '../core/task.js';
-import type { AgentState } from '../services/types.js';
+import type { LogLine } from '../core/task-log.js';
+import type { AgentState, Attempt } from '../services/types.js';
 
 /**
  * JSON shapes shared by REST and Socket.io. They keep the seed's field names
@@ -119,6 +120,26 @@ export function eventView(e: StoredEvent): EventView {
       return { ...head, type: e.type, payload: e.payload } as EventView;
   }
 }
+
+export function logLineView(l: LogLine) {
+  return { seq: l.seq, attempt: l.attempt, stream: l.stream, text: l.text, at: new Date(l.at).toISOString() };
+}
+
+export type LogLineView = ReturnType<typeof logLineView>;
+
+export function attemptView(a: Attempt) {
+  return {
+    number: a.number,
+    agentId: a.agentId,
+    startedAt: new Date(a.startedAt).toISOString(),
+    endedAt: iso(a.endedAt),
+    outcome: a.outcome,
+    reason: a.reason,
+    usage: a.usage,
+  };
+}
+
+export type AttemptView = ReturnType<typeof attemptView>;
 
 type DecisionView = Omit<AssignmentDecision, 'decidedAt'> & { decidedAt: string };
 

@@ -13,9 +13,17 @@ export interface DomainEventMap {
   'task.rejected': { agentId: string; reason: string };
   'task.started': { agentId: string | null };
   'task.progressed': { progress: number };
-  'task.completed': { agentId: string | null; result: unknown };
-  'task.failed': { agentId: string | null; reason: string; attempts: number; final: boolean; retryAt: number | null };
-  'task.requeued': { agentId: string | null; reason: RequeueReason };
+  'task.completed': { agentId: string | null; result: unknown; usage: AttemptUsage | null };
+  'task.failed': {
+    agentId: string | null;
+    reason: string;
+    attempts: number;
+    final: boolean;
+    retryAt: number | null;
+    usage: AttemptUsage | null;
+  };
+  /** `note`: what the holder said when it released the task; null for the timers' and removal's requeues. */
+  'task.requeued': { agentId: string | null; reason: RequeueReason; note: string | null; usage: AttemptUsage | null };
   /** `dependency`: set when the task was cancelled because that dependency failed for good or was cancelled. */
   'task.cancelled': { reason: string | null; dependency: string | null };
   'task.retried': Record<string, never>;
@@ -55,6 +63,23 @@ export const EVENT_TYPES = [
   'agent.overloaded',
   'agent.removed',
 ] as const satisfies readonly EventType[];
+
+/**
+ * What one attempt cost, as the agent that ran it reports it (tokens, turns, time, the CLI's
+ * session). Every field is optional: each CLI reports what it knows.
+ */
+export interface AttemptUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+  cachedTokens?: number;
+  turns?: number;
+  durationMs?: number;
+  costUsd?: number;
+  sessionId?: string;
+  model?: string;
+  profile?: string;
+  exitCode?: number | null;
+}
 
 export type RequeueReason = 'offer_expired' | 'lease_expired' | 'agent_removed' | 'released';
 

@@ -2,6 +2,7 @@ import type { ApiToken } from './access.js';
 import type { Agent } from './agent.js';
 import type { EventDraft, EventType, StoredEvent } from './events.js';
 import type { Priority, Task, TaskStatus } from './task.js';
+import type { LogLine, LogTail, StoredLogLine } from './task-log.js';
 import type { TaskPosition, TaskSort } from './task-order.js';
 
 /**
@@ -40,6 +41,7 @@ export interface StoreReads {
   readonly events: EventReads;
   readonly idempotency: IdempotencyReads;
   readonly tokens: TokenReads;
+  readonly logs: LogReads;
 }
 
 export interface StoreTx extends StoreReads {
@@ -48,6 +50,7 @@ export interface StoreTx extends StoreReads {
   readonly events: EventReads & EventWrites;
   readonly idempotency: IdempotencyReads & IdempotencyWrites;
   readonly tokens: TokenReads & TokenWrites;
+  readonly logs: LogReads & LogWrites;
 }
 
 // ---------------------------------------------------------------- tasks
@@ -228,4 +231,18 @@ export interface TokenWrites {
   insert(token: ApiToken): Promise<void>;
   /** Sets `revokedAt`; false when the id is unknown or already revoked. */
   revoke(params: { id: string; now: number }): Promise<boolean>;
+}
+
+// ---------------------------------------------------------------- task logs
+
+export interface LogReads {
+  /** The task's lines with seq > `after`, oldest first, at most `limit`: a range of the (task, seq) key. */
+  list(params: { taskId: string; after: number; limit: number }): Promise<LogLine[]>;
+  /** Where the task's log stands, from its last line (one key seek); the empty tail for a task with none. */
+  tail(params: { taskId: string }): Promise<LogTail>;
+}
+
+export interface LogWrites {
+  /** Inserts the lines as given (seq, running size and marker planned by `planLogAppend`). */
+  append(params: { taskId: string; lines: readonly StoredLogLine[] }): Promise<void>;
 }

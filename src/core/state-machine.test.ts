@@ -34,6 +34,43 @@ function codeOf(fn: () => unknown): string | undefined {
   return undefined;
 }
 
+describe('transition: release and usage (issue 7)', () => {
+  const usage = { inputTokens: 1200, outputTokens: 300, turns: 4, durationMs: 9000, costUsd: 0.02, model: 'm', exitCode: 0 };
+  const held = () => {
+    const assigned = transition(pending({ maxAttempts: 2 }), { type: 'assign', agentId: 'a1', decision: decision('a1') }, ctx()).task;
+    return { assigned, running: transition(assigned, { type: 'start', by: { agentId: 'a1' } }, ctx()).task };
+  };
+  const release = { type: 'requeue', reason: 'released', by: { agentId: 'a1' }, note: 'usage limit', usage } as const;
+
+  it('gives a running attempt back, keeps the agent eligible and records the note and usage', () => {
+    const { running } = held();
+    const out = transition(running, release, ctx());
+    expect(out.task).toMatchObject({ status: 'PENDING', agent: null, attempts: 0, excludedAgents: [] });
+    expect(out.event).toMatchObject({ type: 'task.requeued', payload: { agentId: 'a1', reason: 'released', note: 'usage limit', usage } });
+    expect(out.slot).toEqual({ agentId: 'a1', delta: -1, outcome: null });
+  });
+
+  it('releases an offer too, and refuses any other state or a reporter that does not hold the task', () => {
+    const { assigned, running } = held();
+    expect(transition(assigned, release, ctx()).task).toMatchObject({ status: 'PENDING', attempts: 0 });
+    expect(codeOf(() => transition(pending(), { ...release, by: {} }, ctx()))).toBe('TASK_INVALID_TRANSITION');
+    expect(codeOf(() => transition({ ...running, status: 'COMPLETED' }, { ...release, by: {} }, ctx()))).toBe('TASK_INVALID_TRANSITION');
+    expect(codeOf(() => transition(running, { ...release, by: { agentId: 'a2' } }, ctx()))).toBe('STALE_LEASE');
+    expect(codeOf(() => transition(running, { ...release, by: { leaseToken: running.leaseToken + 1 } }, ctx()))).toBe('STALE_LEASE');
+  });
+
+  it('stores usage on completion and failure, null when none was reported', () => {
+    const { running } = held();
+    expect(transition(running, { type: 'complete', by: {}, result: 1, usage }, ctx()).event?.payload).toMatchObject({ usage });
+    expect(transition(running, { type: 'fail', by: {}, reason: 'r', usage }, ctx()).event?.payload).toMatchObject({ usage });
+    expect(transition(running, { type: 'complete', by: {}, result: 1 }, ctx()).event?.payload).toMatchObject({ usage: null });
+    expect(transition(running, { type: 'requeue', reason: 'lease_expired' }, ctx()).event?.payload).toMatchObject({
+      note: null,
+      usage: null,
+    });
+  });
+});
+
 describe('transition: the documented paths', () => {
   it('counts attempts started: a running first attempt is attempt 1, a requeue gives it back, a failure keeps it', () => {
     const assigned = transition(pending({ maxAttempts: 3 }), { type: 'assign', agentId: 'a1', decision: decision('a1') }, ctx()).task;

@@ -1,6 +1,6 @@
 import { normaliseCapabilities } from './capabilities.js';
 import { InvalidTransitionError, StaleLeaseError, ValidationError, assertNever } from './errors.js';
-import type { EventDraft, RequeueReason } from './events.js';
+import type { AttemptUsage, EventDraft, RequeueReason } from './events.js';
 import { retryDelayMs, slaWarningAt, type Policy } from './policy.js';
 import { HELD_STATUSES, isTerminal, priorityRank, type AssignmentDecision, type Task, type TaskPatch } from './task.js';
 
@@ -18,9 +18,12 @@ export type TaskAction =
   | { type: 'start'; by: Reporter }
   | { type: 'progress'; by: Reporter; progress: number }
   | { type: 'heartbeat'; by: Reporter }
-  | { type: 'complete'; by: Reporter; result: unknown }
-  | { type: 'fail'; by: Reporter; reason: string }
-  | { type: 'requeue'; reason: RequeueReason }
+  /** The holder appended log lines: proof of life, so a running task's lease is renewed like a heartbeat. */
+  | { type: 'log'; by: Reporter }
+  | { type: 'complete'; by: Reporter; result: unknown; usage?: AttemptUsage | null }
+  | { type: 'fail'; by: Reporter; reason: string; usage?: AttemptUsage | null }
+  /** `by` is set when the holder gives the task back itself (reason `released`); timers and removal have no reporter. */
+  | { type: 'requeue'; reason: RequeueReason; by?: Reporter; note?: string | null; usage?: AttemptUsage | null }
   /** `dependency`: the task whose failure or cancellation this cancellation follows from. */
   | { type: 'cancel'; reason: string | null; dependency?: string }
   | { type: 'retry' }
@@ -67,7 +70,7 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
   const event = <E extends EventDraft>(e: Omit<E, 'taskId'>): EventDraft => ({ ...e, taskId: task.id }) as EventDraft;
   // Who may report is checked before what the state allows, in every state: an agent that
   // does not hold the task learns nothing about it and changes nothing (a waiting task too).
-  if ('by' in action) checkReporter(task, action.by);
+  if ('by' in action && action.by !== undefined) checkReporter(task, action.by);
 
   switch (action.type) {
     case 'unblock': {
@@ -136,6 +139,11 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
       if (task.status !== 'IN_PROGRESS') refuse();
       return { task: renewLease(base, policy, now), event: null, slot: null };
     }
+    case 'log': {
+      if (!HELD_STATUSES.has(task.status)) refuse('only a held task takes log lines');
+      // An offer has no lease to renew; its version still moves, so concurrent appends serialise on the guard.
+      return { task: task.status === 'IN_PROGRESS' ? renewLease(base, policy, now) : base, event: null, slot: null };
+    }
     case 'complete': {
       if (task.status !== 'ASSIGNED' && task.status !== 'IN_PROGRESS') refuse();
       return {
@@ -150,7 +158,11 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
           offerExpiresAt: null,
           leaseExpiresAt: null,
         },
-        event: event({ type: 'task.completed', agentId: task.agent, payload: { agentId: task.agent, result: action.result ?? null } }),
+        event: event({
+          type: 'task.completed',
+          agentId: task.agent,
+          payload: { agentId: task.agent, result: action.result ?? null, usage: action.usage ?? null },
+        }),
         slot: release('completed'),
       };
     }
@@ -180,7 +192,7 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
         event: event({
           type: 'task.failed',
           agentId: task.agent,
-          payload: { agentId: task.agent, reason: action.reason, attempts, final, retryAt },
+          payload: { agentId: task.agent, reason: action.reason, attempts, final, retryAt, usage: action.usage ?? null },
         }),
         slot: release('failed'),
       };
@@ -191,7 +203,11 @@ export function transition(task: Task, action: TaskAction, ctx: TransitionContex
       const attempts = task.status === 'IN_PROGRESS' ? task.attempts - 1 : task.attempts;
       return {
         task: { ...backToQueue(base, policy, now, task.excludedAgents), attempts },
-        event: event({ type: 'task.requeued', agentId: task.agent, payload: { agentId: task.agent, reason: action.reason } }),
+        event: event({
+          type: 'task.requeued',
+          agentId: task.agent,
+          payload: { agentId: task.agent, reason: action.reason, note: action.note ?? null, usage: action.usage ?? null },
+        }),
         slot: release(null),
       };
     }

@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import { eventView } from '../api/views.js';
+import { eventView, logLineView } from '../api/views.js';
 import type { Clock } from '../core/clock.js';
 import { ForbiddenError, SwitchboardError } from '../core/errors.js';
 import { can, type Authenticator, type Principal, type Role } from '../services/auth.js';
@@ -131,6 +131,12 @@ export function attachRealtime(deps: RealtimeDeps): Realtime {
     scheduleMetrics();
   });
 
+  // Every socket may read (the handshake checked it), so both rooms get the lines, as a
+  // plain message for batch sockets too: log lines are no domain events for a batch to order.
+  const unsubscribeLogs = deps.bus.subscribeLogs(({ taskId, lines }) => {
+    if (!closed) io.to([ROOM_ALL, ROOM_BATCH]).emit('task:log', { taskId, lines: lines.map(logLineView) });
+  });
+
   const unsubscribeRevocations =
     deps.revocations?.subscribe((tokenId) => {
       if (closed) return;
@@ -160,6 +166,7 @@ export function attachRealtime(deps: RealtimeDeps): Realtime {
       if (closed) return;
       closed = true;
       unsubscribeBus();
+      unsubscribeLogs();
       unsubscribeRevocations();
       fanOut.close();
       if (metricsTimer !== null) clearTimeout(metricsTimer);

@@ -2,7 +2,7 @@ import { assertNever } from '../core/errors.js';
 import type { RequeueReason } from '../core/events.js';
 import type { Principal } from '../services/auth.js';
 import type { Metrics, PublishedEvent } from '../services/types.js';
-import { agentView, eventView, taskView, type AgentView, type EventView, type TaskView } from '../api/views.js';
+import { agentView, eventView, taskView, type AgentView, type EventView, type LogLineView, type TaskView } from '../api/views.js';
 
 /**
  * Every Socket.io message the server sends and its payload. The seed's names
@@ -29,6 +29,11 @@ export interface SocketPayloads {
   event: EventView;
   /** Fresh counts, at most once per throttle window after events. */
   'metrics:updated': { metrics: Metrics };
+  /**
+   * Lines appended to a task's log, after their commit (on every node). Not a domain event:
+   * never inside a `batch`, never replayed on resume; GET /api/tasks/{taskId}/logs?after= catches up.
+   */
+  'task:log': { taskId: string; lines: LogLineView[] };
   /** Sent once after a resume's replay; `truncated` means more were missed than replayed: reload. */
   'replay:done': { lastEventId: number; replayed: number; truncated: boolean };
   /**
@@ -61,6 +66,7 @@ export const SOCKET_EVENT_NAMES = [
   'agent:removed',
   'event',
   'metrics:updated',
+  'task:log',
   'replay:done',
   'batch',
 ] as const satisfies readonly SocketEventName[];
@@ -90,7 +96,8 @@ export type SocketMessage = { [K in SocketEventName]: { name: K; payload: Socket
 /** A message a `batch` carries: any but a batch. */
 export type BatchedMessage = Exclude<SocketMessage, { name: 'batch' }>;
 
-const message = <K extends Exclude<SocketEventName, 'batch'>>(name: K, payload: SocketPayloads[K]) => ({ name, payload }) as BatchedMessage;
+const message = <K extends Exclude<SocketEventName, 'batch' | 'task:log'>>(name: K, payload: SocketPayloads[K]) =>
+  ({ name, payload }) as BatchedMessage;
 
 /**
  * Maps one committed domain event to the socket messages it produces: the named

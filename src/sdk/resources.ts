@@ -57,6 +57,18 @@ export function tasksResource(send: Send) {
       send<Wire.TaskResponse>('tasks.complete', { params: task(taskId), body: input, headers: leaseHeaders(o), ...signalOf(o) }),
     fail: (taskId: string, input: Wire.FailInput, o?: ReportOptions) =>
       send<Wire.TaskMessageResponse>('tasks.fail', { params: task(taskId), body: input, headers: leaseHeaders(o), ...signalOf(o) }),
+    /** Gives a held task back: PENDING again, the attempt not spent, this agent still eligible. */
+    release: (taskId: string, input: Wire.ReleaseInput = {}, o?: ReportOptions) =>
+      send<Wire.TaskResponse>('tasks.release', { params: task(taskId), body: input, headers: leaseHeaders(o), ...signalOf(o) }),
+    /** Appends lines to the task's log under the lease (renewing it); lines past the task's 5 MiB are dropped. */
+    appendLogs: (taskId: string, input: Wire.AppendLogsInput, o?: ReportOptions) =>
+      send<Wire.AppendLogsResponse>('tasks.appendLogs', { params: task(taskId), body: input, headers: leaseHeaders(o), ...signalOf(o) }),
+    /** A page of the task's log after seq `after`, oldest first; pass `lastSeq` as the next `after`. */
+    logs: (taskId: string, query: Wire.TaskLogsQuery = {}, o?: RequestOptions) =>
+      send<Wire.TaskLogsResponse>('tasks.logs', { params: task(taskId), query, ...signalOf(o) }),
+    /** The task's attempts, from its events. */
+    attempts: (taskId: string, o?: RequestOptions) =>
+      send<Wire.AttemptsResponse>('tasks.attempts', { params: task(taskId), ...signalOf(o) }),
     /** Declines an offer; the task goes back to the queue without this agent. */
     reject: (taskId: string, input: Wire.RejectInput, o?: ReportOptions) =>
       send<Wire.TaskResponse>('tasks.reject', { params: task(taskId), body: input, headers: leaseHeaders(o), ...signalOf(o) }),

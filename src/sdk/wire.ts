@@ -7,6 +7,11 @@
 import type { Static } from '@fastify/type-provider-typebox';
 import type {
   AgentEnvelope,
+  AppendLogsBody,
+  AttemptUsageSchema,
+  LogLineInputSchema,
+  ReleaseBody,
+  TaskLogsQuery as TaskLogsQuerySchema,
   AgentStatusBody,
   AssignBody,
   CancelBody,
@@ -24,7 +29,8 @@ import type {
   TaskListQuery,
   TaskMessageEnvelope,
 } from '../api/schemas.js';
-import type { AgentView, EventView, TaskView } from '../api/views.js';
+import type { AgentView, AttemptView, EventView, LogLineView, TaskView } from '../api/views.js';
+import type { AppendLogsEnvelope, AttemptsEnvelope, TaskLogsEnvelope } from '../api/routes/task-logs.js';
 import type {
   AgentListEnvelope,
   AgentStatusEnvelope,
@@ -38,7 +44,7 @@ import type { AssignEnvelope, QueueNextEnvelope } from '../api/routes/task-actio
 import type { RecommendationsEnvelope, TaskList, TasksByPriorityEnvelope, TasksByStatusEnvelope } from '../api/routes/tasks.js';
 import type { CreateTokenBody, IssuedTokenEnvelope, RevokedEnvelope, TokenListEnvelope, TokenViewSchema } from '../api/routes/tokens.js';
 
-export type { AgentView, EventView, TaskView };
+export type { AgentView, AttemptView, EventView, LogLineView, TaskView };
 export type { EventType, DomainEventMap } from '../core/events.js';
 export type { ErrorCode } from '../core/errors.js';
 
@@ -60,6 +66,11 @@ export type CompleteInput = Omit<Static<typeof CompleteBody>, 'leaseToken'>;
 export type FailInput = Omit<Static<typeof FailBody>, 'leaseToken'>;
 export type RejectInput = Omit<Static<typeof RejectBody>, 'leaseToken'>;
 export type CancelInput = Static<typeof CancelBody>;
+export type ReleaseInput = Omit<Static<typeof ReleaseBody>, 'leaseToken'>;
+export type AttemptUsage = Static<typeof AttemptUsageSchema>;
+export type LogLineInput = Static<typeof LogLineInputSchema>;
+export type AppendLogsInput = Omit<Static<typeof AppendLogsBody>, 'leaseToken'>;
+export type TaskLogsQuery = Static<typeof TaskLogsQuerySchema>;
 export type RegisterAgentInput = Static<typeof CreateAgentBody>;
 export type UpdateAgentInput = Static<typeof PatchAgentBody>;
 export type AgentStatusInput = Static<typeof AgentStatusBody>['status'];
@@ -91,3 +102,6 @@ export type TokenListResponse = Static<typeof TokenListEnvelope>;
 export type IssuedTokenResponse = Static<typeof IssuedTokenEnvelope>;
 export type RevokedResponse = Static<typeof RevokedEnvelope>;
 export type Health = Static<typeof HealthSchema>;
+export type AppendLogsResponse = Static<typeof AppendLogsEnvelope>;
+export type TaskLogsResponse = Static<typeof TaskLogsEnvelope>;
+export type AttemptsResponse = Static<typeof AttemptsEnvelope>;

@@ -19,10 +19,21 @@ export interface ClusterChannel {
 /** NOTIFY payloads must stay under 8,000 bytes: ids are sent in chunks of this many. */
 export const RELAY_IDS_PER_MESSAGE = 400;
 
-/** One NOTIFY payload: committed event ids, or revoked token ids (sent at once, never batched behind events). */
+/** Log appends announced per NOTIFY payload at most (each a task id and a seq range, well under 100 bytes). */
+export const RELAY_LOGS_PER_MESSAGE = 50;
+
+/** Lines appended to one task: seqs `after + 1` .. `after + count`, read back from the store by the other nodes. */
+interface RelayedLogs {
+  taskId: string;
+  after: number;
+  count: number;
+}
+
+/** One NOTIFY payload: committed event ids, log appends, or revoked token ids (sent at once, never batched behind events). */
 interface RelayMessage {
   node: string;
   ids?: number[];
+  logs?: RelayedLogs[];
   revokedTokens?: string[];
 }
 
@@ -38,8 +49,10 @@ interface RelayMessage {
 export class ClusterRelay {
   readonly node = randomUUID();
   #pending: number[] = [];
+  #pendingLogs: RelayedLogs[] = [];
   #flushing: NodeJS.Immediate | null = null;
   #unsubscribe: (() => void) | null = null;
+  #unsubscribeLogs: (() => void) | null = null;
   #unsubscribeRevocations: (() => void) | null = null;
   #closed = false;
 
@@ -58,6 +71,13 @@ export class ClusterRelay {
       this.#pending.push(event.id);
       this.#flushing ??= setImmediate(() => this.#flush());
     });
+    // Lines can be 8 KiB each, past what a NOTIFY carries: the range travels, the lines are read from the store.
+    this.#unsubscribeLogs = this.bus.subscribeLogs(({ taskId, lines, remote }) => {
+      const first = lines[0];
+      if (remote === true || this.#closed || first === undefined) return;
+      this.#pendingLogs.push({ taskId, after: first.seq - 1, count: lines.length });
+      this.#flushing ??= setImmediate(() => this.#flush());
+    });
     this.#unsubscribeRevocations =
       this.revocations?.subscribe((tokenId, origin) => {
         if (origin === 'remote' || this.#closed) return;
@@ -68,6 +88,7 @@ export class ClusterRelay {
   async close(): Promise<void> {
     this.#closed = true;
     this.#unsubscribe?.();
+    this.#unsubscribeLogs?.();
     this.#unsubscribeRevocations?.();
     if (this.#flushing !== null) clearImmediate(this.#flushing);
     this.#flush();
@@ -80,6 +101,10 @@ export class ClusterRelay {
     this.#pending = [];
     for (let i = 0; i < ids.length; i += RELAY_IDS_PER_MESSAGE)
       this.#send({ node: this.node, ids: ids.slice(i, i + RELAY_IDS_PER_MESSAGE) });
+    const logs = this.#pendingLogs;
+    this.#pendingLogs = [];
+    for (let i = 0; i < logs.length; i += RELAY_LOGS_PER_MESSAGE)
+      this.#send({ node: this.node, logs: logs.slice(i, i + RELAY_LOGS_PER_MESSAGE) });
   }
 
   #send(message: RelayMessage): void {
@@ -92,6 +117,7 @@ export class ClusterRelay {
       if (message.node === this.node) return;
       if (Array.isArray(message.revokedTokens))
         for (const tokenId of message.revokedTokens) if (typeof tokenId === 'string') this.revocations?.announce(tokenId, 'remote');
+      if (Array.isArray(message.logs)) for (const logs of message.logs) await this.#replayLogs(logs);
       if (!Array.isArray(message.ids) || message.ids.length === 0) return;
       for (const event of await this.#events(message.ids)) {
         const task = event.taskId !== null ? await this.store.tasks.get({ id: event.taskId }) : null;
@@ -101,6 +127,11 @@ export class ClusterRelay {
     } catch (err) {
       this.logger.warn({ err }, 'cluster relay: could not replay a message');
     }
+  }
+
+  async #replayLogs({ taskId, after, count }: RelayedLogs): Promise<void> {
+    const lines = await this.store.logs.list({ taskId, after, limit: count });
+    if (lines.length > 0) this.bus.publishLogs({ taskId, lines, remote: true });
   }
 
   async #events(ids: number[]): Promise<StoredEvent[]> {

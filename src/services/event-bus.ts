@@ -1,6 +1,7 @@
-import type { PublishedEvent } from './types.js';
+import type { AppendedLogs, PublishedEvent } from './types.js';
 
 export type EventListener = (published: PublishedEvent) => void;
+export type LogListener = (appended: AppendedLogs) => void;
 
 /** The minimal logger the services need; Fastify's pino logger fits it. */
 export interface Logger {
@@ -15,21 +16,44 @@ export interface Logger {
  * logged and never breaks the transition or the other listeners (style rule 11).
  */
 export class EventBus {
-  readonly #listeners = new Set<EventListener>();
+  readonly #events = new Listeners<PublishedEvent>();
+  /** Task log lines travel apart from events: they are not in the event log, so no listener may count them as events. */
+  readonly #logs = new Listeners<AppendedLogs>();
 
   constructor(private readonly logger: Logger) {}
 
   subscribe(listener: EventListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#events.add(listener);
   }
 
   publish(published: PublishedEvent): void {
-    for (const listener of this.#listeners) {
+    this.#events.call(published, (err) => this.logger.error({ err, event: published.event.type }, 'event listener failed'));
+  }
+
+  subscribeLogs(listener: LogListener): () => void {
+    return this.#logs.add(listener);
+  }
+
+  publishLogs(appended: AppendedLogs): void {
+    this.#logs.call(appended, (err) => this.logger.error({ err, taskId: appended.taskId }, 'log listener failed'));
+  }
+}
+
+/** A set of listeners called in turn; one that throws is reported and the others still run. */
+class Listeners<T> {
+  readonly #set = new Set<(value: T) => void>();
+
+  add(listener: (value: T) => void): () => void {
+    this.#set.add(listener);
+    return () => this.#set.delete(listener);
+  }
+
+  call(value: T, failed: (err: unknown) => void): void {
+    for (const listener of this.#set) {
       try {
-        listener(published);
+        listener(value);
       } catch (err) {
-        this.logger.error({ err, event: published.event.type }, 'event listener failed');
+        failed(err);
       }
     }
   }

@@ -1,5 +1,6 @@
 import { canTakeWork } from '../core/agent.js';
 import { NotFoundError } from '../core/errors.js';
+import type { AttemptUsage } from '../core/events.js';
 import type { EventFilter } from '../core/ports.js';
 import { DEFAULT_TASK_SORT, positionOf } from '../core/task-order.js';
 import { decodeTaskCursor, encodeTaskCursor } from './task-cursor.js';
@@ -19,12 +20,17 @@ import type {
   Actor,
   AgentState,
   AgentStatusRequest,
+  Attempt,
   IdempotencyClaim,
+  LogAppendResult,
   OrchestratorApi,
   Recommendation,
   TaskListRequest,
+  TaskLogPage,
   TaskPage,
 } from './types.js';
+import { loadAttempts } from './attempts.js';
+import type { NewLogLine } from '../core/task-log.js';
 import { WorkRunner } from './unit-of-work.js';
 
 /** The orchestrator as main.ts runs it: the use cases plus the lifecycle of timers and dispatch. */
@@ -132,12 +138,16 @@ class DefaultOrchestrator implements Orchestrator {
     return this.#tasks.progress(id, params, by, actor);
   }
 
-  completeTask(id: string, result: unknown, by: Reporter, actor: Actor): Promise<Task> {
-    return this.#tasks.report(id, { type: 'complete', result }, by, actor);
+  completeTask(id: string, result: unknown, by: Reporter, actor: Actor, usage?: AttemptUsage | null): Promise<Task> {
+    return this.#tasks.report(id, { type: 'complete', result, usage }, by, actor);
   }
 
-  failTask(id: string, reason: string, by: Reporter, actor: Actor): Promise<Task> {
-    return this.#tasks.report(id, { type: 'fail', reason }, by, actor);
+  failTask(id: string, reason: string, by: Reporter, actor: Actor, usage?: AttemptUsage | null): Promise<Task> {
+    return this.#tasks.report(id, { type: 'fail', reason, usage }, by, actor);
+  }
+
+  releaseTask(id: string, params: { note: string | null; usage: AttemptUsage | null }, by: Reporter, actor: Actor): Promise<Task> {
+    return this.#tasks.report(id, { type: 'requeue', reason: 'released', ...params }, by, actor);
   }
 
   rejectTask(id: string, reason: string, by: Reporter, actor: Actor): Promise<Task> {
@@ -150,6 +160,28 @@ class DefaultOrchestrator implements Orchestrator {
 
   retryTask(id: string, actor: Actor): Promise<Task> {
     return this.#tasks.operator(id, { type: 'retry' }, actor);
+  }
+
+  async appendLogs(id: string, lines: NewLogLine[], by: Reporter, actor: Actor): Promise<LogAppendResult> {
+    const { rows, accepted, dropped, truncated } = await this.#tasks.appendLogs(id, lines, by, actor);
+    if (rows.length > 0) this.deps.bus.publishLogs({ taskId: id, lines: rows });
+    return { accepted, dropped, truncated };
+  }
+
+  async taskLogs(id: string, page: { after: number; limit: number }): Promise<TaskLogPage> {
+    await this.getTask(id);
+    // One line more than asked tells whether another page follows, without a count.
+    const [lines, tail] = await Promise.all([
+      this.deps.store.logs.list({ taskId: id, after: page.after, limit: page.limit + 1 }),
+      this.deps.store.logs.tail({ taskId: id }),
+    ]);
+    const shown = lines.slice(0, page.limit);
+    return { lines: shown, lastSeq: shown.at(-1)?.seq ?? page.after, hasMore: lines.length > page.limit, truncated: tail.truncated };
+  }
+
+  async taskAttempts(id: string): Promise<Attempt[]> {
+    await this.getTask(id);
+    return loadAttempts(this.deps.store, id);
   }
 
   async recommend(id: string): Promise<Recommendation> {

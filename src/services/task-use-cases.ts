@@ -1,6 +1,8 @@
 import { AgentNotEligibleError, NoAvailableAgentError, ValidationError, VersionConflictError } from '../core/errors.js';
 import { newTask } from '../core/factories.js';
+import type { AttemptUsage } from '../core/events.js';
 import type { Policy } from '../core/policy.js';
+import { planLogAppend, type LogAppendPlan, type NewLogLine } from '../core/task-log.js';
 import type { Reporter } from '../core/state-machine.js';
 import { ineligibility, isEligible, scoreAgent } from '../core/scoring.js';
 import { HELD_STATUSES, type NewTaskInput, type Task, type TaskPatch } from '../core/task.js';
@@ -101,6 +103,16 @@ export class TaskUseCases {
     return this.report(id, completes ? { type: 'complete', result: null } : { type: 'progress', progress: params.progress }, by, actor);
   }
 
+  /** One transaction: the `log` transition (holder check, lease renewal, the guard that serialises appends), then the lines. */
+  appendLogs(id: string, lines: NewLogLine[], by: Reporter, actor: Actor): Promise<LogAppendPlan> {
+    return this.runner.run(actor, async (work) => {
+      const { task } = await work.apply(await work.task(id), { type: 'log', by });
+      const plan = planLogAppend(await work.tx.logs.tail({ taskId: id }), lines, task.attempts, work.now);
+      await work.tx.logs.append({ taskId: id, lines: plan.rows });
+      return plan;
+    });
+  }
+
   operator(id: string, action: { type: 'cancel'; reason: string | null } | { type: 'retry' }, actor: Actor): Promise<Task> {
     return this.runner.run(actor, async (work) => {
       const { task } = await work.apply(await work.task(id), action);
@@ -113,6 +125,8 @@ export class TaskUseCases {
 export type ReportAction =
   | { type: 'start' }
   | { type: 'progress'; progress: number }
-  | { type: 'complete'; result: unknown }
-  | { type: 'fail'; reason: string }
-  | { type: 'reject'; reason: string };
+  | { type: 'complete'; result: unknown; usage?: AttemptUsage | null }
+  | { type: 'fail'; reason: string; usage?: AttemptUsage | null }
+  | { type: 'reject'; reason: string }
+  /** The holder gives the task back (POST release): not its failure, so the attempt is not spent. */
+  | { type: 'requeue'; reason: 'released'; note: string | null; usage: AttemptUsage | null };

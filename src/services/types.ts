@@ -1,8 +1,9 @@
 import type { Agent, AgentPatch, NewAgentInput } from '../core/agent.js';
-import type { StoredEvent } from '../core/events.js';
+import type { AttemptUsage, StoredEvent } from '../core/events.js';
 import type { EventFilter, IdempotentResponse, TaskCriteria } from '../core/ports.js';
 import type { TaskSort } from '../core/task-order.js';
 import type { Reporter } from '../core/state-machine.js';
+import type { LogLine, NewLogLine } from '../core/task-log.js';
 import type { NewTaskInput, Priority, ScoredCandidate, Task, TaskPatch, TaskStatus } from '../core/task.js';
 
 /** An agent with the ids of the tasks it holds (the seed's `currentTasks`). */
@@ -17,6 +18,42 @@ export interface PublishedEvent {
   agent: AgentState | null;
   /** Committed by another node and relayed here (see ClusterRelay); absent for this node's own. */
   remote?: true;
+}
+
+/** Log lines a task's holder appended, published after their commit (not domain events: see core/task-log.ts). */
+export interface AppendedLogs {
+  taskId: string;
+  lines: LogLine[];
+  /** Committed by another node and relayed here; absent for this node's own. */
+  remote?: true;
+}
+
+/** What an append of log lines did (POST /api/tasks/:taskId/logs). */
+export interface LogAppendResult {
+  accepted: number;
+  dropped: number;
+  /** The task's log is truncated (it reached TASK_LOG_MAX_BYTES, now or before). */
+  truncated: boolean;
+}
+
+/** One page of a task's log, oldest first. */
+export interface TaskLogPage {
+  lines: LogLine[];
+  /** Seq of the last line of the page, or `after` when the page is empty: the next page's `after`. */
+  lastSeq: number;
+  hasMore: boolean;
+  truncated: boolean;
+}
+
+/** One attempt of a task, read from its events: a `task.started` and what ended it. */
+export interface Attempt {
+  number: number;
+  agentId: string | null;
+  startedAt: number;
+  endedAt: number | null;
+  outcome: 'running' | 'completed' | 'failed' | 'released' | 'requeued' | 'cancelled';
+  reason: string | null;
+  usage: AttemptUsage | null;
 }
 
 /**
@@ -118,12 +155,24 @@ export interface OrchestratorApi {
   startTask(id: string, by: Reporter, actor: Actor): Promise<Task>;
   /** The seed's PUT progress: progress >= 100 or status COMPLETED completes the task. */
   reportProgress(id: string, params: { progress: number; status?: 'IN_PROGRESS' | 'COMPLETED' }, by: Reporter, actor: Actor): Promise<Task>;
-  completeTask(id: string, result: unknown, by: Reporter, actor: Actor): Promise<Task>;
-  failTask(id: string, reason: string, by: Reporter, actor: Actor): Promise<Task>;
+  /** `usage`: what the attempt cost, kept in the event's payload. */
+  completeTask(id: string, result: unknown, by: Reporter, actor: Actor, usage?: AttemptUsage | null): Promise<Task>;
+  failTask(id: string, reason: string, by: Reporter, actor: Actor, usage?: AttemptUsage | null): Promise<Task>;
+  /** The holder gives an ASSIGNED or IN_PROGRESS task back: PENDING again, the attempt not spent, the agent not excluded. */
+  releaseTask(id: string, params: { note: string | null; usage: AttemptUsage | null }, by: Reporter, actor: Actor): Promise<Task>;
   rejectTask(id: string, reason: string, by: Reporter, actor: Actor): Promise<Task>;
   cancelTask(id: string, reason: string | null, actor: Actor): Promise<Task>;
   retryTask(id: string, actor: Actor): Promise<Task>;
   recommend(id: string): Promise<Recommendation>;
+  /**
+   * Appends the holder's log lines to the task (ASSIGNED or IN_PROGRESS), renewing a running
+   * task's lease; lines past the per-task cap are dropped (see planLogAppend).
+   */
+  appendLogs(id: string, lines: NewLogLine[], by: Reporter, actor: Actor): Promise<LogAppendResult>;
+  /** A page of the task's log: lines with seq > `after`, oldest first. */
+  taskLogs(id: string, page: { after: number; limit: number }): Promise<TaskLogPage>;
+  /** The task's attempts, derived from its events, oldest first. */
+  taskAttempts(id: string): Promise<Attempt[]>;
 
   registerAgent(input: NewAgentInput, actor: Actor, claim?: IdempotencyClaim): Promise<AgentState>;
   getAgent(id: string): Promise<AgentState>;

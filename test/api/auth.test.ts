@@ -68,7 +68,8 @@ describe('authorisation by role', () => {
     expect((await h.request('POST', `/api/tasks/${id}/start`, {}, bot)).statusCode).toBe(200);
     expect((await h.request('GET', `/api/tasks/${id}`, undefined, bot)).statusCode).toBe(200);
     expect((await h.request('POST', '/api/tasks', { title: 'y' }, bot)).statusCode).toBe(403);
-    expect((await h.request('PUT', '/api/agents/bot/status', { status: 'PAUSED' }, bot)).statusCode).toBe(403);
+    expect((await h.request('PUT', '/api/agents/bot/status', { status: 'OFFLINE' }, bot)).statusCode).toBe(403);
+    expect((await h.request('PUT', '/api/agents/bot/status', { status: 'PAUSED' }, bot)).statusCode).toBe(200);
     expect((await h.request('POST', `/api/tasks/${id}/cancel`, {}, bot)).statusCode).toBe(403);
   });
 

@@ -19,12 +19,13 @@ const ACTIONS = {
   complete: ['POST', 'complete', { result: { ok: true } }],
   fail: ['POST', 'fail', { reason: 'broken' }],
   reject: ['POST', 'reject', { reason: 'busy' }],
+  release: ['POST', 'release', { reason: 'usage limit' }],
   cancel: ['POST', 'cancel', {}],
   retry: ['POST', 'retry', undefined],
   assign: ['POST', 'assign', {}],
 } as const;
 type ActionName = keyof typeof ACTIONS;
-const AGENT_REPORTS: readonly ActionName[] = ['start', 'progress', 'complete', 'fail', 'reject'];
+const AGENT_REPORTS: readonly ActionName[] = ['start', 'progress', 'complete', 'fail', 'reject', 'release'];
 
 const headersOf = (caller: Caller): Record<string, string> => {
   const token =

@@ -83,6 +83,41 @@ await describePg('two API processes on one PostgreSQL database', () => {
     }
   });
 
+  it('relays log lines: a socket on node B gets task:log for lines appended on node A, read back from the store', async () => {
+    const [a, b] = servers;
+    if (a === undefined || b === undefined) throw new Error('nodes did not start');
+    expect((await call(a.baseUrl, 'POST', '/api/agents', { id: 'logger', name: 'Logger' })).status).toBe(201);
+    const id = (await call(a.baseUrl, 'POST', '/api/tasks', { title: 'logged on A' })).json.task.id as string;
+    expect((await call(a.baseUrl, 'POST', `/api/tasks/${id}/assign`, { agentId: 'logger' })).status).toBe(200);
+    expect((await call(a.baseUrl, 'POST', `/api/tasks/${id}/start`, {})).status).toBe(200);
+    const socket = connect(b.baseUrl, { transports: ['websocket'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      const seen = new Promise<{ taskId: string; lines: { seq: number; text: string; stream: string }[] }>((resolve) =>
+        socket.on('task:log', resolve),
+      );
+      const long = 'y'.repeat(8192);
+      const appended = await call(a.baseUrl, 'POST', `/api/tasks/${id}/logs`, {
+        lines: [{ text: 'from node A' }, { text: long, stream: 'stderr' }],
+      });
+      expect(appended.json).toMatchObject({ accepted: 2 });
+      const heard = await Promise.race([
+        seen,
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('node B never relayed task:log')), 5000)),
+      ]);
+      expect(heard.taskId).toBe(id);
+      expect(heard.lines.map((l) => [l.seq, l.stream, l.text])).toEqual([
+        [1, 'stdout', 'from node A'],
+        [2, 'stderr', long],
+      ]);
+    } finally {
+      socket.close();
+    }
+  });
+
   it('revoking a token on one node disconnects its sockets on both nodes within a second', async () => {
     const [a, b] = servers;
     if (a === undefined || b === undefined) throw new Error('nodes did not start');

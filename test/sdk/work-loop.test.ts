@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/core/policy.js';
-import { createClient, type EventView, type SwitchboardClient, type WorkLogger } from '../../src/sdk/index.js';
+import { completed, createClient, released, type EventView, type SwitchboardClient, type WorkLogger } from '../../src/sdk/index.js';
 import { agentToken, TOKENS } from '../support/api-harness.js';
 import { Inbox } from './inbox.js';
 import { startListeningHarness, type ListeningHarness } from './listening-harness.js';
@@ -39,6 +39,9 @@ describe('SDK work loop', () => {
   });
   afterEach(async () => {
     admin.close();
+    // A claim the stopped worker left long-polling waits on the fake clock, which never moves by itself, and
+    // the server's close would wait for that request: cut the connections first.
+    h.app.server.closeAllConnections();
     await h.close();
   });
 
@@ -79,7 +82,8 @@ describe('SDK work loop', () => {
         await work.promise;
         return 'too late';
       },
-      { heartbeatMs, logger, claimRetryMs: 60_000 },
+      // No watch: the requeue event would abort the handler first; this is about the report itself.
+      { heartbeatMs, logger, claimRetryMs: 60_000, watch: false },
     );
     const { task } = await admin.tasks.create({ title: 'Slow' });
     const [signal] = await started.until((items) => items.length === 1, 'the handler to start');
@@ -99,7 +103,7 @@ describe('SDK work loop', () => {
     expect((await admin.tasks.get(task.id)).task.status).not.toBe('COMPLETED');
   });
 
-  it('stop() lets in-flight work finish and report, across concurrent slots; stop({ abort }) aborts it instead', async () => {
+  it('stop() lets in-flight work finish and report, across concurrent slots; stop({ abort }) aborts and releases instead', async () => {
     const work = gate();
     const started = new Inbox<string>();
     const worker = bot.agent('bot').work(
@@ -133,6 +137,112 @@ describe('SDK work loop', () => {
     const { task } = await admin.tasks.create({ title: 'C' });
     await started.until((items) => items.includes('aborted-one'), 'the third handler');
     await aborting.stop({ abort: true });
-    expect((await admin.tasks.get(task.id)).task.status).toBe('IN_PROGRESS');
+    expect((await admin.tasks.get(task.id)).task).toMatchObject({ status: 'PENDING', attempts: 0 });
+  });
+
+  it('a task cancelled on the server aborts its handler within a second, with reason cancelled, and reports nothing', async () => {
+    const started = new Inbox<AbortSignal>();
+    const ended = new Inbox<string | undefined>();
+    const worker = bot.agent('bot').work(
+      async ({ signal }) => {
+        started.push(signal);
+        await new Promise(() => undefined);
+      },
+      { heartbeatMs, logger, onTask: (e) => e.type === 'ended' && ended.push(e.outcome) },
+    );
+    const { task } = await admin.tasks.create({ title: 'Doomed' });
+    const [signal] = await started.until((items) => items.length === 1, 'the handler to start');
+    const cancelledAt = Date.now();
+    await admin.tasks.cancel(task.id, { reason: 'not needed' });
+    await ended.until((items) => items.length === 1, 'the attempt to end');
+    expect(Date.now() - cancelledAt).toBeLessThan(2000);
+    expect(signal?.aborted).toBe(true);
+    expect(signal?.reason).toBe('cancelled');
+    expect(ended.items).toEqual(['lost']);
+    expect(worker.inFlight).toBe(0);
+    await worker.stop();
+    expect((await admin.tasks.get(task.id)).task.status).toBe('CANCELLED');
+  });
+
+  it('stop({ drainMs }) waits, then aborts with reason stopping and releases: the attempt is not spent', async () => {
+    const started = new Inbox<{ signal: AbortSignal; attempt: number }>();
+    const lifecycle: string[] = [];
+    const worker = bot.agent('bot').work(
+      async ({ signal, attempt }) => {
+        started.push({ signal, attempt });
+        await new Promise(() => undefined);
+      },
+      { heartbeatMs, logger, onTask: (e) => lifecycle.push(`${e.type}:${e.outcome ?? ''}`) },
+    );
+    const { task } = await admin.tasks.create({ title: 'Long', maxAttempts: 1 });
+    const [first] = await started.until((items) => items.length === 1, 'the handler to start');
+    expect(first?.attempt).toBe(1);
+    const stopAt = Date.now();
+    await worker.stop({ drainMs: 300 });
+    expect(Date.now() - stopAt).toBeGreaterThanOrEqual(290);
+    expect(first?.signal.reason).toBe('stopping');
+    expect(lifecycle).toEqual(['claimed:', 'ended:released']);
+    expect((await admin.tasks.get(task.id)).task).toMatchObject({ status: 'PENDING', attempts: 0, agent: null, excludedAgents: [] });
+    const [requeued] = await events.until((items) => ofType('task.requeued')(items).length === 1, 'the release');
+    expect(requeued).toBeDefined();
+    expect(ofType('task.requeued')(events.items)[0]?.payload).toMatchObject({ reason: 'released', note: 'worker stopped' });
+  });
+
+  it("a handler's log lines reach the task's log in order, and task:log carries them live", async () => {
+    const live = new Inbox<{ taskId: string; lines: { seq: number; text: string }[] }>();
+    admin.on('task:log', live.push);
+    await admin.connected();
+    const worker = bot.agent('bot').work(
+      async ({ log, flushLogs }) => {
+        for (let i = 1; i <= 150; i++) log(`line ${i}`);
+        log('to stderr', 'stderr');
+        await flushLogs();
+        log('after the flush');
+        return 'logged';
+      },
+      { heartbeatMs, logger },
+    );
+    const { task } = await admin.tasks.create({ title: 'Chatty' });
+    await events.until((items) => ofType('task.completed')(items).length === 1, 'the completion');
+    await worker.stop();
+    const page = await admin.tasks.logs(task.id, { limit: 1000 });
+    expect(page).toMatchObject({ success: true, count: 152, lastSeq: 152, hasMore: false, truncated: false });
+    expect(page.lines.map((l) => l.text)).toEqual([
+      ...Array.from({ length: 150 }, (_, i) => `line ${i + 1}`),
+      'to stderr',
+      'after the flush',
+    ]);
+    expect(page.lines[150]).toMatchObject({ stream: 'stderr', attempt: 1 });
+    await live.until((items) => items.flatMap((m) => m.lines).length === 152, 'every line live');
+    expect(live.items.every((m) => m.taskId === task.id)).toBe(true);
+    expect(live.items.flatMap((m) => m.lines.map((l) => l.seq))).toEqual(Array.from({ length: 152 }, (_, i) => i + 1));
+  });
+
+  it('released(reason, { pauseUntil }) gives the task back, pauses the agent, then resumes and claims again', async () => {
+    const calls = new Inbox<number>();
+    const worker = bot.agent('bot').work(
+      async ({ attempt }) => {
+        calls.push(attempt);
+        if (calls.items.length === 1) return released('usage limit', { pauseUntil: Date.now() + 700, usage: { turns: 9 } });
+        return completed('second time', { turns: 1 });
+      },
+      { heartbeatMs, logger },
+    );
+    const { task } = await admin.tasks.create({ title: 'Rate limited' });
+    const statusOf = (items: EventView[]) =>
+      items.flatMap((e) => (e.type === 'agent.status_changed' && e.agentId === 'bot' ? [e.payload.availability] : []));
+    await events.until((items) => statusOf(items).length >= 2, 'paused, then available');
+    expect(statusOf(events.items).slice(0, 2)).toEqual(['PAUSED', 'AVAILABLE']);
+    await events.until((items) => ofType('task.completed')(items).length === 1, 'the completion after the pause');
+    await worker.stop();
+    expect(calls.items).toEqual([1, 1]);
+    const attempts = (await admin.tasks.attempts(task.id)).attempts;
+    expect(attempts.map((a) => [a.outcome, a.reason, a.usage])).toEqual([
+      ['released', 'usage limit', { turns: 9 }],
+      ['completed', null, { turns: 1 }],
+    ]);
+    // Paused before the release, available only after it.
+    const order = events.items.filter((e) => e.type === 'task.requeued' || e.type === 'agent.status_changed').map((e) => e.type);
+    expect(order.slice(0, 3)).toEqual(['agent.status_changed', 'task.requeued', 'agent.status_changed']);
   });
 });

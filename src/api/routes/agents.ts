@@ -1,5 +1,6 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import { AVAILABILITY_OF_STATUS, type AgentPatch, type NewAgentInput } from '../../core/agent.js';
+import { ForbiddenError } from '../../core/errors.js';
 import { principalOf, requireSelf } from '../auth-hook.js';
 import { actorOf, type RouteContext, type TypedApp } from '../route-context.js';
 import {
@@ -125,16 +126,23 @@ export function agentRoutes(app: TypedApp, { orchestrator, creates }: RouteConte
   app.put(
     '/agents/:agentId/status',
     {
-      config: { permission: 'agents:write' },
+      // agent:report, not agents:write: a runner pauses itself on a usage limit. Every role holding
+      // agent:report but `agent` also holds agents:write, so operators and admins are unchanged.
+      config: { permission: 'agent:report' },
       schema: {
         tags,
         summary: 'Set availability (seed route): ACTIVE or IDLE = available, PAUSED = no new work, OFFLINE',
+        description: 'An agent token may set only its own agent, and only to ACTIVE, IDLE or PAUSED.',
         params: AgentIdParams,
         body: AgentStatusBody,
         response: { 200: AgentStatusEnvelope, ...errorResponses },
       },
     },
     async (request) => {
+      const principal = principalOf(request);
+      requireSelf(principal, request.params.agentId);
+      if (principal.role === 'agent' && request.body.status === 'OFFLINE')
+        throw new ForbiddenError({ role: principal.role, permission: 'agents:write (an agent may not set itself OFFLINE)' });
       const agent = await orchestrator.setAgentStatus(request.params.agentId, request.body.status, actorOf(request));
       return { success: true as const, message: 'Agent status updated', agent: agentView(agent) };
     },

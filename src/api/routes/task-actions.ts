@@ -8,6 +8,7 @@ import {
   FailBody,
   ProgressBody,
   RejectBody,
+  ReleaseBody,
   ReportBody,
   TaskEnvelope,
   TaskIdParams,
@@ -138,12 +139,13 @@ export function taskActionRoutes(app: TypedApp, { orchestrator }: RouteContext):
       },
     },
     async (request) => {
-      const { result, leaseToken } = request.body;
+      const { result, usage, leaseToken } = request.body;
       const task = await orchestrator.completeTask(
         request.params.taskId,
         result ?? null,
         reporterOf(request, leaseToken),
         actorOf(request),
+        usage ?? null,
       );
       return { success: true as const, task: taskView(task) };
     },
@@ -162,9 +164,43 @@ export function taskActionRoutes(app: TypedApp, { orchestrator }: RouteContext):
       },
     },
     async (request) => {
-      const { reason, leaseToken } = request.body;
-      const task = await orchestrator.failTask(request.params.taskId, reason.trim(), reporterOf(request, leaseToken), actorOf(request));
+      const { reason, usage, leaseToken } = request.body;
+      const task = await orchestrator.failTask(
+        request.params.taskId,
+        reason.trim(),
+        reporterOf(request, leaseToken),
+        actorOf(request),
+        usage ?? null,
+      );
       return { success: true as const, message: 'Task marked as failed', task: taskView(task) };
+    },
+  );
+
+  app.post(
+    '/tasks/:taskId/release',
+    {
+      config: { permission: 'agent:report' },
+      schema: {
+        tags,
+        summary: 'Give a held task back to the queue: the attempt is not spent and the agent is not excluded',
+        description:
+          'ASSIGNED or IN_PROGRESS -> PENDING (event task.requeued, reason released, note = the reason given). ' +
+          'For a runner that must stop (a usage limit, a shutdown) without blaming the task.',
+        params: TaskIdParams,
+        body: ReleaseBody,
+        response: { 200: TaskEnvelope, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { reason, usage, leaseToken } = request.body;
+      const note = reason?.trim() ?? null;
+      const task = await orchestrator.releaseTask(
+        request.params.taskId,
+        { note, usage: usage ?? null },
+        reporterOf(request, leaseToken),
+        actorOf(request),
+      );
+      return { success: true as const, task: taskView(task) };
     },
   );
 

@@ -33,7 +33,12 @@ export function eventCases(h: StoreHarness): void {
           T0 + 3,
         ),
         await append(
-          { type: 'task.completed', taskId: 'TASK-002', agentId: 'a1', payload: { agentId: 'a1', result: { ok: true, files: ['a.ts'] } } },
+          {
+            type: 'task.completed',
+            taskId: 'TASK-002',
+            agentId: 'a1',
+            payload: { agentId: 'a1', result: { ok: true, files: ['a.ts'] }, usage: null },
+          },
           T0 + 4,
           'agent:a1',
         ),

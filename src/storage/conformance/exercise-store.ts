@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../core/ports.js';
 import { agentCases } from './agent-cases.js';
 import { eventCases } from './event-cases.js';
+import { logCases } from './log-cases.js';
 import type { StoreHarness } from './fixtures.js';
 import { queueCases } from './queue-cases.js';
 import { taskCases } from './task-cases.js';
@@ -50,6 +51,7 @@ export function exerciseStore(name: string, factory: StoreFactory): void {
     agentCases(harness);
     eventCases(harness);
     tokenCases(harness);
+    logCases(harness);
     transactionCases(harness);
   });
 }

@@ -9,6 +9,7 @@ import { PostgresIdempotencyReads, PostgresIdempotencyRepo } from './idempotency
 import { SAFE_IDENTIFIER, quoteIdent, translatePgError, wrapDb, type Db } from './sql.js';
 import { PostgresTaskReads, PostgresTaskRepo } from './task-rows.js';
 import { PostgresTokenReads, PostgresTokenRepo } from './token-rows.js';
+import { PostgresLogReads, PostgresLogRepo } from './log-rows.js';
 
 /** Connections per node; a transaction holds one for its whole callback. */
 export const PG_POOL_SIZE_DEFAULT = 10;
@@ -70,6 +71,7 @@ export class PostgresStore implements Store {
   readonly events: StoreReads['events'];
   readonly idempotency: StoreReads['idempotency'];
   readonly tokens: StoreReads['tokens'];
+  readonly logs: StoreReads['logs'];
 
   private readonly pool: pg.Pool;
   private readonly schema: string | undefined;
@@ -102,6 +104,7 @@ export class PostgresStore implements Store {
     this.events = new PostgresEventReads(db);
     this.idempotency = new PostgresIdempotencyReads(db);
     this.tokens = new PostgresTokenReads(db);
+    this.logs = new PostgresLogReads(db);
   }
 
   /** Round-trips one query; throws STORE_UNAVAILABLE when the server cannot be reached. */
@@ -232,6 +235,7 @@ function buildTx(db: Db): StoreTx {
     events: new PostgresEventRepo(db),
     idempotency: new PostgresIdempotencyRepo(db),
     tokens: new PostgresTokenRepo(db),
+    logs: new PostgresLogRepo(db),
   };
 }
 

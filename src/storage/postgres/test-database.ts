@@ -97,8 +97,9 @@ export function createTestSchema(): TestSchema {
         schema,
       ]);
       const q = (name: string): string => `${quoteIdent(schema)}.${quoteIdent(name)}`;
+      // One TRUNCATE for every table: task_logs references tasks, and a single statement empties both whatever the order.
       const statements = [
-        ...tables.rows.map((t) => `DELETE FROM ${q(t.name)}`),
+        ...(tables.rows.length > 0 ? [`TRUNCATE ${tables.rows.map((t) => q(t.name)).join(', ')}`] : []),
         ...sequences.rows.map((sq) => `ALTER SEQUENCE ${q(sq.name)} RESTART`),
       ];
       if (statements.length > 0) await client.query(statements.join('; '));

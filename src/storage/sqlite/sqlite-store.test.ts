@@ -183,6 +183,24 @@ describe('SqliteStore on a file', () => {
     expect(await store.transaction((tx) => tx.tasks.allocateSeq())).toBe(1);
   });
 
+  it('reads a log page and the log tail as ranges of the (task_id, seq) key, never a scan', async () => {
+    const file = fresh();
+    await open(file).migrate();
+    const plan = (sql: string) =>
+      raw(file)
+        .prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+        .all()
+        .map((r) => r.detail)
+        .join('; ');
+    const page = plan("SELECT * FROM task_logs WHERE task_id = 'TASK-001' AND seq > 10 ORDER BY seq LIMIT 500");
+    const tail = plan("SELECT * FROM task_logs WHERE task_id = 'TASK-001' ORDER BY seq DESC LIMIT 1");
+    for (const p of [page, tail]) {
+      expect(p).toContain('USING PRIMARY KEY');
+      expect(p).not.toContain('TEMP B-TREE');
+      expect(p).not.toMatch(/SCAN task_logs(?! USING)/);
+    }
+  });
+
   it('also runs in memory (one connection), for throwaway tests', async () => {
     const store = open(':memory:');
     await store.migrate();

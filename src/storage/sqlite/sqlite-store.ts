@@ -5,6 +5,7 @@ import type {
   AgentReads,
   EventReads,
   IdempotencyReads,
+  LogReads,
   Store,
   StoreCapabilities,
   StoreTx,
@@ -23,6 +24,7 @@ import {
 } from './connection.js';
 import { SqliteEventRows } from './event-rows.js';
 import { SqliteIdempotencyRows } from './idempotency-rows.js';
+import { SqliteLogRows } from './log-rows.js';
 import { num, text } from './row-codec.js';
 import { SqliteTaskRows } from './task-rows.js';
 import { SqliteTokenRows } from './token-rows.js';
@@ -73,6 +75,7 @@ export class SqliteStore implements Store {
   readonly events: EventReads;
   readonly idempotency: IdempotencyReads;
   readonly tokens: TokenReads;
+  readonly logs: LogReads;
 
   private readonly writer: Database.Database;
   private readonly reader: Database.Database;
@@ -98,6 +101,7 @@ export class SqliteStore implements Store {
     this.events = new SqliteEventRows(reads);
     this.idempotency = new SqliteIdempotencyRows(reads);
     this.tokens = new SqliteTokenRows(reads);
+    this.logs = new SqliteLogRows(reads);
     const writes = new SqlRunner(this.writer, true);
     this.tx = {
       tasks: new SqliteTaskRows(writes),
@@ -105,6 +109,7 @@ export class SqliteStore implements Store {
       events: new SqliteEventRows(writes),
       idempotency: new SqliteIdempotencyRows(writes),
       tokens: new SqliteTokenRows(writes),
+      logs: new SqliteLogRows(writes),
     };
   }
 
