@@ -51,6 +51,14 @@ describe('architecture (STYLE.md rules 1, 6, 10, 12)', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('src/core uses no Node globals either (Buffer, process, setTimeout): it runs anywhere the SDK does', () => {
+    const offenders = files(join(SRC, 'core'))
+      .filter((f) => !f.endsWith('.test.ts'))
+      .filter((f) => /\b(Buffer|process)\.|\bset(Timeout|Interval)\(/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(SRC, f));
+    expect(offenders).toEqual([]);
+  });
+
   it('src/core never reads the wall clock', () => {
     const offenders = files(join(SRC, 'core'))
       .filter((f) => !f.endsWith('.test.ts'))

@@ -71,7 +71,7 @@ export function planLogAppend(tail: LogTail, lines: readonly NewLogLine[], attem
   const rows: StoredLogLine[] = [];
   let { lastSeq: seq, bytes } = tail;
   for (const line of lines) {
-    const size = Buffer.byteLength(line.text, 'utf8');
+    const size = utf8ByteLength(line.text);
     if (bytes + size > TASK_LOG_MAX_BYTES) {
       rows.push({ seq: seq + 1, attempt, stream: 'system', text: LOG_TRUNCATED_TEXT, at: now, bytesTotal: bytes, truncation: true });
       return { rows, accepted: rows.length - 1, dropped: lines.length - (rows.length - 1), truncated: true };
@@ -81,4 +81,22 @@ export function planLogAppend(tail: LogTail, lines: readonly NewLogLine[], attem
     rows.push({ seq, attempt, stream: line.stream, text: line.text, at: line.at ?? now, bytesTotal: bytes, truncation: false });
   }
   return { rows, accepted: rows.length, dropped: 0, truncated: false };
+}
+
+/**
+ * The UTF-8 size of a text, counted rather than encoded: no copy per line, and no Node
+ * `Buffer` in the core. A lone surrogate counts 3 bytes, as its U+FFFD replacement does.
+ */
+export function utf8ByteLength(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if ((unit & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
 }
