@@ -2,18 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  ROOT,
-  runCommand,
-  startServerProcess,
-  type CommandOutcome,
-  type ServerCommand,
-  type ServerProcess,
-} from './support/server-process.js';
+import { CLI, runCli as switchboard } from './cli/cli-harness.js';
+import { ROOT, startServerProcess, type ServerProcess } from './support/server-process.js';
 
-/** The `switchboard` command as a process: what a shell sees (streams and exit codes). */
-const COMMAND_TIMEOUT_MS = 20_000;
-const CLI: ServerCommand = { executable: process.execPath, args: ['--import', 'tsx', 'src/cli/main.ts'] };
+/** The `switchboard` command as a process, without a server of its own: what a shell sees (streams and exit codes). */
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 let server: ServerProcess | null = null;
@@ -25,21 +17,30 @@ afterEach(async () => {
   dir = null;
 });
 
-/** Runs one command line to its end with only the settings given (no DATABASE_URL leaks in). */
-function switchboard(args: string[], env: Record<string, string> = {}): Promise<CommandOutcome> {
-  return runCommand({ ...CLI, args: [...CLI.args, ...args] }, { LOG_LEVEL: 'warn', ...env }, COMMAND_TIMEOUT_MS);
-}
-
 function tempDir(): string {
   dir = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
   return dir;
 }
 
 describe('switchboard CLI', () => {
-  it('--help lists the command groups and the connection options; --version prints the package version', async () => {
+  it('--help lists the command groups, the connection options and the exit codes; --version prints the package version', async () => {
     const help = await switchboard(['--help']);
     expect(help.code).toBe(0);
-    for (const text of ['serve', 'token', '--url <url>', '--token <token>', '--json']) expect(help.stdout).toContain(text);
+    for (const text of [
+      'serve',
+      'token',
+      'task',
+      'agent',
+      'events',
+      '--url <url>',
+      '--token <token>',
+      '--json',
+      'Exit codes:',
+      'docs/cli.md',
+    ]) {
+      expect(help.stdout).toContain(text);
+    }
+    expect(help.stdout).toMatch(/^ {2}3 {2}no usable answer/m);
     const version = await switchboard(['--version']);
     expect(version).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
   });

@@ -1,18 +1,40 @@
 import { Command, CommanderError } from 'commander';
 import { CLIENT_URL_DEFAULT } from '../config.js';
 import { packageVersion } from '../package-root.js';
+import { agentCommands } from './commands/agent.js';
+import { eventsCommand } from './commands/events.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
+import { taskCommands } from './commands/task.js';
 import { tokenCommands } from './commands/token.js';
-import { EXIT_USAGE, type CliRuntime, type CommandGroup } from './runtime.js';
-import type { CommandOutput } from '../admin-token.js';
+import {
+  EXIT_REFUSED,
+  EXIT_UNAUTHORISED,
+  EXIT_UNREACHABLE,
+  EXIT_USAGE,
+  type CliEnvironment,
+  type CliRuntime,
+  type CommandGroup,
+} from './runtime.js';
 
 /**
  * Every command group, in the order `--help` lists them. The client groups (`task`, `agent`,
- * `events`, `run`, `mcp`) join here, each a module under commands/ built over the SDK; they
- * read the connection with `loadProcessClientConfig(command.optsWithGlobals())` (config.ts).
+ * `events`, `run`, `mcp`) are each a module under commands/ built over the SDK; they read the
+ * connection through client-action.ts.
  */
-const GROUPS: readonly CommandGroup[] = [serveCommand, tokenCommands, runCommand];
+const GROUPS: readonly CommandGroup[] = [serveCommand, tokenCommands, taskCommands, agentCommands, eventsCommand, runCommand];
+
+/** The exit codes, under `--help` (docs/cli.md says the same at more length). */
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  done
+  ${EXIT_REFUSED}  the server refused the request (its message and code on stderr), or a local setting or store failed
+  ${EXIT_USAGE}  a command line the parser refused, a bad --url, or a removal without --yes
+  ${EXIT_UNREACHABLE}  no usable answer: the server could not be reached, or what answered is not Switchboard
+  ${EXIT_UNAUTHORISED}  not authorised: no or a bad token (UNAUTHENTICATED), or the role lacks the permission (FORBIDDEN)
+
+Environment: SWITCHBOARD_URL, SWITCHBOARD_TOKEN (as --url, --token); NO_COLOR turns colours off.
+Every command and flag: docs/cli.md.`;
 
 /**
  * The `switchboard` program: commander (a well-kept parser; help, version and errors come from
@@ -26,6 +48,7 @@ export function buildProgram(runtime: CliRuntime): Command {
     .option('--url <url>', `server to talk to (SWITCHBOARD_URL, default ${CLIENT_URL_DEFAULT})`)
     .option('--token <token>', 'API token (SWITCHBOARD_TOKEN)')
     .option('--json', 'print JSON for scripts instead of tables')
+    .addHelpText('after', EXIT_CODES_HELP)
     .showHelpAfterError()
     .configureOutput({ writeOut: (text) => runtime.out(text), writeErr: (text) => runtime.err(text) })
     .exitOverride();
@@ -40,9 +63,9 @@ export function buildProgram(runtime: CliRuntime): Command {
  * null when the command now owns the process (`serve` runs until a signal and sets its own code).
  * Help and version exit 0; a command line the parser refuses exits {@link EXIT_USAGE}.
  */
-export async function runCli(argv: readonly string[], output: CommandOutput): Promise<number | null> {
+export async function runCli(argv: readonly string[], environment: CliEnvironment): Promise<number | null> {
   let code: number | null = null;
-  const runtime: CliRuntime = { ...output, exit: (c) => (code = c) };
+  const runtime: CliRuntime = { ...environment, exit: (c) => (code = c) };
   const program = buildProgram(runtime);
   try {
     await program.parseAsync([...argv]);

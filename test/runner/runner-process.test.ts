@@ -161,7 +161,7 @@ describe('switchboard run as a process', () => {
     expect(await missing.exited).toEqual({ code: 1, signal: null });
     expect(missing.stderr()).toContain("claude (the claude profile's CLI) is not on PATH");
     const otherToken = switchboardRun(['--url', t.h.url, '--token', agentToken('someone-else'), '--agent', 'bot', '--profile', 'claude']);
-    expect(await otherToken.exited).toEqual({ code: 1, signal: null });
-    expect(otherToken.stderr()).toMatch(/^switchboard run: .* \(FORBIDDEN\)\n$/);
+    expect(await otherToken.exited).toEqual({ code: 4, signal: null });
+    expect(otherToken.stderr()).toMatch(/^error: .* \(FORBIDDEN\)\n$/);
   });
 });

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { ConfigError, loadProcessConfig, SERVE_FLAG_VARIABLES, type ServeFlags } from '../../config.js';
-import { runServer } from '../../serve-process.js';
 import type { CliRuntime } from '../runtime.js';
 
 /**
@@ -26,6 +25,9 @@ export function serveCommand(program: Command, runtime: CliRuntime): void {
         runtime.exit(1);
         return;
       }
+      // Loaded here, not at the top: the server's modules (Fastify, the drivers) take most of a second
+      // to load, which every client command (`task list`, ...) would otherwise pay at each start.
+      const { runServer } = await import('../../serve-process.js');
       // From here the server owns the process: signals, and the exit code of a failed start.
       await runServer(config);
     });
