@@ -351,3 +351,13 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * The environment `switchboard run` hands its agent CLIs: this process's (PATH, HOME, the CLIs'
+ * own keys), without SWITCHBOARD_TOKEN: the runner's token may report on every task its agent
+ * holds, and a child following a task's text must not be able to.
+ */
+export function loadProcessChildEnvironment(): Readonly<Record<string, string | undefined>> {
+  const { SWITCHBOARD_TOKEN: _runnerToken, ...environment } = process.env;
+  return Object.freeze(environment);
+}

@@ -3,6 +3,7 @@ import { CLIENT_URL_DEFAULT } from '../config.js';
 import { packageVersion } from '../package-root.js';
 import { agentCommands } from './commands/agent.js';
 import { eventsCommand } from './commands/events.js';
+import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { taskCommands } from './commands/task.js';
 import { tokenCommands } from './commands/token.js';
@@ -21,7 +22,7 @@ import {
  * `events`, `run`, `mcp`) are each a module under commands/ built over the SDK; they read the
  * connection through client-action.ts.
  */
-const GROUPS: readonly CommandGroup[] = [serveCommand, tokenCommands, taskCommands, agentCommands, eventsCommand];
+const GROUPS: readonly CommandGroup[] = [serveCommand, tokenCommands, taskCommands, agentCommands, eventsCommand, runCommand];
 
 /** The exit codes, under `--help` (docs/cli.md says the same at more length). */
 const EXIT_CODES_HELP = `

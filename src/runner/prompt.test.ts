@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SwitchboardError } from '../core/errors.js';
-import type { TaskForRun } from './profiles/profile.js';
+import { bareTask, type TaskForRun } from './profiles/profile.js';
 import { createPromptRenderer, NO_RESULT_TEXT } from './prompt.js';
 
 const task: TaskForRun = {
@@ -17,15 +17,7 @@ const task: TaskForRun = {
   earlierFailures: ['tests failed', 'timed out after 30 min'],
 };
 
-const bare: TaskForRun = {
-  ...task,
-  description: '',
-  labels: [],
-  requiredCapabilities: [],
-  preferredCapabilities: [],
-  dependencies: [],
-  earlierFailures: [],
-};
+const bare: TaskForRun = bareTask(task.id, task.title);
 
 describe('default prompt template', () => {
   it('carries the title, description, labels, capabilities, dependency results and earlier failures', () => {

@@ -6,7 +6,7 @@ import { copilotProfile } from './copilot.js';
 import { geminiProfile } from './gemini.js';
 import type { AgentProfile } from './profile.js';
 
-export type { AgentProfile, CommandSpec, ProfileInput, ProfileOptions, TaskForRun } from './profile.js';
+export { bareTask, type AgentProfile, type CommandSpec, type ProfileInput, type ProfileOptions, type TaskForRun } from './profile.js';
 
 /** Every profile by the name `--profile` takes. Adding a CLI is one entry here and one module. */
 export const PROFILES = {

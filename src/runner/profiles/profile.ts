@@ -15,6 +15,20 @@ export interface TaskForRun {
   earlierFailures: readonly string[];
 }
 
+/** A task with nothing but an id and a title: the runner's start-up check builds a command line from one before any claim. */
+export function bareTask(id: string, title: string): TaskForRun {
+  return {
+    id,
+    title,
+    description: '',
+    labels: [],
+    requiredCapabilities: [],
+    preferredCapabilities: [],
+    dependencies: [],
+    earlierFailures: [],
+  };
+}
+
 /** A profile's input: the task plus the prompt already rendered from the template. */
 export interface ProfileInput {
   task: TaskForRun;
