@@ -8,6 +8,7 @@ import {
   type WorkOutcome,
 } from '../sdk/index.js';
 import { runChild, type ChildEnvironment, type ChildRun } from './child.js';
+import { resetTimeFromText } from './reset-time.js';
 import { decideOutcome, type AttemptOutcome, type RunnerEvent } from './events.js';
 import { eventLine, readableEvents, storable, usageText } from './event-line.js';
 import type { GuardLimits } from './guards.js';
@@ -113,6 +114,7 @@ function report(run: ChildRun, kept: WorkspaceResult | null, settings: AttemptSe
     signal: run.signal,
     guard: run.guard,
     ...(profile.exitMeanings === undefined ? {} : { exitMeanings: profile.exitMeanings }),
+    ...(profile.exitZeroCompletes === undefined ? {} : { exitZeroCompletes: profile.exitZeroCompletes }),
   });
   const usage = attemptUsage(outcome, run, profile.name);
   const reason = clip(`${outcome.reason}${kept === null ? '' : ` (work on ${kept.branch} at ${kept.commit.slice(0, 12)})`}`);
@@ -124,8 +126,9 @@ function report(run: ChildRun, kept: WorkspaceResult | null, settings: AttemptSe
     case 'failed':
       return { outcome: failed(reason, usage), summary: `failed: ${reason}${spent}` };
     case 'quota': {
+      // The CLI's structured reset time, else one its words give ("resets 1:10am", "try again in 5 minutes").
       // A reset time already past (clock skew, a stale event) would not pause at all: the cool-down is the floor.
-      const resetsAt = outcome.resetsAt ? Date.parse(outcome.resetsAt) : Number.NaN;
+      const resetsAt = outcome.resetsAt ? Date.parse(outcome.resetsAt) : (resetTimeFromText(outcome.reason, Date.now()) ?? Number.NaN);
       const pauseUntil = Number.isFinite(resetsAt) && resetsAt > Date.now() ? resetsAt : Date.now() + settings.cooldownMs;
       const until = new Date(pauseUntil).toISOString();
       return {

@@ -25,7 +25,10 @@ export interface RunChildInput {
   onSpawn?(pid: number): void;
 }
 
-/** How a child ended. `events` leaves out `log` lines: they never decide an outcome, and a chatty CLI would fill memory. */
+/**
+ * How a child ended. `events` leaves out `log` lines, a chatty CLI would fill memory, but
+ * for the last stdout one, at the end: a plain program's summary is the last thing it printed.
+ */
 export interface ChildRun {
   events: RunnerEvent[];
   exitCode: number | null;
@@ -51,6 +54,7 @@ export function runChild(input: RunChildInput): Promise<ChildRun> {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const events: RunnerEvent[] = [];
+  let lastOutput: RunnerEvent | null = null;
   let guard: FiredGuard | null = null;
   let stoppedBy: unknown = null;
   let killTimer: NodeJS.Timeout | undefined;
@@ -81,6 +85,7 @@ export function runChild(input: RunChildInput): Promise<ChildRun> {
 
   const emit = (event: RunnerEvent) => {
     if (event.type !== 'log') events.push(event);
+    else if (event.stream === 'stdout' && event.line.trim() !== '') lastOutput = event;
     guards.observe(event);
     input.onEvent(event);
   };
@@ -124,7 +129,16 @@ export function runChild(input: RunChildInput): Promise<ChildRun> {
       guards.stopClocks();
       clearTimeout(killTimer);
       input.signal?.removeEventListener('abort', onAbort);
-      void linesDone.then(() => resolve({ events, exitCode, signal, guard, stoppedBy, durationMs: Date.now() - startedAt }));
+      void linesDone.then(() =>
+        resolve({
+          events: lastOutput === null ? events : [...events, lastOutput],
+          exitCode,
+          signal,
+          guard,
+          stoppedBy,
+          durationMs: Date.now() - startedAt,
+        }),
+      );
     });
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideOutcome, OUTCOME_SUMMARY_MAX_CHARS, type RunnerEvent } from './events.js';
+import { decideOutcome, logLine, OUTCOME_SUMMARY_MAX_CHARS, type RunnerEvent } from './events.js';
 
 const session: RunnerEvent = { type: 'session', sessionId: 's-1', model: 'm' };
 const ok: RunnerEvent = { type: 'finished', ok: true, reason: 'success', result: 'done it' };
@@ -37,6 +37,19 @@ describe('decideOutcome', () => {
     expect(decideOutcome({ events: [session], exitCode: null, signal: 'SIGSEGV', guard: null }).reason).toBe(
       'ended without a result (killed by SIGSEGV)',
     );
+  });
+
+  it('for a profile whose exit status is its word, exit 0 completes with the last output line as the summary', () => {
+    const printed: RunnerEvent[] = [logLine('building'), logLine('all 12 checks passed'), logLine('  ')];
+    expect(decideOutcome({ events: printed, exitCode: 0, guard: null, exitZeroCompletes: true })).toMatchObject({
+      kind: 'completed',
+      summary: 'all 12 checks passed',
+    });
+    expect(decideOutcome({ events: printed, exitCode: 2, guard: null, exitZeroCompletes: true })).toMatchObject({
+      kind: 'failed',
+      reason: 'ended without a result (exited with code 2)',
+    });
+    expect(decideOutcome({ events: [notOk], exitCode: 0, guard: null, exitZeroCompletes: true }).kind).toBe('failed');
   });
 
   it("names the profile's documented exit code", () => {

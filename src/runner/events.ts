@@ -82,6 +82,8 @@ export interface DecideOutcomeInput {
   guard: FiredGuard | null;
   /** The profile's documented exit codes (gemini: 53 turn limit, ...), named in reasons. */
   exitMeanings?: Readonly<Record<number, string>>;
+  /** Exit 0 without a final event completes (the `command` profile: any program's exit status is its word). */
+  exitZeroCompletes?: boolean;
 }
 
 /** Longest summary kept: the result lands in the task row, full logs live apart. */
@@ -93,7 +95,8 @@ export const OUTCOME_SUMMARY_MAX_CHARS = 4_000;
  * and a CLI can print a happy result and still exit non-zero. Rules, first match wins:
  * 1. a guard fired: failed, the guard named in the reason (the child did not end by itself);
  * 2. a rejected quota event and no clean success: quota (requeue, no attempt spent);
- * 3. no final event: failed, "ended without a result" (with the exit code when non-zero);
+ * 3. no final event: completed on exit 0 when the profile says its exit status is its word
+ *    (`exitZeroCompletes`), else failed, "ended without a result" (with the exit code when non-zero);
  * 4. final ok and exit 0: completed;
  * 5. final ok but exit non-zero: failed (the exit code wins over the text);
  * 6. final not ok: failed with the CLI's reason.
@@ -102,7 +105,7 @@ export function decideOutcome(input: DecideOutcomeInput): AttemptOutcome {
   const { events, exitCode, guard } = input;
   const folded = foldEvents(events);
   const usage = folded.usage;
-  const summary = clip(folded.final?.result ?? folded.lastText ?? '');
+  const summary = clip(folded.final?.result ?? folded.lastText ?? folded.lastOutput ?? '');
   const exit = describeExit(exitCode, input.signal ?? null, input.exitMeanings);
 
   if (guard) return { kind: 'failed', reason: `guard ${guard.name} stopped the agent: ${guard.detail}`, usage, summary };
@@ -112,6 +115,7 @@ export function decideOutcome(input: DecideOutcomeInput): AttemptOutcome {
     return { kind: 'quota', reason: `usage limit: ${folded.rejection.message}`, resetsAt: folded.resetsAt, usage, summary };
   }
   if (!folded.final) {
+    if (exitCode === 0 && input.exitZeroCompletes) return { kind: 'completed', reason: 'exited with code 0', usage, summary };
     const reason = exitCode === 0 ? 'ended without a result' : `ended without a result (${exit})`;
     return { kind: 'failed', reason, usage, summary };
   }
@@ -127,6 +131,8 @@ interface Folded {
   usage: UsageTotals;
   final: Finished | null;
   lastText: string | null;
+  /** The last non-blank stdout line that was not an event: a plain program's summary. */
+  lastOutput: string | null;
   rejection: Quota | null;
   resetsAt: string | null;
 }
@@ -136,6 +142,7 @@ function foldEvents(events: readonly RunnerEvent[]): Folded {
   const usage: UsageTotals = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: undefined, turns: 0, durationMs: undefined };
   let final: Finished | null = null;
   let lastText: string | null = null;
+  let lastOutput: string | null = null;
   let rejection: Quota | null = null;
   let resetsAt: string | null = null;
   let lastTextWasDelta = false;
@@ -167,14 +174,16 @@ function foldEvents(events: readonly RunnerEvent[]): Folded {
         // A tool call ends the message being streamed: the next chunk starts a new one.
         lastTextWasDelta = false;
         break;
-      case 'progress':
       case 'log':
+        if (event.stream === 'stdout' && event.line.trim() !== '') lastOutput = event.line;
+        break;
+      case 'progress':
         break;
       default:
         return assertNever(event);
     }
   }
-  return { usage, final, lastText, rejection, resetsAt };
+  return { usage, final, lastText, lastOutput, rejection, resetsAt };
 }
 
 function describeExit(exitCode: number | null, signal: string | null, meanings: Readonly<Record<number, string>> | undefined): string {

@@ -47,7 +47,8 @@ describe('switchboard run', () => {
 
   it('after a usage limit without a reset time the agent rests for --cooldown, then works again', async () => {
     await t.register('bot');
-    const runner = await t.start('bot', { profile: 'codex', cooldown: 1 });
+    // Gemini's limit ("429 RESOURCE_EXHAUSTED") gives no time at all: the cool-down decides.
+    const runner = await t.start('bot', { profile: 'gemini', cooldown: 1 });
     const task = await t.create('Big job [scenario:usage-limit]', { maxAttempts: 3 });
     await t.ended(task.id);
     // The limit is lifted (here: the task no longer asks for it); the next claim comes after the cool-down.
@@ -55,6 +56,18 @@ describe('switchboard run', () => {
     const done = await t.ended(task.id, ['task.completed']);
     expect(done).toMatchObject({ status: 'COMPLETED', attempts: 1 });
     expect(runner.lines.items.some((l) => /released: usage limit/.test(l))).toBe(true);
+  });
+
+  it('a reset time given only in words ("try again in 2 hours 14 minutes") is when the agent resumes', async () => {
+    await t.register('bot');
+    const runner = await t.start('bot', { profile: 'codex', cooldown: 1 });
+    const task = await t.create('Big job [scenario:usage-limit]', { maxAttempts: 3 });
+    const before = Date.now();
+    expect(await t.ended(task.id)).toMatchObject({ status: 'PENDING', attempts: 0 });
+    const paused = await runner.line(/paused until (\S+)/, 'the pause');
+    const until = Date.parse(/paused until (\S+?)(?: |$)/.exec(paused)![1]!);
+    const expected = before + (2 * 60 + 14) * 60_000;
+    expect(Math.abs(until - expected)).toBeLessThan(60_000);
   });
 
   it('two runners for two agents never run the same task', async () => {
@@ -70,6 +83,19 @@ describe('switchboard run', () => {
       expect(started).toHaveLength(1);
       expect((task.result as { summary: string }).summary).toBe(`${task.id} by ${started[0]!.agentId}`);
     }
+  });
+
+  it('a plain shell one-liner is an agent: exit 0 completes with its last line, a non-zero exit fails naming the code', async () => {
+    await t.register('bot');
+    await t.start('bot', {
+      profile: 'command',
+      command: 'echo "working on $SWITCHBOARD_TASK_ID"; test "$SWITCHBOARD_TASK_ID" != TASK-002',
+    });
+    const good = await t.create('Say hello');
+    expect(await t.ended(good.id)).toMatchObject({ status: 'COMPLETED', result: { summary: `working on ${good.id}`, exitCode: 0 } });
+    const bad = await t.create('Fail on purpose');
+    expect(bad.id).toBe('TASK-002');
+    expect(await t.ended(bad.id, ['task.failed'])).toMatchObject({ failureReason: expect.stringMatching(/exited with code 1/) });
   });
 
   it('--max-tasks N: exits after N tasks, the rest left for others', async () => {

@@ -17,13 +17,14 @@ export const COMMAND_SHELL_NAME = 'switchboard-command';
  * - `{"type":"progress","progress":40}`: percent done, 0..100;
  * - `{"type":"log","message":"..."}`: a log line;
  * - `{"type":"result","ok":true,"result":"...","reason":"..."}`: the final word (`ok` defaults to true).
- * Without a result line the exit code decides: 0 is still "ended without a result", a failure,
- * so a program must say it finished.
+ * Without a result line the exit status is the program's word, as for any Unix program: 0
+ * completes (the last output line is the summary), anything else fails naming the code.
  */
 export const commandProfile: AgentProfile = {
   name: 'command',
   summary: 'Any program (`--command "..."`), task JSON on stdin',
   supportedOptions: ['command', 'extraArgs'],
+  exitZeroCompletes: true,
   buildCommand({ task, prompt }, options) {
     refuseUnsupportedOptions(commandProfile, options);
     if (options.command === undefined || options.command.trim() === '') {

@@ -78,6 +78,8 @@ export interface AgentProfile {
   modes?: readonly string[];
   /** Documented exit codes, so outcome reasons can name them. */
   exitMeanings?: Readonly<Record<number, string>>;
+  /** Exit 0 without a final event completes the task: set by profiles for plain programs, whose exit status is their word. */
+  exitZeroCompletes?: true;
   buildCommand(input: ProfileInput, options: ProfileOptions): CommandSpec;
   parseLine(line: string): RunnerEvent[];
 }
