@@ -168,11 +168,12 @@ function resultOf(outcome: AttemptOutcome, run: ChildRun, profile: string, kept:
 function attemptUsage(outcome: AttemptOutcome, run: ChildRun, profile: string): AttemptUsage {
   const session = sessionOf(run.events);
   const { usage } = outcome;
+  // A program that reports no usage (the command profile) has unknown tokens, not zero: leave them out.
+  const reported = run.events.some((event) => event.type === 'usage');
   return {
-    inputTokens: usage.inputTokens,
-    outputTokens: usage.outputTokens,
-    cachedTokens: usage.cachedTokens,
-    turns: usage.turns,
+    ...(reported
+      ? { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedTokens: usage.cachedTokens, turns: usage.turns }
+      : {}),
     durationMs: Math.round(usage.durationMs ?? run.durationMs),
     ...(usage.costUsd === undefined ? {} : { costUsd: usage.costUsd }),
     ...(session?.sessionId ? { sessionId: session.sessionId.slice(0, 200) } : {}),

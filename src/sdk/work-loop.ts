@@ -109,6 +109,9 @@ export interface Worker {
   readonly inFlight: number;
 }
 
+/** How long the first claim waits for the live-event watch to connect before it goes on without it. */
+const WATCH_READY_MAX_MS = 5_000;
+
 /** Refusals meaning the lease is gone: the report is dropped, never retried (fencing). */
 const LEASE_LOST = new Set<string>(['STALE_LEASE', 'TASK_INVALID_TRANSITION', 'TASK_NOT_FOUND']);
 /** Events after which an in-flight task may no longer be ours: each is checked against the task itself. */
@@ -158,9 +161,20 @@ export function work(
           const attempt = event.taskId === null ? undefined : running.get(event.taskId);
           if (attempt !== undefined && !attempt.reporting) void check(attempt, event);
         });
-  watch?.ready.catch((err: unknown) =>
-    logger.warn('work: cannot watch live events; a cancelled task is noticed only at its next report', { agentId, error: String(err) }),
-  );
+  // Claims wait for the watch (a bounded time): a task cancelled before the socket is up
+  // would otherwise go unnoticed, since a first connection replays nothing.
+  const watching =
+    watch === null
+      ? Promise.resolve()
+      : Promise.race([
+          watch.ready.catch((err: unknown) =>
+            logger.warn('work: cannot watch live events; a cancelled task is noticed only at its next report', {
+              agentId,
+              error: String(err),
+            }),
+          ),
+          sleep(WATCH_READY_MAX_MS, stopping.signal),
+        ]);
 
   /** Asks the server whether the task is still ours: the event may be older than this claim. */
   async function check(attempt: Attempt, event: EventView): Promise<void> {
@@ -184,6 +198,7 @@ export function work(
   }
 
   async function slot(): Promise<void> {
+    await watching;
     while (!stopping.signal.aborted) {
       await pause.wait();
       if (stopping.signal.aborted) return;
