@@ -23,14 +23,20 @@ export function formatSpan(ms: number): string {
   return h > 0 ? `${d}d ${h}h` : `${d}d`;
 }
 
-/** "just now", "5m ago", "in 2h". */
-export function formatRelative(iso: string | null, now: number): string {
+/** Below this a past instant reads "just now": the feed re-renders every 10 s, so finer steps would not show anyway. */
+const JUST_NOW_MS = 10_000;
+
+/**
+ * "just now", "5m ago" for an instant that has passed (an event, a heartbeat). The server
+ * stamps it and the browser's clock may run behind, so an instant "in the future" is clock
+ * skew: it reads "just now", never "in 5s".
+ */
+export function formatAgo(iso: string | null, now: number): string {
   if (iso === null) return 'never';
   const at = Date.parse(iso);
   if (Number.isNaN(at)) return '—';
   const delta = now - at;
-  if (Math.abs(delta) < 5_000) return 'just now';
-  return delta > 0 ? `${formatSpan(delta)} ago` : `in ${formatSpan(delta)}`;
+  return delta < JUST_NOW_MS ? 'just now' : `${formatSpan(delta)} ago`;
 }
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });

@@ -3,7 +3,7 @@ import { memo } from 'react';
 import { Link } from 'react-router-dom';
 import type { AgentView } from 'switchboard/sdk';
 import { AgentStatusBadge, CapabilityChips } from '../../components/badges.js';
-import { formatDateTime, formatPercent, formatRelative } from '../../lib/format.js';
+import { formatDateTime, formatPercent, formatAgo } from '../../lib/format.js';
 
 const KIND_ICONS = { ai: Bot, human: User, service: Cog } as const;
 const RING_RADIUS = 22;
@@ -91,7 +91,7 @@ export const AgentCard = memo(function AgentCard({ agent, now, onStatus, highlig
           </div>
           <div>
             <dt>Heartbeat</dt>
-            <dd title={formatDateTime(agent.lastHeartbeatAt)}>{formatRelative(agent.lastHeartbeatAt, now)}</dd>
+            <dd title={formatDateTime(agent.lastHeartbeatAt)}>{formatAgo(agent.lastHeartbeatAt, now)}</dd>
           </div>
         </dl>
       </div>

@@ -5,7 +5,7 @@ import { useRecentEvents } from '../../api/hooks.js';
 import { useNow } from '../../app/services.js';
 import { EmptyState, ErrorState, SkeletonRows } from '../../components/states.js';
 import { describeEvent } from '../../lib/event-text.js';
-import { formatDateTime, formatRelative } from '../../lib/format.js';
+import { formatDateTime, formatAgo } from '../../lib/format.js';
 
 function Subject({ e }: { e: EventView }) {
   if (e.taskId !== null) {
@@ -57,7 +57,7 @@ export function ActivityFeed() {
                     {text.detail !== null && text.detail !== '' && <span className="muted"> {text.detail}</span>}
                   </span>
                   <time className="feed__time" dateTime={e.at} title={formatDateTime(e.at)}>
-                    {formatRelative(e.at, now)}
+                    {formatAgo(e.at, now)}
                   </time>
                 </m.li>
               );
