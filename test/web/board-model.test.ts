@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attentionReasons, CapabilityCoverage } from '../../web/src/lib/attention.js';
-import { buildBoard, parseFilters } from '../../web/src/lib/board-model.js';
+import { buildBoard, openingColumn, parseFilters } from '../../web/src/lib/board-model.js';
 import { slaState } from '../../web/src/lib/sla.js';
 import { agent, task } from './fixtures.js';
 
@@ -72,5 +72,27 @@ describe('board model', () => {
       new CapabilityCoverage([agent({ id: 'a', capabilities: ['docs'] })]),
     );
     expect(lane.attention.map((a) => a.task.id)).toEqual(['TASK-002']);
+  });
+});
+
+describe('the column a phone opens on', () => {
+  const board = (tasks: Parameters<typeof task>[0][]) => buildBoard(tasks.map(task), parseFilters(new URLSearchParams()), NOW, null);
+  const statuses = ['BLOCKED', 'PENDING', 'ASSIGNED', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
+
+  it('is the open column with the most tasks, not the lane that holds one of them', () => {
+    const tasks = [{ id: 'F', status: 'FAILED' as const }, ...Array.from({ length: 9 }, (_, i) => ({ id: `P${i}` }))];
+    expect(openingColumn(board(tasks), statuses)).toBe('PENDING');
+  });
+
+  it('leaves ended work aside, and opens on the lane on a tie or an empty board', () => {
+    const ended = Array.from({ length: 5 }, (_, i) => ({ id: `C${i}`, status: 'COMPLETED' as const }));
+    expect(openingColumn(board([...ended, { id: 'R', status: 'IN_PROGRESS' }]), statuses)).toBe('IN_PROGRESS');
+    expect(openingColumn(board([{ id: 'F', status: 'FAILED' }, { id: 'P' }]), statuses)).toBe('attention');
+    expect(openingColumn(board([]), statuses)).toBe('attention');
+  });
+
+  it('only considers the columns shown', () => {
+    const tasks = [{ id: 'P1' }, { id: 'P2' }, { id: 'A', status: 'ASSIGNED' as const }];
+    expect(openingColumn(board(tasks), ['ASSIGNED'])).toBe('ASSIGNED');
   });
 });

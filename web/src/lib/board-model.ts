@@ -100,3 +100,21 @@ export function buildBoard(tasks: readonly TaskView[], f: BoardFilters, now: num
   );
   return { columns, attention, shown };
 }
+
+/** The id the board gives its "Needs attention" lane, beside the status columns. */
+export const ATTENTION_LANE = 'attention';
+
+/**
+ * The column a phone opens on, where one column fills the screen: the one holding the most
+ * tasks, among the attention lane and the shown statuses that are not ended (history is not
+ * what someone opens the board for), the earlier on ties, so the lane wins a tie and an
+ * empty board opens on it. Opening on the lane alone showed 1 task of 10.
+ */
+export function openingColumn(board: Board, statuses: readonly TaskStatus[]): string {
+  let best = { id: ATTENTION_LANE, count: board.attention.length };
+  for (const status of statuses) {
+    const count = board.columns[status].length;
+    if (!TERMINAL_STATUSES.has(status) && count > best.count) best = { id: status, count };
+  }
+  return best.id;
+}

@@ -1,5 +1,5 @@
 import { AlertTriangle, Plus } from 'lucide-react';
-import { useCallback, useDeferredValue, useMemo } from 'react';
+import { useCallback, useDeferredValue, useLayoutEffect, useMemo, useRef } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import type { TaskView } from 'switchboard/sdk';
 import { useAgents, useAllTasks } from '../../api/hooks.js';
@@ -10,7 +10,7 @@ import { useNow } from '../../app/services.js';
 import { STATUS_LABELS } from '../../components/badges.js';
 import { EmptyState, ErrorState, Skeleton } from '../../components/states.js';
 import { CapabilityCoverage, type AttentionReason } from '../../lib/attention.js';
-import { buildBoard, hasFilters, parseFilters } from '../../lib/board-model.js';
+import { ATTENTION_LANE, buildBoard, hasFilters, openingColumn, parseFilters } from '../../lib/board-model.js';
 import { BoardColumn } from './board-column.js';
 import { BoardToolbar } from './board-toolbar.js';
 import type { CardAction } from './task-card.js';
@@ -71,6 +71,20 @@ export default function BoardView() {
 
   const visible: readonly TaskStatus[] = filters.statuses.length > 0 ? filters.statuses : TASK_STATUSES;
 
+  // Where the columns do not all fit (a phone shows one at a time), open once, when every task
+  // has loaded, on the busiest column rather than on the lane that happens to come first.
+  const boardRef = useRef<HTMLDivElement>(null);
+  const opened = useRef(false);
+  // `tasks` lags `all.tasks` while React defers it: choose from the board of every task only.
+  const opening = all.isComplete && tasks === all.tasks ? openingColumn(board, visible) : null;
+  useLayoutEffect(() => {
+    const el = boardRef.current;
+    if (opening === null || el === null || opened.current) return;
+    opened.current = true;
+    if (el.scrollWidth <= el.clientWidth || el.scrollLeft > 0) return;
+    el.querySelector(`[data-column="${opening}"]`)?.scrollIntoView({ block: 'nearest', inline: 'start' });
+  }, [opening]);
+
   let body;
   if (all.isLoading) body = <BoardSkeleton />;
   else if (all.error !== null && all.tasks.length === 0)
@@ -86,9 +100,9 @@ export default function BoardView() {
     );
   else
     body = (
-      <div className="board" data-testid="board">
+      <div ref={boardRef} className="board" data-testid="board">
         <BoardColumn
-          id="attention"
+          id={ATTENTION_LANE}
           title="Needs attention"
           tone="attention"
           lane

@@ -1,9 +1,13 @@
 import { useCallback, useState } from 'react';
-import type { TaskStatus } from '../../api/vocabulary.js';
+import { TERMINAL_STATUSES, type TaskStatus } from '../../api/vocabulary.js';
 
 const STORAGE_KEY = 'switchboard.board.columns';
-/** Folded unless the user opened them: ended work is rarely what an operator looks at. */
-const DEFAULT_COLLAPSED: ReadonlySet<TaskStatus> = new Set<TaskStatus>(['COMPLETED', 'CANCELLED']);
+/**
+ * Folded unless the user opened them: ended work is rarely what an operator looks at, and a
+ * failed task also sits in the "Needs attention" lane. Open, Failed pushed the ended columns
+ * off a 1400 px screen.
+ */
+const DEFAULT_COLLAPSED = TERMINAL_STATUSES;
 
 type Choices = Partial<Record<TaskStatus, boolean>>;
 
