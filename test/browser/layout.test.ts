@@ -121,4 +121,36 @@ describeBrowser('dashboard layout (browser)', () => {
     },
     TEST_TIMEOUT_MS,
   );
+
+  it(
+    "shows the New task form's SLA deadline whole on a phone",
+    async () => {
+      const { page, console } = await openBoard(PHONE);
+      await page.getByTestId('new-task').click();
+      const dialog = page.getByRole('dialog', { name: 'New task' });
+      await dialog.waitFor();
+      await page.locator('#task-slaDeadline').scrollIntoViewIfNeeded();
+      const field = await box(page, '#task-slaDeadline');
+      const frame = await box(page, '[role="dialog"]');
+      expect(field.x, 'left edge inside the dialog').toBeGreaterThanOrEqual(frame.x);
+      expect(field.x + field.width, 'right edge inside the dialog').toBeLessThanOrEqual(frame.x + frame.width);
+      expect(frame.x + frame.width, 'dialog inside the screen').toBeLessThanOrEqual(PHONE.width);
+      // The input's own box may fit while its "mm/dd/yyyy, --:-- --" is clipped inside it (its
+      // scrollWidth does not tell): it must be at least as wide as it is when sized to its content.
+      const widths = await page.evaluate<{ shown: number; natural: number }>(`(() => {
+        const el = document.getElementById('task-slaDeadline');
+        const shown = el.getBoundingClientRect().width;
+        el.style.width = 'max-content';
+        el.style.alignSelf = 'flex-start';
+        const natural = el.getBoundingClientRect().width;
+        el.style.width = '';
+        el.style.alignSelf = '';
+        return { shown, natural };
+      })()`);
+      expect(widths.shown, 'date field shows all of its text').toBeGreaterThanOrEqual(widths.natural);
+      await screenshot(page, 'new-task-phone');
+      expect(console.problems()).toEqual([]);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
