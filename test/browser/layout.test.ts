@@ -153,4 +153,22 @@ describeBrowser('dashboard layout (browser)', () => {
     },
     TEST_TIMEOUT_MS,
   );
+
+  it(
+    'keeps an agent card in place when the agent is paused',
+    async () => {
+      const { page, console } = await openPage(DESKTOP);
+      await page.goto('/agents');
+      await page.locator('[data-agent-id]').first().waitFor({ timeout: UI_TIMEOUT_MS });
+      const order = () => page.evaluate<string[]>(`[...document.querySelectorAll('[data-agent-id]')].map((el) => el.dataset.agentId)`);
+      const before = await order();
+      const first = (await api.agents.list()).agents.find((a) => a.id === before[0]);
+      expect(first?.status).not.toBe('PAUSED');
+      await page.getByRole('button', { name: `Pause ${first?.name ?? ''}`, exact: true }).click();
+      await page.getByRole('button', { name: `Resume ${first?.name ?? ''}`, exact: true }).waitFor({ timeout: UI_TIMEOUT_MS });
+      expect(await order()).toEqual(before);
+      expect(console.problems()).toEqual([]);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

@@ -9,8 +9,6 @@ import { EmptyState, ErrorState, Skeleton } from '../../components/states.js';
 import { AgentCard } from './agent-card.js';
 import { RegisterAgentDialog } from './register-agent-dialog.js';
 
-const STATUS_ORDER = { ACTIVE: 0, IDLE: 1, PAUSED: 2, OFFLINE: 3 } as const;
-
 export default function AgentsView() {
   const agents = useAgents();
   const now = useNow(10_000);
@@ -19,8 +17,10 @@ export default function AgentsView() {
   const { hash } = useLocation();
   const target = decodeURIComponent(hash.replace(/^#/, ''));
 
+  // By name, then id, never by status: a card that moved when its agent was paused left the
+  // operator's pointer on another agent's Pause button.
   const sorted = useMemo(
-    () => [...(agents.data ?? [])].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.name.localeCompare(b.name)),
+    () => [...(agents.data ?? [])].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)),
     [agents.data],
   );
   const onStatus = useCallback((agent: AgentView, status: 'ACTIVE' | 'PAUSED') => setStatus({ id: agent.id, status }), [setStatus]);
