@@ -171,4 +171,21 @@ describeBrowser('dashboard layout (browser)', () => {
     },
     TEST_TIMEOUT_MS,
   );
+
+  it(
+    'names the capability term for what it measures in "Why this agent"',
+    async () => {
+      const task = (await api.tasks.create({ title: 'Prefers Rust', priority: 'P2', preferredCapabilities: ['rust', 'wasm'] })).task;
+      await api.tasks.assign(task.id, { agentId: 'antigravity-main', force: true });
+      const { page, console } = await openPage(DESKTOP);
+      await page.goto(`/tasks/${task.id}`);
+      const panel = page.getByTestId('why-this-agent');
+      await panel.locator('.terms').waitFor({ timeout: UI_TIMEOUT_MS });
+      const text = (await panel.textContent()) ?? '';
+      expect(text).not.toContain('Capability fit');
+      expect(text).toContain('Preferred capabilities held');
+      expect(console.problems()).toEqual([]);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

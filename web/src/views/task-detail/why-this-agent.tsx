@@ -8,7 +8,11 @@ type ScoredCandidate = RecommendationsResponse['candidates'][number];
 type ScoreTerms = ScoredCandidate['terms'];
 
 const TERMS: readonly { key: keyof ScoreTerms; label: string; help: string }[] = [
-  { key: 'capabilityFit', label: 'Capability fit', help: 'Share of preferred capabilities held' },
+  {
+    key: 'capabilityFit',
+    label: 'Preferred capabilities held',
+    help: "Share of the task's preferred (optional) capabilities the agent holds; 1 when it prefers none. Required ones are always held.",
+  },
   { key: 'reliability', label: 'Reliability', help: 'Learned success rate' },
   { key: 'spareCapacity', label: 'Spare capacity', help: 'Free share of its slots' },
   { key: 'deadlineFit', label: 'Deadline fit', help: 'Predicted to finish before the SLA' },
