@@ -59,6 +59,13 @@ describeBrowser('dashboard layout (browser)', () => {
     return { page, console: watchConsole(page) };
   }
 
+  /** No page-wide horizontal scroll; then the board's picture, for the docs too when asked. */
+  async function noPageScrollThenPicture(page: Page, width: number, name: string) {
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth'), 'page scrollWidth').toBeLessThanOrEqual(width);
+    await screenshot(page, name);
+    if (DOC_SCREENSHOTS !== undefined) await screenshot(page, name, DOC_SCREENSHOTS);
+  }
+
   async function openBoard(viewport: { width: number; height: number }) {
     const opened = await openPage(viewport);
     await opened.page.goto('/board');
@@ -90,9 +97,7 @@ describeBrowser('dashboard layout (browser)', () => {
         expect(c.left, `${c.id} left edge`).toBeGreaterThanOrEqual(0);
         expect(c.right, `${c.id} right edge`).toBeLessThanOrEqual(DESKTOP.width);
       }
-      expect(await page.evaluate<number>('document.documentElement.scrollWidth'), 'page scrollWidth').toBeLessThanOrEqual(DESKTOP.width);
-      await screenshot(page, 'board-1400');
-      if (DOC_SCREENSHOTS !== undefined) await screenshot(page, 'board-1400', DOC_SCREENSHOTS);
+      await noPageScrollThenPicture(page, DESKTOP.width, 'board-1400');
       expect(console.problems()).toEqual([]);
     },
     TEST_TIMEOUT_MS,
@@ -114,9 +119,7 @@ describeBrowser('dashboard layout (browser)', () => {
       const attention = await box(page, '[data-column="attention"]');
       expect(attention.x + attention.width, 'the attention lane is scrolled away').toBeLessThanOrEqual(0);
       await expect.poll(() => page.locator('[data-column="PENDING"] .column__count').textContent()).toBe(String(pending));
-      expect(await page.evaluate<number>('document.documentElement.scrollWidth'), 'page scrollWidth').toBeLessThanOrEqual(PHONE.width);
-      await screenshot(page, 'board-phone');
-      if (DOC_SCREENSHOTS !== undefined) await screenshot(page, 'board-phone', DOC_SCREENSHOTS);
+      await noPageScrollThenPicture(page, PHONE.width, 'board-phone');
       expect(console.problems()).toEqual([]);
     },
     TEST_TIMEOUT_MS,
