@@ -111,7 +111,7 @@ describe('switchboard task', () => {
     expect(shown.stdout).toMatch(/^Status\s+ASSIGNED$/m);
     expect(shown.stdout).toMatch(/^Agent\s+ts-bot$/m);
     expect(shown.stdout).toMatch(/^Assignment\s+manual, .*, 1 considered$/m);
-    expect(shown.stdout).toMatch(/^AGENT\s+SCORE\s+CAPABILITY\s+RELIABILITY\s+CAPACITY\s+DEADLINE\s+RECENCY$/m);
+    expect(shown.stdout).toMatch(/^AGENT\s+SCORE\s+PREFERRED\s+RELIABILITY\s+CAPACITY\s+DEADLINE\s+RECENCY$/m);
     expect(shown.stdout).toMatch(/^ts-bot\s+chosen\s+\d\.\d{3}\s+1\.000\s+/m);
     expect(shown.stdout).toMatch(/^Timeline\n/m);
     expect(shown.stdout).toMatch(/task\.created .*title="Assigned one"/);

@@ -116,7 +116,7 @@ function candidateColumns(style: Style): Column<Candidate & { chosen: boolean }>
     { header: 'AGENT', value: (c) => c.agentId, paint: (cell, c) => (c.chosen ? style.green(cell) : cell) },
     { header: '', value: (c) => (c.chosen ? 'chosen' : '') },
     term('SCORE', (c) => c.score),
-    term('CAPABILITY', (c) => c.terms.capabilityFit),
+    term('PREFERRED', (c) => c.terms.capabilityFit),
     term('RELIABILITY', (c) => c.terms.reliability),
     term('CAPACITY', (c) => c.terms.spareCapacity),
     term('DEADLINE', (c) => c.terms.deadlineFit),
