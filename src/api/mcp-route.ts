@@ -1,6 +1,6 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance } from 'fastify';
-import { createMcpServer } from '../mcp/server.js';
+import { createMcpServer } from '../mcp/mcp-server.js';
 import { createClient } from '../sdk/index.js';
 import { principalOf } from './auth-hook.js';
 

@@ -1,6 +1,6 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Command } from 'commander';
-import { createMcpServer } from '../../mcp/server.js';
+import { createMcpServer } from '../../mcp/mcp-server.js';
 import { clientAction, type ClientContext } from '../client-action.js';
 import { untilStopped, type CliRuntime } from '../runtime.js';
 
