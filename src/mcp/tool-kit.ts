@@ -25,7 +25,11 @@ export interface ToolDefinition<In extends z.ZodObject = z.ZodObject, Out extend
   run(args: z.output<In>, backend: McpBackend): Promise<z.input<Out>>;
 }
 
-/** Declares a tool with its types tied to its schemas. */
+/**
+ * Declares a tool with its handler typed by its own schemas. The table holds tools of many
+ * schemas, so the type is widened here; that is sound because the server hands `run` only
+ * what this tool's `input` parsed (mcp-server.ts).
+ */
 export function defineTool<In extends z.ZodObject, Out extends z.ZodObject>(tool: ToolDefinition<In, Out>): ToolDefinition {
   return tool as unknown as ToolDefinition;
 }
