@@ -51,6 +51,18 @@ describe('architecture (STYLE.md rules 1, 6, 10, 12)', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('the MCP tools reach a server only through the SDK, so stdio and /mcp run one code path (ADR 0009)', () => {
+    const serverSide = /(^|\/)(api|services|storage|realtime|cli|runner)\/|(^|\/)(composition|server|serve-process|main)\.js$/;
+    const offenders = files(join(SRC, 'mcp'))
+      .filter((f) => !f.endsWith('.test.ts'))
+      .flatMap((f) =>
+        importsOf(f)
+          .filter((spec) => serverSide.test(spec))
+          .map((spec) => `${relative(SRC, f)} -> ${spec}`),
+      );
+    expect(offenders).toEqual([]);
+  });
+
   it('src/core uses no Node globals either (Buffer, process, setTimeout): it runs anywhere the SDK does', () => {
     const offenders = files(join(SRC, 'core'))
       .filter((f) => !f.endsWith('.test.ts'))

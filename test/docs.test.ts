@@ -6,6 +6,7 @@ import { ERROR_CODES } from '../src/core/errors.js';
 import { EVENT_TYPES } from '../src/core/events.js';
 import { TASK_STATUSES } from '../src/core/task.js';
 import { CONFIG_VARIABLES } from '../src/config.js';
+import { TOOLS } from '../src/mcp/tools.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const doc = (name: string) => readFileSync(new URL(`../docs/${name}`, import.meta.url), 'utf8');
@@ -16,6 +17,13 @@ describe('docs stay in sync with the code', () => {
     expect(ERROR_CODES.filter((code) => !text.includes(`\`${code}\``))).toEqual([]);
     const documented = [...text.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
     expect(documented.filter((code) => !(ERROR_CODES as readonly (string | undefined)[]).includes(code))).toEqual([]);
+  });
+
+  it('docs/mcp.md and the README list every MCP tool', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const names = TOOLS.map((tool) => tool.name);
+    expect(names.filter((name) => !doc('mcp.md').includes(`| \`${name}\` |`))).toEqual([]);
+    expect(names.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
   });
 
   it('docs/events.md lists every domain event', () => {

@@ -15,6 +15,7 @@ import { installAuth } from './auth-hook.js';
 import { handleError, routeNotFound } from './errors.js';
 import { IdempotentCreates } from './idempotency.js';
 import { installInputGuard } from './input-guard.js';
+import { mcpRoute } from './mcp-route.js';
 import type { RouteContext } from './route-context.js';
 import { agentRoutes } from './routes/agents.js';
 import { eventRoutes } from './routes/events.js';
@@ -117,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: '/api' },
   );
+  mcpRoute(app);
 
   const webRoot = deps.webRoot ?? null;
   if (webRoot !== null) {

@@ -3,6 +3,7 @@ import { CLIENT_URL_DEFAULT } from '../config.js';
 import { packageVersion } from '../package-root.js';
 import { agentCommands } from './commands/agent.js';
 import { eventsCommand } from './commands/events.js';
+import { mcpCommand } from './commands/mcp.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { taskCommands } from './commands/task.js';
@@ -22,7 +23,7 @@ import {
  * `events`, `run`, `mcp`) are each a module under commands/ built over the SDK; they read the
  * connection through client-action.ts.
  */
-const GROUPS: readonly CommandGroup[] = [serveCommand, tokenCommands, taskCommands, agentCommands, eventsCommand, runCommand];
+const GROUPS: readonly CommandGroup[] = [serveCommand, tokenCommands, taskCommands, agentCommands, eventsCommand, runCommand, mcpCommand];
 
 /** The exit codes, under `--help` (docs/cli.md says the same at more length). */
 const EXIT_CODES_HELP = `
