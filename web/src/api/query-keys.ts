@@ -13,6 +13,7 @@ export const queryKeys = {
   taskLog: (id: string) => ['task-log', id] as const,
   taskAttempts: (id: string) => ['task-attempts', id] as const,
   agents: ['agents'] as const,
+  signedInAgent: (id: string) => ['signed-in-agent', id] as const,
   metrics: ['metrics'] as const,
   recentEvents: ['events', 'recent'] as const,
   history: ['events', 'history'] as const,

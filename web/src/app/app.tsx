@@ -18,6 +18,7 @@ const loadMotionFeatures = () => import('./motion-features.js').then((m) => m.de
 const BoardView = lazy(() => import('../views/board/board-view.js'));
 const TaskDetailView = lazy(() => import('../views/task-detail/task-detail-view.js'));
 const AgentsView = lazy(() => import('../views/agents/agents-view.js'));
+const MyWorkView = lazy(() => import('../views/my-work/my-work-view.js'));
 
 export function App({ runtime }: { runtime: AppRuntime }) {
   return (
@@ -35,6 +36,7 @@ export function App({ runtime }: { runtime: AppRuntime }) {
                         <Route path="/board" element={<BoardView />} />
                         <Route path="/tasks/:id" element={<TaskDetailView />} />
                         <Route path="/agents" element={<AgentsView />} />
+                        <Route path="/my-work" element={<MyWorkView />} />
                         <Route path="*" element={<NotFoundView />} />
                       </Routes>
                     </Layout>
