@@ -14,6 +14,8 @@ export const queryKeys = {
   taskAttempts: (id: string) => ['task-attempts', id] as const,
   agents: ['agents'] as const,
   signedInAgent: (id: string) => ['signed-in-agent', id] as const,
+  tokens: ['tokens'] as const,
+  eventLog: (filter: object) => ['events', 'log', filter] as const,
   metrics: ['metrics'] as const,
   recentEvents: ['events', 'recent'] as const,
   history: ['events', 'history'] as const,

@@ -1,4 +1,4 @@
-import { Bot, Columns3, Hand, LayoutDashboard, LogIn, Plus, UserCheck } from 'lucide-react';
+import { Bot, Columns3, Hand, KeyRound, LayoutDashboard, LogIn, Plus, ScrollText, UserCheck } from 'lucide-react';
 import { Suspense, type ReactNode } from 'react';
 import { NavLink, useLocation } from 'react-router-dom';
 import { useSignedInAgentId } from '../api/identity.js';
@@ -14,12 +14,14 @@ const NAV = [
   { to: '/', label: 'Overview', icon: LayoutDashboard, end: true },
   { to: '/board', label: 'Board', icon: Columns3, end: false },
   { to: '/agents', label: 'Agents', icon: Bot, end: false },
+  { to: '/events', label: 'Events', icon: ScrollText, end: false },
 ] as const;
+const TOKENS = { to: '/tokens', label: 'Tokens', icon: KeyRound, end: false } as const;
 
-/** A human signed in as its agent gets My work first. */
+/** A human signed in as its agent gets My work first; token administration is for everyone else (an agent token may not). */
 function useNav() {
   const signedIn = useSignedInAgentId() !== null;
-  return signedIn ? [MY_WORK, ...NAV] : NAV;
+  return signedIn ? [MY_WORK, ...NAV] : [...NAV, TOKENS];
 }
 
 /** Who the page works as, and the way to change it: the token prompt opened on purpose. */
