@@ -92,6 +92,11 @@ describeBrowser('My work: a human agent at work, watched on the board (browser)'
       await onBoard('ASSIGNED', second.id);
       if (README_SCREENSHOTS !== undefined) await screenshot(human, 'my-work', README_SCREENSHOTS);
       await screenshot(human, 'my-work');
+      // On a phone the cards stack and nothing scrolls sideways.
+      await human.setViewportSize({ width: 390, height: 844 });
+      await expect(human.evaluate<number>('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(390);
+      await screenshot(human, 'my-work-390');
+      await human.setViewportSize({ width: 1400, height: 900 });
       await card(second.id).getByRole('button', { name: 'Accept and start' }).click();
       await onBoard('IN_PROGRESS', second.id);
 

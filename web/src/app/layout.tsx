@@ -1,7 +1,7 @@
 import { Bot, Columns3, Hand, KeyRound, LayoutDashboard, LogIn, Plus, ScrollText, UserCheck } from 'lucide-react';
 import { Suspense, type ReactNode } from 'react';
 import { NavLink, useLocation } from 'react-router-dom';
-import { useSignedInAgentId } from '../api/identity.js';
+import { useSignedInAgent, useSignedInAgentId } from '../api/identity.js';
 import { ErrorBoundary } from '../components/error-boundary.js';
 import { SkeletonRows } from '../components/states.js';
 import { ConnectionIndicator } from './connection-indicator.js';
@@ -24,10 +24,14 @@ function useNav() {
   return signedIn ? [MY_WORK, ...NAV] : [...NAV, TOKENS];
 }
 
-/** Who the page works as, and the way to change it: the token prompt opened on purpose. */
+/**
+ * Who the page works as, and the way to change it: the token prompt opened on purpose.
+ * It lives in the shell, so the signed-in agent's heartbeat goes on whatever view is open.
+ */
 function SignInButton() {
   const { auth } = useServices();
   const agentId = useSignedInAgentId();
+  useSignedInAgent();
   const Icon = agentId === null ? LogIn : UserCheck;
   return (
     <button
