@@ -1,4 +1,4 @@
-import type { AgentView, TaskView } from 'switchboard/sdk';
+import type { AgentView, EventView, TaskView, TokenView } from 'switchboard/sdk';
 
 /** The closed word lists of the wire, named from the SDK's view types (never spelled out twice). */
 export type Priority = TaskView['priority'];
@@ -32,3 +32,32 @@ export function isPriority(value: string): value is Priority {
 export function isTaskStatus(value: string): value is TaskStatus {
   return (TASK_STATUSES as readonly string[]).includes(value);
 }
+
+export type EventType = EventView['type'];
+/** The event log's types, for the event log filter (grouped: tasks, then agents). */
+export const EVENT_TYPES = everyOf<EventType>()([
+  'task.created',
+  'task.updated',
+  'task.unblocked',
+  'task.assigned',
+  'task.rejected',
+  'task.started',
+  'task.progressed',
+  'task.completed',
+  'task.failed',
+  'task.requeued',
+  'task.cancelled',
+  'task.retried',
+  'task.promoted',
+  'task.sla_warning',
+  'task.sla_violated',
+  'agent.registered',
+  'agent.updated',
+  'agent.status_changed',
+  'agent.offline',
+  'agent.overloaded',
+  'agent.removed',
+]);
+
+export type Role = TokenView['role'];
+export const ROLES = everyOf<Role>()(['admin', 'operator', 'viewer', 'agent']);

@@ -18,6 +18,9 @@ const loadMotionFeatures = () => import('./motion-features.js').then((m) => m.de
 const BoardView = lazy(() => import('../views/board/board-view.js'));
 const TaskDetailView = lazy(() => import('../views/task-detail/task-detail-view.js'));
 const AgentsView = lazy(() => import('../views/agents/agents-view.js'));
+const MyWorkView = lazy(() => import('../views/my-work/my-work-view.js'));
+const TokensView = lazy(() => import('../views/tokens/tokens-view.js'));
+const EventLogView = lazy(() => import('../views/event-log/event-log-view.js'));
 
 export function App({ runtime }: { runtime: AppRuntime }) {
   return (
@@ -35,6 +38,9 @@ export function App({ runtime }: { runtime: AppRuntime }) {
                         <Route path="/board" element={<BoardView />} />
                         <Route path="/tasks/:id" element={<TaskDetailView />} />
                         <Route path="/agents" element={<AgentsView />} />
+                        <Route path="/my-work" element={<MyWorkView />} />
+                        <Route path="/tokens" element={<TokensView />} />
+                        <Route path="/events" element={<EventLogView />} />
                         <Route path="*" element={<NotFoundView />} />
                       </Routes>
                     </Layout>

@@ -1,8 +1,11 @@
 type Listener = () => void;
 
-/** Whether the token prompt is showing: opened by any 401 (REST or socket), closed by the prompt. */
+/** Why the token prompt is showing: the server refused a request, or the person chose to sign in. */
+export type AuthPromptReason = 'unauthorized' | 'sign-in';
+
+/** Whether the token prompt is showing: opened by any 401 (REST or socket) or the Sign in button, closed by the prompt. */
 export class AuthGate {
-  #open = false;
+  #reason: AuthPromptReason | null = null;
   readonly #listeners = new Set<Listener>();
 
   readonly subscribe = (listener: Listener): (() => void) => {
@@ -10,15 +13,20 @@ export class AuthGate {
     return () => this.#listeners.delete(listener);
   };
 
-  readonly isOpen = (): boolean => this.#open;
+  readonly reason = (): AuthPromptReason | null => this.#reason;
 
-  readonly request = (): void => this.#set(true);
+  /** A 401 wins over a sign-in already showing: the wording must then say a token is required. */
+  readonly request = (): void => this.#set('unauthorized');
 
-  readonly close = (): void => this.#set(false);
+  readonly signIn = (): void => {
+    if (this.#reason === null) this.#set('sign-in');
+  };
 
-  #set(open: boolean): void {
-    if (open === this.#open) return;
-    this.#open = open;
+  readonly close = (): void => this.#set(null);
+
+  #set(reason: AuthPromptReason | null): void {
+    if (reason === this.#reason) return;
+    this.#reason = reason;
     for (const listener of this.#listeners) listener();
   }
 }

@@ -1,17 +1,51 @@
-import { Bot, Columns3, LayoutDashboard, Plus } from 'lucide-react';
+import { Bot, Columns3, Hand, KeyRound, LayoutDashboard, LogIn, Plus, ScrollText, UserCheck } from 'lucide-react';
 import { Suspense, type ReactNode } from 'react';
 import { NavLink, useLocation } from 'react-router-dom';
+import { useSignedInAgent, useSignedInAgentId } from '../api/identity.js';
 import { ErrorBoundary } from '../components/error-boundary.js';
 import { SkeletonRows } from '../components/states.js';
 import { ConnectionIndicator } from './connection-indicator.js';
 import { useNewTask } from './new-task-context.js';
+import { useServices } from './services.js';
 import { ThemeToggle } from './theme.js';
 
+const MY_WORK = { to: '/my-work', label: 'My work', icon: Hand, end: false } as const;
 const NAV = [
   { to: '/', label: 'Overview', icon: LayoutDashboard, end: true },
   { to: '/board', label: 'Board', icon: Columns3, end: false },
   { to: '/agents', label: 'Agents', icon: Bot, end: false },
+  { to: '/events', label: 'Events', icon: ScrollText, end: false },
 ] as const;
+const TOKENS = { to: '/tokens', label: 'Tokens', icon: KeyRound, end: false } as const;
+
+/** A human signed in as its agent gets My work first; token administration is for everyone else (an agent token may not). */
+function useNav() {
+  const signedIn = useSignedInAgentId() !== null;
+  return signedIn ? [MY_WORK, ...NAV] : [...NAV, TOKENS];
+}
+
+/**
+ * Who the page works as, and the way to change it: the token prompt opened on purpose.
+ * It lives in the shell, so the signed-in agent's heartbeat goes on whatever view is open.
+ */
+function SignInButton() {
+  const { auth } = useServices();
+  const agentId = useSignedInAgentId();
+  useSignedInAgent();
+  const Icon = agentId === null ? LogIn : UserCheck;
+  return (
+    <button
+      type="button"
+      className="button button--ghost"
+      onClick={auth.signIn}
+      aria-label={agentId === null ? 'Sign in' : `Signed in as ${agentId}: change or sign out`}
+      data-testid="sign-in"
+    >
+      <Icon size={16} aria-hidden="true" />
+      <span className="button__label">{agentId ?? 'Sign in'}</span>
+    </button>
+  );
+}
 
 function Brand() {
   return (
@@ -26,9 +60,10 @@ function Brand() {
 }
 
 function NavItems({ variant }: { variant: 'side' | 'bottom' }) {
+  const nav = useNav();
   return (
     <ul className={`nav nav--${variant}`}>
-      {NAV.map(({ to, label, icon: Icon, end }) => (
+      {nav.map(({ to, label, icon: Icon, end }) => (
         <li key={to}>
           <NavLink to={to} end={end} className={({ isActive }) => `nav__link ${isActive ? 'nav__link--active' : ''}`}>
             <Icon size={variant === 'side' ? 16 : 20} aria-hidden="true" />
@@ -71,6 +106,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <div className="topbar__connection">
             <ConnectionIndicator compact />
           </div>
+          <SignInButton />
           <ThemeToggle />
           <button type="button" className="button button--primary" onClick={openNewTask} aria-label="New task" data-testid="new-task">
             <Plus size={16} aria-hidden="true" />

@@ -2,7 +2,7 @@ import { QueryClient } from '@tanstack/react-query';
 import type { SwitchboardClient } from 'switchboard/sdk';
 import { createDashboardClient, isClientFault } from '../api/client.js';
 import { queryKeys } from '../api/query-keys.js';
-import { TokenStore } from '../api/token-store.js';
+import { AGENT_ID_STORAGE_KEY, StoredValue, TokenStore } from '../api/token-store.js';
 import { CacheSync } from '../realtime/cache-sync.js';
 import { LiveConnection } from '../realtime/connection.js';
 import { LiveSeries } from '../realtime/live-series.js';
@@ -14,6 +14,8 @@ import { Ticker } from './ticker.js';
 export interface Services {
   api: SwitchboardClient;
   tokens: TokenStore;
+  /** The agent id named at sign-in (a human's "My work"); null when the page works as nobody in particular. */
+  signedInAgent: StoredValue;
   auth: AuthGate;
   connection: LiveConnection;
   series: LiveSeries;
@@ -74,5 +76,9 @@ export function createAppRuntime(): AppRuntime {
     },
     async () => (await api.events.list({ limit: 1, order: 'desc' })).events[0]?.id ?? 0,
   );
-  return { queryClient, reconciler, services: { api, tokens, auth, connection, series, sync, ticker: new Ticker() } };
+  return {
+    queryClient,
+    reconciler,
+    services: { api, tokens, signedInAgent: new StoredValue(AGENT_ID_STORAGE_KEY), auth, connection, series, sync, ticker: new Ticker() },
+  };
 }

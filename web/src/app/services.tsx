@@ -2,6 +2,7 @@ import { createContext, use, useEffect, useSyncExternalStore, type ReactNode } f
 import type { SwitchboardClient } from 'switchboard/sdk';
 import type { ConnectionStatus } from '../realtime/connection.js';
 import type { SeriesSnapshot } from '../realtime/live-series.js';
+import type { AuthPromptReason } from './auth-gate.js';
 import type { AppRuntime, Services } from './runtime.js';
 
 export type { Services };
@@ -57,7 +58,8 @@ export function useNow(granularityMs = 1_000): number {
   return useSyncExternalStore(ticker.subscribe, getSnapshot);
 }
 
-export function useAuthPromptOpen(): boolean {
+/** Why the token prompt shows, or null when it is closed. */
+export function useAuthPrompt(): AuthPromptReason | null {
   const { auth } = useServices();
-  return useSyncExternalStore(auth.subscribe, auth.isOpen);
+  return useSyncExternalStore(auth.subscribe, auth.reason);
 }

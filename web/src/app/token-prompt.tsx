@@ -1,56 +1,112 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { KeyRound } from 'lucide-react';
 import { useState, type FormEvent } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { createClient } from 'switchboard/sdk';
+import { errorMessage } from '../api/client.js';
+import { verifyHumanAgent } from '../api/identity.js';
 import { Dialog } from '../components/dialog.js';
-import { useAuthPromptOpen, useServices } from './services.js';
+import { Field } from '../components/field.js';
+import { useAuthPrompt, useServices } from './services.js';
+
+const WORDING = {
+  unauthorized: {
+    title: 'API token required',
+    description: 'The server asked for credentials. Paste an API token; a human agent also gives its agent id.',
+  },
+  'sign-in': { title: 'Sign in', description: 'Paste an API token; a human agent also gives its agent id to open My work.' },
+} as const;
 
 /**
- * Shown after a 401: asks for an API token, keeps it in localStorage (never in the URL),
- * then reconnects the socket and reloads every query with it.
+ * Asks for an API token (after a 401, or from the Sign in button), keeps it in localStorage
+ * (never in the URL), then reconnects the socket and reloads every query with it. A human
+ * agent also names its agent id, proven before anything is stored (see verifyHumanAgent),
+ * so a mistyped id is said here rather than by a My work view that cannot act.
  */
 export function TokenPrompt() {
-  const open = useAuthPromptOpen();
-  const { auth, tokens } = useServices();
+  const reason = useAuthPrompt();
+  const { auth, tokens, signedInAgent } = useServices();
   const queryClient = useQueryClient();
-  const [value, setValue] = useState('');
+  const navigate = useNavigate();
+  const [token, setToken] = useState('');
+  const [agentId, setAgentId] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
 
-  const submit = (e: FormEvent) => {
+  const finish = (nextAgent: string | null) => {
+    tokens.set(token);
+    signedInAgent.set(nextAgent);
+    setToken('');
+    setAgentId('');
+    setError(undefined);
+    auth.close();
+    void queryClient.invalidateQueries();
+    if (nextAgent !== null) void navigate('/my-work');
+  };
+
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (value.trim() === '') return;
-    tokens.set(value);
-    setValue('');
+    if (token.trim() === '') return;
+    const id = agentId.trim();
+    if (id === '') return finish(null);
+    setBusy(true);
+    try {
+      // Its own client: the page keeps its current token until this one is proven.
+      await verifyHumanAgent(createClient({ url: window.location.origin, token: token.trim() }), id);
+      finish(id);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const signOut = () => {
+    tokens.set(null);
+    signedInAgent.set(null);
     auth.close();
     void queryClient.invalidateQueries();
   };
 
+  const wording = WORDING[reason ?? 'sign-in'];
   return (
-    <Dialog
-      open={open}
-      onClose={auth.close}
-      title="API token required"
-      description="The server asked for credentials. Paste an API token with the operator or viewer role."
-    >
-      <form className="form" onSubmit={submit}>
+    <Dialog open={reason !== null} onClose={auth.close} title={wording.title} description={wording.description}>
+      <form className="form" onSubmit={(e) => void submit(e)}>
         <div className="field">
           <label htmlFor="api-token">Token</label>
           <input
             id="api-token"
             type="password"
             autoComplete="off"
-            value={value}
-            onChange={(e) => setValue(e.target.value)}
+            value={token}
+            onChange={(e) => setToken(e.target.value)}
             data-autofocus
             required
           />
           <p className="field__hint">Stored in this browser only (localStorage key switchboard.token).</p>
         </div>
+        <Field id="sign-in-agent" label="Agent id" hint="Only for a human agent's token: the agent it is bound to." error={error}>
+          {({ describedBy, invalid }) => (
+            <input
+              id="sign-in-agent"
+              autoComplete="username"
+              value={agentId}
+              onChange={(e) => {
+                setAgentId(e.target.value);
+                setError(undefined);
+              }}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+            />
+          )}
+        </Field>
         <div className="form__actions">
-          {tokens.get() !== null && (
-            <button type="button" className="button button--ghost" onClick={() => tokens.set(null)}>
-              Forget saved token
+          {(tokens.get() !== null || signedInAgent.get() !== null) && (
+            <button type="button" className="button button--ghost" onClick={signOut}>
+              Sign out
             </button>
           )}
-          <button type="submit" className="button button--primary">
+          <button type="submit" className="button button--primary" disabled={busy}>
             <KeyRound size={14} aria-hidden="true" /> Use token
           </button>
         </div>

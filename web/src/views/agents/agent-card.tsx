@@ -4,6 +4,7 @@ import { Link } from 'react-router-dom';
 import type { AgentView } from 'switchboard/sdk';
 import { AgentStatusBadge, CapabilityChips } from '../../components/badges.js';
 import { formatDateTime, formatPercent, formatAgo } from '../../lib/format.js';
+import { AgentAdminActions } from './agent-admin-actions.js';
 
 const KIND_ICONS = { ai: Bot, human: User, service: Cog } as const;
 const RING_RADIUS = 22;
@@ -133,6 +134,7 @@ export const AgentCard = memo(function AgentCard({ agent, now, onStatus, highlig
             <Pause size={12} aria-hidden="true" /> Pause
           </button>
         )}
+        <AgentAdminActions agent={agent} />
       </footer>
     </article>
   );
