@@ -10,7 +10,7 @@ import {
 import { runChild, type ChildEnvironment, type ChildRun } from './child.js';
 import { resetTimeFromText } from './reset-time.js';
 import { decideOutcome, type AttemptOutcome, type RunnerEvent } from './events.js';
-import { eventLine, readableEvents, storable, usageText } from './event-line.js';
+import { eventLine, readableEvents, usageText } from './event-line.js';
 import type { GuardLimits } from './guards.js';
 import type { AgentProfile, ProfileOptions, TaskForRun } from './profiles/profile.js';
 import type { RunnerDisplay } from './status-display.js';
@@ -100,7 +100,7 @@ export async function runAttempt(ctx: WorkContext, settings: AttemptSettings, cl
     throw err;
   } finally {
     // The display prints the summary as the task's last line; the log gets it as a system line.
-    ctx.log(storable(`[outcome] ${summary}`), 'system');
+    ctx.log(`[outcome] ${summary}`, 'system');
     display.ended(taskId, summary);
   }
 }
@@ -150,7 +150,7 @@ function forward(ctx: WorkContext, display: RunnerDisplay, event: RunnerEvent): 
 /** The runner's own word on the attempt: in the task's log (system stream) and on the operator's display. */
 function system(ctx: WorkContext, display: RunnerDisplay, text: string): void {
   display.system(ctx.task.id, text);
-  ctx.log(storable(text), 'system');
+  ctx.log(text, 'system');
 }
 
 function resultOf(outcome: AttemptOutcome, run: ChildRun, profile: string, kept: WorkspaceResult | null): AttemptResult {

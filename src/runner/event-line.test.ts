@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eventLine, readableEvents, storable } from './event-line.js';
+import { storableLogText as storable } from '../sdk/index.js';
+import { eventLine, readableEvents } from './event-line.js';
 
 describe('eventLine: one normalised event as a task log line', () => {
   it('text as is on stdout, the rest tagged, bookkeeping on the system stream, stderr kept apart', () => {

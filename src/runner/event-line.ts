@@ -1,4 +1,5 @@
 import { assertNever } from '../core/errors.js';
+import { storableLogText } from '../sdk/index.js';
 import type { RunnerEvent } from './events.js';
 
 /** Longest tool input shown in a line: enough to recognise the call, not the whole file it writes. */
@@ -11,7 +12,7 @@ export type LogStream = 'stdout' | 'stderr' | 'system';
  * assistant text as is, everything else tagged (`[tool] Bash started {...}`, `[usage] ...`).
  */
 export function eventLine(event: RunnerEvent): { text: string; stream: LogStream } {
-  const line = (text: string, stream: LogStream = 'stdout') => ({ text: storable(text), stream });
+  const line = (text: string, stream: LogStream = 'stdout') => ({ text: storableLogText(text), stream });
   switch (event.type) {
     case 'session':
       return line(`[session] ${event.sessionId}${event.model === null ? '' : ` (${event.model})`}`, 'system');
@@ -49,17 +50,6 @@ export function usageText(usage: {
       : `in ${usage.inputTokens} out ${usage.outputTokens} cached ${usage.cachedTokens}`;
   const cost = usage.costUsd === undefined ? '' : `$${usage.costUsd.toFixed(4)}`;
   return [tokens, cost].filter((part) => part !== '').join(' ');
-}
-
-/** Characters the server refuses to store (NUL, a lone UTF-16 half): one in a batch would lose the whole batch. */
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/**
- * Text as the server's log takes it. A JSON stream can carry a lone surrogate (`"\ud800"`),
- * which the server refuses; the work loop cuts long lines into pieces itself.
- */
-export function storable(text: string): string {
-  return text.replace(UNSTORABLE, '\uFFFD');
 }
 
 function clip(text: string, max: number): string {

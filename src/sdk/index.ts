@@ -13,6 +13,7 @@ export type {
   SubscribeOptions,
   Subscription,
 } from './events.js';
+export { storableLogText } from './log-text.js';
 export { SwitchboardApiError, SwitchboardClientError, type ClientErrorCode } from './errors.js';
 export { IDEMPOTENCY_KEY_HEADER, LEASE_TOKEN_HEADER, type TransportOptions } from './http.js';
 export { OPERATIONS, OPERATION_ALIASES, type HttpMethod, type OperationName } from './operations.js';

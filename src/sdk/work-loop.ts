@@ -1,5 +1,6 @@
 import { SwitchboardApiError } from './errors.js';
 import type { SwitchboardClient } from './client.js';
+import { pieces } from './log-text.js';
 import type { AttemptUsage, EventView, LogLineInput, TaskView } from './wire.js';
 
 /** How long one claim waits for work (the server's bound is 30 s; below proxies' idle timeouts). */
@@ -12,8 +13,6 @@ export const CLAIM_RETRY_DEFAULT_MS = 1_000;
 export const LOG_FLUSH_MS = 200;
 /** ...or as soon as this many are waiting. */
 export const LOG_FLUSH_LINES = 100;
-/** The server's bound on one line (LIMITS.logLineChars): longer lines are sent in pieces. */
-const LOG_LINE_CHARS = 8192;
 /** The release reason of a task the loop gives back because it is stopping. */
 export const STOPPED_REASON = 'worker stopped';
 
@@ -395,24 +394,6 @@ class LogBuffer {
     this.#timer = null;
     this.#pending = [];
   }
-}
-
-/**
- * A line as the server takes it: NUL replaced (the server refuses it in any string) and
- * cut into pieces of at most LOG_LINE_CHARS, never between the halves of a surrogate pair.
- */
-function pieces(line: string): string[] {
-  const text = line.replaceAll('\u0000', '\uFFFD');
-  if (text.length <= LOG_LINE_CHARS) return [text];
-  const out: string[] = [];
-  for (let i = 0; i < text.length;) {
-    let end = Math.min(i + LOG_LINE_CHARS, text.length);
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
-    out.push(text.slice(i, end));
-    i = end;
-  }
-  return out;
 }
 
 /**
