@@ -7,9 +7,17 @@ const WEB_SRC = join(ROOT, 'web/src');
 
 /**
  * Server modules the dashboard may load besides the SDK, each for a reason: the server's own
- * capability normalisation, so a chip shows exactly the capability that will be stored.
+ * capability normalisation, so a chip shows exactly the capability that will be stored; and
+ * the pure core modules declaring the wire's word lists (priorities, statuses, kinds, event
+ * types, roles), so web/src/api/vocabulary.ts re-exports them instead of copying them.
  */
-const ALLOWED_SERVER_MODULES: readonly string[] = ['src/core/capabilities.ts'];
+const ALLOWED_SERVER_MODULES: readonly string[] = [
+  'src/core/capabilities.ts',
+  'src/core/task.ts',
+  'src/core/agent.ts',
+  'src/core/events.ts',
+  'src/core/access.ts',
+];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -1,29 +1,24 @@
 import type { AgentView, EventView, TaskView, TokenView } from 'switchboard/sdk';
+import { PRIORITIES, TASK_STATUSES } from '../../../src/core/task.js';
 
-/** The closed word lists of the wire, named from the SDK's view types (never spelled out twice). */
+/**
+ * The closed word lists of the wire. The types come from the SDK's view types; the lists
+ * (which selects, columns and filters need at run time, in display order) are the server's
+ * own, imported from the pure core modules that declare them (test/web/imports.test.ts lists
+ * them), so the dashboard never spells a status or an event type twice.
+ */
 export type Priority = TaskView['priority'];
 export type TaskStatus = TaskView['status'];
 export type AgentStatus = AgentView['status'];
 export type AgentKind = AgentView['kind'];
+export type EventType = EventView['type'];
+export type Role = TokenView['role'];
 
-/**
- * Returns `list` unchanged when it names every member of `U`; a member the server gains
- * and the list lacks is a compile error that names it. The lists exist at run time
- * (selects, columns, filters) and in display order, which a type cannot give.
- */
-const everyOf =
-  <U extends string>() =>
-  <const L extends readonly U[]>(list: L & ([Exclude<U, L[number]>] extends [never] ? unknown : { missing: Exclude<U, L[number]> })) =>
-    list as readonly U[];
-
-export const PRIORITIES = everyOf<Priority>()(['P0', 'P1', 'P2', 'P3']);
-export const TASK_STATUSES = everyOf<TaskStatus>()(['BLOCKED', 'PENDING', 'ASSIGNED', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED']);
-export const AGENT_KINDS = everyOf<AgentKind>()(['ai', 'human', 'service']);
-export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set<TaskStatus>(['COMPLETED', 'FAILED', 'CANCELLED']);
-
-export function isTerminal(status: TaskStatus): boolean {
-  return TERMINAL_STATUSES.has(status);
-}
+export { PRIORITIES, TASK_STATUSES, TERMINAL_STATUSES, isTerminal } from '../../../src/core/task.js';
+export { AGENT_KINDS } from '../../../src/core/agent.js';
+/** The event log's types, for the event log filter (grouped: tasks, then agents). */
+export { EVENT_TYPES } from '../../../src/core/events.js';
+export { ROLES } from '../../../src/core/access.js';
 
 export function isPriority(value: string): value is Priority {
   return (PRIORITIES as readonly string[]).includes(value);
@@ -32,32 +27,3 @@ export function isPriority(value: string): value is Priority {
 export function isTaskStatus(value: string): value is TaskStatus {
   return (TASK_STATUSES as readonly string[]).includes(value);
 }
-
-export type EventType = EventView['type'];
-/** The event log's types, for the event log filter (grouped: tasks, then agents). */
-export const EVENT_TYPES = everyOf<EventType>()([
-  'task.created',
-  'task.updated',
-  'task.unblocked',
-  'task.assigned',
-  'task.rejected',
-  'task.started',
-  'task.progressed',
-  'task.completed',
-  'task.failed',
-  'task.requeued',
-  'task.cancelled',
-  'task.retried',
-  'task.promoted',
-  'task.sla_warning',
-  'task.sla_violated',
-  'agent.registered',
-  'agent.updated',
-  'agent.status_changed',
-  'agent.offline',
-  'agent.overloaded',
-  'agent.removed',
-]);
-
-export type Role = TokenView['role'];
-export const ROLES = everyOf<Role>()(['admin', 'operator', 'viewer', 'agent']);
