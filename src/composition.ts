@@ -38,7 +38,10 @@ export class StoreOpenError extends Error {
  * set, else the SQLite file. Throws {@link StoreOpenError} when the database cannot be reached
  * or, with `existingOnly`, when the SQLite file is missing.
  */
-export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataFile'>, options: OpenStoreOptions = {}): Promise<Store> {
+export async function openStore(
+  config: Pick<Config, 'databaseUrl' | 'dataFile'> & Partial<Pick<Config, 'sqliteSynchronous'>>,
+  options: OpenStoreOptions = {},
+): Promise<Store> {
   if (config.databaseUrl !== null) {
     try {
       return await openPostgresStore({ connectionString: config.databaseUrl });
@@ -54,7 +57,7 @@ export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataFile'>
     );
   }
   try {
-    return openSqliteStore({ file: config.dataFile });
+    return openSqliteStore({ file: config.dataFile, synchronous: config.sqliteSynchronous === 'normal' ? 'NORMAL' : 'FULL' });
   } catch (err) {
     throw new StoreOpenError(`Cannot open the SQLite database ${resolve(config.dataFile)}: ${driverMessage(err)}`, { cause: err });
   }

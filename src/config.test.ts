@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       dataFile: './data/switchboard.db',
       databaseUrl: null,
+      sqliteSynchronous: 'full',
       dispatch: 'auto',
       demo: false,
       anonymousRole: 'operator',
@@ -45,6 +46,7 @@ describe('loadConfig', () => {
         SWITCHBOARD_SLA_P2_MS: '3',
         SWITCHBOARD_SLA_P3_MS: '4',
         SWITCHBOARD_SLA_WARNING_RATIO: '0.5',
+        SWITCHBOARD_SQLITE_SYNCHRONOUS: 'NORMAL',
       },
       ARGV,
     );
@@ -53,6 +55,7 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       dataFile: '/tmp/x.db',
       databaseUrl: 'postgres://u:p@db:5432/sb',
+      sqliteSynchronous: 'normal',
       dispatch: 'manual',
       demo: true,
       anonymousRole: 'viewer',

@@ -36,6 +36,8 @@ export interface Config {
   readonly dataFile: string;
   /** PostgreSQL connection string; when set it replaces the SQLite file. */
   readonly databaseUrl: string | null;
+  /** SQLite's `synchronous` level: FULL (every acknowledged write survives power loss) or NORMAL. */
+  readonly sqliteSynchronous: 'full' | 'normal';
   readonly dispatch: DispatchMode;
   /** Load the seed system's demo tasks and agents into an empty store. */
   readonly demo: boolean;
@@ -71,6 +73,12 @@ export const CONFIG_VARIABLES: readonly { variable: string; default: string; des
     description: 'Interface to listen on. A loopback host makes anonymous requests operators by default.',
   },
   { variable: 'SWITCHBOARD_DATA', default: DATA_FILE_DEFAULT, description: 'SQLite database file (ignored when DATABASE_URL is set).' },
+  {
+    variable: 'SWITCHBOARD_SQLITE_SYNCHRONOUS',
+    default: 'full',
+    description:
+      'full: every acknowledged write is on disk, power loss included (commits are grouped to share the fsync); normal: survives a process crash, may lose the last commits on power loss.',
+  },
   { variable: 'DATABASE_URL', default: '(unset)', description: 'postgres:// connection string; switches storage to PostgreSQL.' },
   {
     variable: 'SWITCHBOARD_DISPATCH',
@@ -173,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], flag
     host,
     dataFile: read.string('SWITCHBOARD_DATA') ?? DATA_FILE_DEFAULT,
     databaseUrl: read.databaseUrl('DATABASE_URL'),
+    sqliteSynchronous: read.oneOf('SWITCHBOARD_SQLITE_SYNCHRONOUS', ['full', 'normal'] as const, 'full'),
     dispatch: read.oneOf('SWITCHBOARD_DISPATCH', ['auto', 'manual'] as const, DISPATCH_DEFAULT),
     demo: options.demo || flags.demo === true || read.flag('SWITCHBOARD_DEMO'),
     anonymousRole: read.oneOf(

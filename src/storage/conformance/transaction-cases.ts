@@ -202,5 +202,73 @@ export function transactionCases(h: StoreHarness): void {
       }
       expect(await h.store.events.list({ types: ['task.assigned'], order: 'asc', limit: 100 })).toHaveLength(3);
     });
+
+    describe('concurrent units of work (group commit)', () => {
+      const UNITS = 40;
+
+      it(`${UNITS} concurrent units, every third failing: each failure is its own, its writes are gone, its neighbours keep theirs`, async () => {
+        const outcomes = await Promise.allSettled(
+          Array.from({ length: UNITS }, (_, i) =>
+            h.store.transaction(async (tx) => {
+              await tx.agents.insert(newAgent({ id: `unit-${i}`, name: `Unit ${i}`, capabilities: [] }, T0));
+              await tx.events.append({
+                draft: {
+                  type: 'agent.registered',
+                  taskId: null,
+                  agentId: `unit-${i}`,
+                  payload: { name: `Unit ${i}`, capabilities: [], availability: 'AVAILABLE' },
+                },
+                at: T0,
+                actor: 'unit',
+              });
+              if (i % 3 === 0) throw new Error(`unit ${i} fails`);
+              return i;
+            }),
+          ),
+        );
+        outcomes.forEach((o, i) => {
+          if (i % 3 === 0) expect(o).toMatchObject({ status: 'rejected', reason: { message: `unit ${i} fails` } });
+          else expect(o).toEqual({ status: 'fulfilled', value: i });
+        });
+        const kept = (await h.store.agents.list()).map((a) => a.id).sort();
+        const expected = Array.from({ length: UNITS }, (_, i) => i)
+          .filter((i) => i % 3 !== 0)
+          .map((i) => `unit-${i}`)
+          .sort();
+        expect(kept).toEqual(expected);
+        const events = await h.store.events.list({ types: ['agent.registered'], order: 'asc', limit: 100 });
+        expect(events.map((e) => e.agentId).sort()).toEqual(expected);
+      });
+
+      it('a unit that loses a guarded write fails alone; the unit that won it commits', async () => {
+        const task = await createTask(h.store);
+        await createAgent(h.store, { id: 'a1', name: 'A1' });
+        await createAgent(h.store, { id: 'a2', name: 'A2' });
+        const [first, second, bystander] = await Promise.allSettled([
+          h.store.transaction((tx) => assignIn(tx, task, 'a1')),
+          h.store.transaction((tx) => assignIn(tx, task, 'a2')),
+          h.store.transaction(async (tx) => tx.tasks.allocateSeq()),
+        ]);
+        const outcomes = [first, second].map((o) => o?.status);
+        expect(outcomes.sort()).toEqual(['fulfilled', 'rejected']);
+        const loser = [first, second].find((o) => o?.status === 'rejected') as PromiseRejectedResult;
+        expect(codeOf(loser.reason)).toBe('VERSION_CONFLICT');
+        expect(bystander).toEqual({ status: 'fulfilled', value: task.seq + 1 });
+        const stored = await h.store.tasks.get({ id: task.id });
+        expect(stored?.status).toBe('ASSIGNED');
+        expect(((await h.store.agents.get({ id: 'a1' }))?.load ?? 0) + ((await h.store.agents.get({ id: 'a2' }))?.load ?? 0)).toBe(1);
+      });
+
+      it('settles no unit before its writes are committed: a resolved unit is visible to a fresh read at once', async () => {
+        const seen = await Promise.all(
+          Array.from({ length: UNITS }, async (_, i) => {
+            const id = `visible-${i}`;
+            await h.store.transaction((tx) => tx.agents.insert(newAgent({ id, name: id, capabilities: [] }, T0)));
+            return (await h.store.agents.get({ id })) !== null;
+          }),
+        );
+        expect(seen.every(Boolean)).toBe(true);
+      });
+    });
   });
 }

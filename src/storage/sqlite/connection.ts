@@ -19,17 +19,21 @@ export interface ConflictWording {
 /** A row as better-sqlite3 returns it; the row modules map it to a domain type in one place. */
 export type SqlRow = Record<string, unknown>;
 
+/** How hard a commit waits for the disk: FULL syncs the WAL at every commit, NORMAL only at checkpoints. */
+export type SqliteSynchronous = 'FULL' | 'NORMAL';
+
 /**
  * Opens one connection with the pragmas every Switchboard connection needs: WAL (readers
- * never block the writer), synchronous=NORMAL (durable at checkpoints, safe with WAL),
- * foreign keys, and a busy timeout so another process holding the lock is waited for.
+ * never block the writer), the `synchronous` level (FULL: a commit is on disk, power loss
+ * included, before it returns; group commit shares that fsync), foreign keys, and a busy
+ * timeout so another process holding the lock is waited for.
  */
-export function openConnection(file: string, busyTimeoutMs: number): Database.Database {
+export function openConnection(file: string, busyTimeoutMs: number, synchronous: SqliteSynchronous = 'FULL'): Database.Database {
   if (file !== ':memory:' && file !== '') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  db.pragma(`synchronous = ${synchronous}`);
   db.pragma('foreign_keys = ON');
   // Unicode-aware lower-casing for the text filter: SQLite's lower() only folds ASCII.
   db.function('sb_casefold', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
@@ -91,25 +95,22 @@ export class SqlRunner {
  * Takes the write lock with `BEGIN IMMEDIATE`, retrying asynchronously while another
  * connection holds it. better-sqlite3's own busy handler would block the event loop, and
  * when the holder is another connection in this same process it could never finish: the
- * wait would always end in SQLITE_BUSY. Yielding between attempts lets it commit.
+ * wait would always end in SQLITE_BUSY. Yielding between attempts lets it commit. The
+ * writer connection therefore runs with `busy_timeout = 0` (set once by the store, not
+ * toggled per transaction): once BEGIN IMMEDIATE holds the lock nothing in WAL mode waits.
  */
 export async function beginImmediate(db: Database.Database, busyTimeoutMs: number): Promise<void> {
   const started = performance.now();
   let pause = 1;
-  db.pragma('busy_timeout = 0');
-  try {
-    for (;;) {
-      try {
-        db.exec('BEGIN IMMEDIATE');
-        return;
-      } catch (err) {
-        if (!isBusy(err) || performance.now() - started >= busyTimeoutMs) throw translateSqliteError(err);
-      }
-      await delay(pause);
-      pause = Math.min(BEGIN_RETRY_MAX_DELAY_MS, pause * 2);
+  for (;;) {
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      return;
+    } catch (err) {
+      if (!isBusy(err) || performance.now() - started >= busyTimeoutMs) throw translateSqliteError(err);
     }
-  } finally {
-    if (db.open) db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+    await delay(pause);
+    pause = Math.min(BEGIN_RETRY_MAX_DELAY_MS, pause * 2);
   }
 }
 

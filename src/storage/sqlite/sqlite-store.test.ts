@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -89,6 +89,39 @@ describe('SqliteStore on a file', () => {
     await open(file).migrate();
     expect(existsSync(file)).toBe(true);
     expect(raw(file).pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('is durable by default: synchronous=FULL on both connections, and no checkpoint runs inside a COMMIT', async () => {
+    const store = open(fresh());
+    await store.migrate();
+    const connections = store as unknown as { writer: Database.Database; reader: Database.Database };
+    // 2 = FULL, 1 = NORMAL.
+    expect(connections.writer.pragma('synchronous', { simple: true })).toBe(2);
+    expect(connections.reader.pragma('synchronous', { simple: true })).toBe(2);
+    expect(connections.writer.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+  });
+
+  it('the background checkpointer copies committed WAL pages into the database file', async () => {
+    const file = fresh();
+    const store = open(file);
+    await store.migrate();
+    for (let i = 0; i < 50; i++) await seedTask(store, `task ${i}`);
+    const connections = store as unknown as { reader: Database.Database };
+    const logicalBytes =
+      Number(connections.reader.pragma('page_count', { simple: true })) * Number(connections.reader.pragma('page_size', { simple: true }));
+    // The writer never checkpoints (wal_autocheckpoint=0) and nothing else here does: only the worker can grow the main file to the database's size.
+    await expect.poll(() => statSync(file).size, { timeout: 5_000 }).toBeGreaterThanOrEqual(logicalBytes);
+  });
+
+  it('concurrent transactions share commits: one batch carries many units, each settled after the COMMIT', async () => {
+    const store = open(fresh());
+    await store.migrate();
+    const batches: number[] = [];
+    store.onBatchCommitted = (units) => batches.push(units);
+    await Promise.all(Array.from({ length: 30 }, (_, i) => seedTask(store, `t${i}`)));
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(30);
+    expect(Math.max(...batches)).toBeGreaterThan(1);
+    expect(batches.length).toBeLessThan(30);
   });
 
   it('keeps committed data across close and reopen', async () => {

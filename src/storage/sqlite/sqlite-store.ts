@@ -14,6 +14,7 @@ import type {
 } from '../../core/ports.js';
 import { checkAppliedMigrations, loadMigrations, type MigrationFile } from '../migration-files.js';
 import { SqliteAgentRows } from './agent-rows.js';
+import { Checkpointer } from './checkpointer.js';
 import {
   SQLITE_BUSY_TIMEOUT_DEFAULT_MS,
   SqlRunner,
@@ -21,6 +22,7 @@ import {
   openConnection,
   rollbackQuietly,
   translateSqliteError,
+  type SqliteSynchronous,
 } from './connection.js';
 import { SqliteEventRows } from './event-rows.js';
 import { SqliteIdempotencyRows } from './idempotency-rows.js';
@@ -37,6 +39,13 @@ export interface SqliteStoreOptions {
   file: string;
   /** How long a write waits for another process's write lock. Default {@link SQLITE_BUSY_TIMEOUT_DEFAULT_MS}. */
   busyTimeoutMs?: number;
+  /**
+   * `FULL` (default): every commit is on disk before it is acknowledged, power loss included.
+   * `NORMAL`: commits survive a crash of the process but the last ones may be lost with power.
+   */
+  synchronous?: SqliteSynchronous;
+  /** Called with a message when the background checkpointer fails (the store keeps working; the WAL only grows). */
+  onCheckpointError?: (message: string) => void;
 }
 
 /** SQLite has one writer at a time and no cross-process notification. */
@@ -54,6 +63,18 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   return new SqliteStore(options);
 }
 
+/** Units of work one shared transaction carries at most, so the first of them is not kept waiting long for its commit. */
+export const GROUP_COMMIT_UNITS_MAX = 64;
+
+/** One caller's `transaction(fn)`, waiting for a shared transaction to run it. */
+interface Unit {
+  fn: (tx: StoreTx) => Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+  /** True once the shared transaction it ran in was lost: it runs again in the next one, once. */
+  rerun?: boolean;
+}
+
 /**
  * The Store port on SQLite (better-sqlite3, WAL).
  *
@@ -62,11 +83,16 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
  * process is open between two awaits (with `':memory:'` both are one connection, and such
  * reads can see the open transaction's writes).
  *
- * better-sqlite3 is synchronous while `transaction(fn)` awaits between statements, so
- * transactions are queued on a promise chain (one at a time per store) and bracketed by
- * `BEGIN IMMEDIATE` / `COMMIT`, which makes another process on the same file wait for the
- * write lock too. Nested `transaction` calls are not supported: they would wait for
- * themselves, so they are refused with an INTERNAL error instead.
+ * Group commit: better-sqlite3 is synchronous and SQLite has one writer, so concurrent
+ * `transaction(fn)` calls queue. Whatever has queued by the time the writer is free runs
+ * in ONE `BEGIN IMMEDIATE` ... `COMMIT`, each unit inside its own SAVEPOINT: a unit that
+ * throws is rolled back to its savepoint and rejected alone, its neighbours keep their
+ * writes. Nobody's promise settles before the shared COMMIT has returned, so an
+ * acknowledged write is a durable one, and the cost of that durable commit (an fsync of
+ * the WAL with `synchronous=FULL`) is shared by the whole batch. Units run one after
+ * another, so each sees the writes of those before it, exactly as if each had committed
+ * alone in that order. Nested `transaction` calls would wait for themselves, so they are
+ * refused with an INTERNAL error instead.
  */
 export class SqliteStore implements Store {
   readonly capabilities = SQLITE_STORE_CAPABILITIES;
@@ -81,19 +107,31 @@ export class SqliteStore implements Store {
   private readonly reader: Database.Database;
   private readonly tx: StoreTx;
   private readonly busyTimeoutMs: number;
+  private readonly checkpointer: Checkpointer | null;
   private readonly activeTx = new AsyncLocalStorage<{ open: boolean }>();
-  /** Settles when the last queued transaction or migration has finished. */
+  /** Units waiting for the next shared transaction. */
+  private queue: Unit[] = [];
+  private draining = false;
+  /** Settles when the last queued batch or migration has finished. */
   private tail: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Told the size of every committed batch (metrics). */
+  onBatchCommitted: ((units: number, seconds: number) => void) | null = null;
 
   constructor(options: SqliteStoreOptions) {
     this.busyTimeoutMs = options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_DEFAULT_MS;
-    this.writer = openConnection(options.file, this.busyTimeoutMs);
+    const synchronous = options.synchronous ?? 'FULL';
+    this.writer = openConnection(options.file, this.busyTimeoutMs, synchronous);
+    // beginImmediate waits for the write lock itself, without blocking the event loop (see there).
+    this.writer.pragma('busy_timeout = 0');
     if (this.writer.memory) {
       this.reader = this.writer;
+      this.checkpointer = null;
     } else {
-      this.reader = openConnection(options.file, this.busyTimeoutMs);
+      this.reader = openConnection(options.file, this.busyTimeoutMs, synchronous);
       this.reader.pragma('query_only = ON');
+      this.checkpointer = new Checkpointer(options.file, options.onCheckpointError ?? (() => undefined));
+      this.writer.pragma('wal_autocheckpoint = 0');
     }
     const reads = new SqlRunner(this.reader, false);
     this.tasks = new SqliteTaskRows(reads);
@@ -121,27 +159,31 @@ export class SqliteStore implements Store {
    */
   async migrate(): Promise<void> {
     const files = loadMigrations('sqlite');
-    await this.exclusive(() => this.locked(async () => this.applyMigrations(files)));
+    await this.exclusive(async () => {
+      await beginImmediate(this.writer, this.busyTimeoutMs);
+      try {
+        this.applyMigrations(files);
+        this.writer.exec('COMMIT');
+      } catch (err) {
+        rollbackQuietly(this.writer);
+        throw translateSqliteError(err);
+      }
+    });
   }
 
-  /**
-   * Queued behind this store's other transactions, then run between BEGIN IMMEDIATE and
-   * COMMIT on the writer; ROLLBACK when `fn` throws. A nested call is refused (see class doc).
-   */
+  /** Queues `fn` for the next shared transaction (see the class doc); settles after its COMMIT. */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     if (this.activeTx.getStore()?.open === true) {
       return Promise.reject(new InternalError('Nested transactions are not supported; pass the StoreTx down instead'));
     }
-    return this.exclusive(() =>
-      this.locked(async () => {
-        const scope = { open: true };
-        try {
-          return await this.activeTx.run(scope, () => fn(this.tx));
-        } finally {
-          scope.open = false;
-        }
-      }),
-    );
+    if (this.closed) return Promise.reject(new StoreUnavailableError('closed'));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.draining) {
+        this.draining = true;
+        void this.exclusive(() => this.drain());
+      }
+    });
   }
 
   /** Waits for queued transactions, then closes both connections; later calls are refused. */
@@ -149,13 +191,13 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.tail;
+    await this.checkpointer?.stop();
     if (this.reader !== this.writer) this.reader.close();
     this.writer.close();
   }
 
-  /** Runs `work` after every previously queued transaction of this store has settled. */
+  /** Runs `work` after every previously queued batch or migration of this store has settled. */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new StoreUnavailableError('closed'));
     const result = this.tail.then(work);
     this.tail = result.then(
       () => undefined,
@@ -164,17 +206,77 @@ export class SqliteStore implements Store {
     return result;
   }
 
-  /** BEGIN IMMEDIATE, `work`, COMMIT; ROLLBACK and a translated error if anything throws. */
-  private async locked<T>(work: () => Promise<T>): Promise<T> {
-    await beginImmediate(this.writer, this.busyTimeoutMs);
+  /** Runs batches until the queue is empty; callers that arrive meanwhile join the next batch. */
+  private async drain(): Promise<void> {
     try {
-      const value = await work();
+      while (this.queue.length > 0) {
+        await this.runBatch(this.queue.splice(0, GROUP_COMMIT_UNITS_MAX));
+        // Let I/O callbacks (requests that arrived during the commit's fsync) queue their units first.
+        if (this.queue.length > 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /**
+   * One shared transaction: each unit between SAVEPOINT and RELEASE, then one COMMIT. A
+   * unit's error rolls back only its savepoint. If SQLite lost the whole transaction (it
+   * does on SQLITE_FULL, IOERR, NOMEM), the failing unit is rejected and those that had
+   * already run go back to the queue to run once more; a failed COMMIT rejects them all,
+   * since none of their writes was kept.
+   */
+  private async runBatch(batch: Unit[]): Promise<void> {
+    const started = performance.now();
+    try {
+      await beginImmediate(this.writer, this.busyTimeoutMs);
+    } catch (err) {
+      for (const unit of batch) unit.reject(translateSqliteError(err));
+      return;
+    }
+    const ran: Array<{ unit: Unit; value: unknown }> = [];
+    for (const unit of batch) {
+      const scope = { open: true };
+      try {
+        this.writer.exec('SAVEPOINT unit');
+        const value = await this.activeTx.run(scope, () => unit.fn(this.tx));
+        this.writer.exec('RELEASE unit');
+        ran.push({ unit, value });
+      } catch (err) {
+        if (!this.writer.inTransaction) {
+          unit.reject(translateSqliteError(err));
+          this.requeue(
+            ran.map((r) => r.unit),
+            err,
+          );
+          return;
+        }
+        this.writer.exec('ROLLBACK TO unit');
+        this.writer.exec('RELEASE unit');
+        unit.reject(translateSqliteError(err));
+      } finally {
+        scope.open = false;
+      }
+    }
+    try {
       this.writer.exec('COMMIT');
-      return value;
     } catch (err) {
       rollbackQuietly(this.writer);
-      throw translateSqliteError(err);
+      for (const { unit } of ran) unit.reject(translateSqliteError(err));
+      return;
     }
+    this.onBatchCommitted?.(batch.length, (performance.now() - started) / 1000);
+    for (const { unit, value } of ran) unit.resolve(value);
+  }
+
+  /** Units whose shared transaction was lost through no fault of theirs run again, first in line; twice unlucky, they fail. */
+  private requeue(units: Unit[], cause: unknown): void {
+    const again: Unit[] = [];
+    for (const unit of units) {
+      if (unit.rerun === true) unit.reject(translateSqliteError(cause));
+      else again.push({ ...unit, rerun: true });
+    }
+    this.queue.unshift(...again);
   }
 
   private applyMigrations(files: MigrationFile[]): void {

@@ -157,6 +157,26 @@ export const INSERT_TASK_SQL = `INSERT INTO tasks (${TASK_COLUMNS.join(', ')}) V
  * Guarded replace: every column but the keys, only while status and version are as expected.
  * Parameters: one per column, plus @expected_status, @expected_version.
  */
+/** Columns an update may write: all but the keys. */
+export const UPDATABLE_TASK_COLUMNS: readonly TaskColumn[] = TASK_COLUMNS.filter((c) => c !== 'id' && c !== 'seq');
+
+const narrowUpdates = new Map<string, string>();
+
+/**
+ * The guarded UPDATE of only these columns (named parameters as in UPDATE_TASK_SQL).
+ * SQLite rewrites an index when the UPDATE names one of its columns, whatever the value:
+ * naming all 45 rewrote all 11 indexes of `tasks` (6.8 pages per update, 1 when narrow).
+ */
+export function narrowUpdateSql(columns: readonly TaskColumn[]): string {
+  const key = columns.join(',');
+  let sql = narrowUpdates.get(key);
+  if (sql === undefined) {
+    sql = `UPDATE tasks SET ${columns.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id AND status = @expected_status AND version = @expected_version`;
+    narrowUpdates.set(key, sql);
+  }
+  return sql;
+}
+
 export const UPDATE_TASK_SQL = `UPDATE tasks SET ${TASK_COLUMNS.filter((c) => c !== 'id' && c !== 'seq')
   .map((c) => `${c} = @${c}`)
   .join(', ')} WHERE id = @id AND status = @expected_status AND version = @expected_version`;

@@ -5,7 +5,7 @@ import { SORT_COLUMN, priorityAt } from '../task-sort-columns.js';
 import { PRIORITIES, TASK_STATUSES, type Priority, type Task, type TaskStatus } from '../../core/task.js';
 import type { SqlParams, SqlRunner } from './connection.js';
 import { num, numOrNull, text } from './row-codec.js';
-import { INSERT_TASK_SQL, UPDATE_TASK_SQL, rowToTask, taskToParams } from './task-codec.js';
+import { INSERT_TASK_SQL, UPDATABLE_TASK_COLUMNS, UPDATE_TASK_SQL, narrowUpdateSql, rowToTask, taskToParams } from './task-codec.js';
 
 /** The indexed due column of each timer kind (a closed map: column names are never caller input). */
 const DUE_COLUMN: Record<TimerKind, string> = {
@@ -226,13 +226,29 @@ export class SqliteTaskRows implements TaskReads, TaskWrites {
     this.sql.run(INSERT_TASK_SQL, taskToParams(task), { entity: 'task', id: task.id });
   }
 
-  async update({ next, expected }: { next: Task; expected: { status: TaskStatus; version: number } }): Promise<void> {
-    // One parameter per column, plus @expected_status and @expected_version (the guard).
-    const changed = this.sql.run(UPDATE_TASK_SQL, {
-      ...taskToParams(next),
-      expected_status: expected.status,
-      expected_version: expected.version,
-    });
+  async update({
+    next,
+    expected,
+    previous,
+  }: {
+    next: Task;
+    expected: { status: TaskStatus; version: number };
+    previous?: Task;
+  }): Promise<void> {
+    const params = taskToParams(next);
+    const guard = { id: next.id, expected_status: expected.status, expected_version: expected.version };
+    let changed: number;
+    if (previous === undefined) {
+      // One parameter per column, plus @expected_status and @expected_version (the guard).
+      changed = this.sql.run(UPDATE_TASK_SQL, { ...params, ...guard });
+    } else {
+      // Only the columns that differ from the row as read: indexes on the others are left alone.
+      const before = taskToParams(previous);
+      const columns = UPDATABLE_TASK_COLUMNS.filter((c) => before[c] !== params[c]);
+      const values: SqlParams = { ...guard };
+      for (const c of columns) values[c] = params[c];
+      changed = this.sql.run(narrowUpdateSql(columns), values);
+    }
     if (changed === 0) throw new VersionConflictError('task', next.id);
   }
 }
