@@ -6,7 +6,8 @@ import { normaliseCapabilities } from '../core/capabilities.js';
 import { agentIdFromName, newAgent } from '../core/factories.js';
 import { isEligible, scoreAgent } from '../core/scoring.js';
 import type { Task } from '../core/task.js';
-import type { EventBus } from './event-bus.js';
+import type { StoreReads } from '../core/ports.js';
+import type { ClaimWaiters, Waiter, Wake } from './claim-waiters.js';
 import { tasksFor } from './matching.js';
 import type { Actor, AgentStatusRequest, IdempotencyClaim } from './types.js';
 import type { Work, WorkRunner } from './unit-of-work.js';
@@ -16,7 +17,8 @@ export class AgentUseCases {
   constructor(
     private readonly runner: WorkRunner,
     private readonly clock: Clock,
-    private readonly bus: EventBus,
+    private readonly reads: StoreReads,
+    private readonly waiters: ClaimWaiters,
   ) {}
 
   register(input: NewAgentInput, actor: Actor, claim?: IdempotencyClaim): Promise<Agent> {
@@ -93,41 +95,80 @@ export class AgentUseCases {
 
   /**
    * Pull mode: starts the oldest offer made to this agent, or else assigns and starts the
-   * first task in queue order it may take. With `waitMs`, waits for news on the bus (a task
-   * created, requeued, offered to this agent...) up to then.
+   * first task in queue order it may take. With `waitMs`, waits until a task it may take
+   * appears or is offered to it (see ClaimWaiters: one new task wakes one waiting claim),
+   * up to then. A wake-up that finds nothing writes nothing.
    */
   async claim(id: string, waitMs: number, actor: Actor): Promise<Task | null> {
     const until = this.clock.now() + waitMs;
-    for (;;) {
-      const wake = this.#nextTaskNews();
-      try {
-        const task = await this.runner.run(actor, async (work) => {
-          const agent = await this.#touch(work, await work.agent(id));
-          // An offer already made to this agent (auto dispatch got there first) is its next task.
-          const offered = (await work.tx.tasks.listHeldBy({ agentId: id })).find((t) => t.status === 'ASSIGNED');
-          if (offered !== undefined) return (await work.apply(offered, { type: 'start', by: { agentId: id } })).task;
-          if (!canTakeWork(agent)) return null;
-          for (const candidate of await tasksFor(work.tx, agent, work.now)) {
-            // Another agent claiming the same head is passed over, not waited for.
-            const task = await work.tx.tasks.lockPending({ id: candidate.id });
-            if (task === null || !isEligible(task, agent) || (task.retryAt !== null && task.retryAt > work.now)) continue;
-            const chosen = scoreAgent(task, agent, work.now, null);
-            const assigned = await work.apply(task, {
-              type: 'assign',
-              agentId: id,
-              decision: { mode: 'claim', chosen, runnersUp: [], consideredCount: 1, decidedAt: work.now },
-            });
-            return (await work.apply(assigned.task, { type: 'start', by: { agentId: id } })).task;
-          }
-          return null;
+    // Registered inside the first attempt, before it reads the queue (see #attempt).
+    const held: { waiter: Waiter | null } = { waiter: null };
+    let claimed: Task | null = null;
+    try {
+      let wake: Wake | null = null;
+      for (;;) {
+        const outcome = await this.#attempt(id, actor, (agent) => {
+          held.waiter ??= this.waiters.register(agent, true);
         });
+        claimed = outcome.task;
+        if (claimed !== null) return claimed;
+        const waiter = held.waiter;
+        waiter?.update(outcome.agent);
+        if (wake?.kind === 'task') await this.#handOn(wake, id);
         const left = until - this.clock.now();
-        if (task !== null || left <= 0) return task;
-        await wake.wait(left);
-      } finally {
-        wake.cancel();
+        if (left <= 0 || waiter === null) return null;
+        wake = await waiter.next(left);
+        // Timed out: one read-only look (a lost wake-up costs latency, never the task), then the answer.
+        if (wake.kind === 'timeout' && !(await this.#mightClaim(id))) return null;
       }
+    } finally {
+      held.waiter?.cancel(claimed);
     }
+  }
+
+  /**
+   * One claim transaction. `registered` is called with the agent before the queue is read,
+   * so a task committed after that read wakes this claim. The agent's sign of life is
+   * written only when it is due (see {@link TOUCH_INTERVAL_MS}) or brings it back online,
+   * so an attempt that finds nothing to take writes nothing.
+   */
+  #attempt(id: string, actor: Actor, registered: (agent: Agent) => void): Promise<{ task: Task | null; agent: Agent }> {
+    return this.runner.run(actor, async (work) => {
+      let agent = await work.agent(id);
+      registered(agent);
+      if (touchDue(agent, work.now)) agent = await this.#touch(work, agent);
+      // An offer already made to this agent (auto dispatch got there first) is its next task.
+      const offered = (await work.tx.tasks.listHeldBy({ agentId: id })).find((t) => t.status === 'ASSIGNED');
+      if (offered !== undefined) return { task: (await work.apply(offered, { type: 'start', by: { agentId: id } })).task, agent };
+      if (!canTakeWork(agent)) return { task: null, agent };
+      for (const candidate of await tasksFor(work.tx, agent, work.now)) {
+        // Another agent claiming the same head is passed over, not waited for.
+        const task = await work.tx.tasks.lockPending({ id: candidate.id });
+        if (task === null || !isEligible(task, agent) || (task.retryAt !== null && task.retryAt > work.now)) continue;
+        const chosen = scoreAgent(task, agent, work.now, null);
+        const assigned = await work.apply(task, {
+          type: 'assign',
+          agentId: id,
+          decision: { mode: 'claim', chosen, runnersUp: [], consideredCount: 1, decidedAt: work.now },
+        });
+        return { task: (await work.apply(assigned.task, { type: 'start', by: { agentId: id } })).task, agent };
+      }
+      return { task: null, agent };
+    });
+  }
+
+  /** Woken for a task it could not take: if that task still waits, the next waiting claim that may take it is woken. */
+  async #handOn(wake: Extract<Wake, { kind: 'task' }>, id: string): Promise<void> {
+    const current = await this.reads.tasks.get({ id: wake.task.id });
+    if (current?.status === 'PENDING') this.waiters.handOn(current, wake.tried, id);
+  }
+
+  /** Whether a claim now could find something, from committed reads only (no transaction). */
+  async #mightClaim(id: string): Promise<boolean> {
+    const agent = await this.reads.agents.get({ id });
+    if (agent === null || touchDue(agent, this.clock.now())) return true;
+    if ((await this.reads.tasks.listHeldBy({ agentId: id })).some((t) => t.status === 'ASSIGNED')) return true;
+    return canTakeWork(agent) && (await tasksFor(this.reads, agent, this.clock.now())).length > 0;
   }
 
   /** Records a sign of life; an OFFLINE agent becomes available again. */
@@ -139,25 +180,17 @@ export class AgentUseCases {
       await work.append({ type: 'agent.status_changed', taskId: null, agentId: agent.id, payload: { availability } });
     return next;
   }
+}
 
-  #nextTaskNews(): { wait(ms: number): Promise<void>; cancel(): void } {
-    let release: () => void = () => {};
-    const news = new Promise<void>((resolve) => (release = resolve));
-    const unsubscribe = this.bus.subscribe(({ event }) => {
-      if (event.type.startsWith('task.')) release();
-    });
-    let cancelTimer: (() => void) | null = null;
-    return {
-      wait: (ms) => {
-        cancelTimer = this.clock.setTimer(ms, release);
-        return news;
-      },
-      cancel: () => {
-        unsubscribe();
-        cancelTimer?.();
-      },
-    };
-  }
+/**
+ * A claim records the agent's sign of life at most this often. Claims come many times a
+ * second from a busy agent; the lease and offline timers work in tens of seconds, so a
+ * `lastHeartbeatAt` up to a second old changes no decision and saves a write per claim.
+ */
+export const TOUCH_INTERVAL_MS = 1_000;
+
+function touchDue(agent: Agent, now: number): boolean {
+  return agent.availability === 'OFFLINE' || agent.lastHeartbeatAt === null || now - agent.lastHeartbeatAt >= TOUCH_INTERVAL_MS;
 }
 
 async function setAvailability(work: Work, id: string, availability: AgentAvailability): Promise<Agent> {

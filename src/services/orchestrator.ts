@@ -8,6 +8,7 @@ import type { Reporter } from '../core/state-machine.js';
 import type { NewTaskInput, Task, TaskPatch } from '../core/task.js';
 import type { Agent, AgentPatch, NewAgentInput } from '../core/agent.js';
 import { AgentUseCases } from './agent-use-cases.js';
+import { ClaimWaiters } from './claim-waiters.js';
 import { loadAgentState, loadAllAgentStates } from './agent-state.js';
 import { Dispatcher } from './dispatcher.js';
 import { rankCandidates } from './matching.js';
@@ -51,13 +52,15 @@ class DefaultOrchestrator implements Orchestrator {
   readonly #runner: WorkRunner;
   readonly #tasks: TaskUseCases;
   readonly #agents: AgentUseCases;
+  readonly #waiters: ClaimWaiters;
   readonly #dispatcher: Dispatcher;
   readonly #timers: TimerService;
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.#runner = new WorkRunner(deps.store, deps.clock, deps.policy, deps.bus);
     this.#tasks = new TaskUseCases(this.#runner, deps.policy);
-    this.#agents = new AgentUseCases(this.#runner, deps.clock, deps.bus);
+    this.#waiters = new ClaimWaiters(deps.bus, deps.clock);
+    this.#agents = new AgentUseCases(this.#runner, deps.clock, deps.store, this.#waiters);
     this.#dispatcher = new Dispatcher(deps.store, this.#runner, deps.logger);
     this.#timers = new TimerService(deps.store, deps.clock, this.#runner, deps.logger);
   }
@@ -72,6 +75,7 @@ class DefaultOrchestrator implements Orchestrator {
   async stop(): Promise<void> {
     await this.#timers.stop();
     await this.#dispatcher.stop();
+    this.#waiters.close();
   }
 
   async settled(): Promise<void> {
