@@ -128,8 +128,10 @@ export interface TaskWrites {
   /**
    * Replaces the task if it still has `expected.status` and `expected.version`;
    * throws VersionConflictError otherwise. `next.version` must be `expected.version + 1`.
+   * `previous`, the task as read at `expected.version`, lets the store write only the
+   * columns that changed (unchanged indexes are not rewritten; PostgreSQL can update HOT).
    */
-  update(params: { next: Task; expected: { status: TaskStatus; version: number } }): Promise<void>;
+  update(params: { next: Task; expected: { status: TaskStatus; version: number }; previous?: Task }): Promise<void>;
 }
 
 // ---------------------------------------------------------------- agents

@@ -8,7 +8,7 @@ import { transition, type TaskAction } from '../core/state-machine.js';
 import type { Task } from '../core/task.js';
 import type { EventBus } from './event-bus.js';
 import { loadAgentState } from './agent-state.js';
-import type { IdempotencyClaim } from './types.js';
+import type { AgentState, IdempotencyClaim } from './types.js';
 
 /** A guarded write lost a race this many times in a row: give up and report the conflict. */
 export const CONFLICT_RETRIES_MAX = 3;
@@ -40,7 +40,7 @@ export class Work {
    */
   async apply(task: Task, action: TaskAction, opts: { force?: boolean } = {}): Promise<{ task: Task; agent: Agent | null }> {
     const result = transition(task, action, { now: this.now, policy: this.policy });
-    await this.tx.tasks.update({ next: result.task, expected: { status: task.status, version: task.version } });
+    await this.tx.tasks.update({ next: result.task, expected: { status: task.status, version: task.version }, previous: task });
     this.tasks.set(result.task.id, result.task);
     let agent: Agent | null = null;
     if (result.slot !== null) {
@@ -119,11 +119,17 @@ export class WorkRunner {
     }
   }
 
+  /** Publishes what committed; an agent several events name is read once (a claim's assign and start both name it). */
   private async publish(work: Work): Promise<void> {
+    const agents = new Map<string, Promise<AgentState | null>>();
     for (const event of work.events) {
       const task = event.taskId !== null ? (work.tasks.get(event.taskId) ?? (await this.store.tasks.get({ id: event.taskId }))) : null;
-      const agent = event.agentId !== null ? await loadAgentState(this.store, event.agentId) : null;
-      this.bus.publish({ event, task, agent });
+      let agent: Promise<AgentState | null> | null = null;
+      if (event.agentId !== null) {
+        agent = agents.get(event.agentId) ?? loadAgentState(this.store, event.agentId);
+        agents.set(event.agentId, agent);
+      }
+      this.bus.publish({ event, task, agent: agent === null ? null : await agent });
     }
   }
 }

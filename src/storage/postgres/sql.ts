@@ -10,9 +10,27 @@ export interface Db {
   query<R extends pg.QueryResultRow>(text: string, values: readonly unknown[]): Promise<pg.QueryResult<R>>;
 }
 
-/** Anything with pg's `query(text, values)`: a Pool, a PoolClient or a Client. */
+/** Anything with pg's `query(config)`: a Pool, a PoolClient or a Client. */
 export interface PgQueryable {
-  query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  query<R extends pg.QueryResultRow>(config: pg.QueryConfig): Promise<pg.QueryResult<R>>;
+}
+
+/**
+ * Distinct statement texts given a name, so each connection parses and plans them once
+ * (a named statement is prepared on its first use per connection): planning cost about
+ * twice the execution on the hot path. Statements built from filters could be many, so
+ * naming stops at this many texts and the rest run unnamed.
+ */
+export const PREPARED_STATEMENTS_MAX = 500;
+const preparedNames = new Map<string, string>();
+
+function statementName(text: string): string | undefined {
+  let name = preparedNames.get(text);
+  if (name === undefined && preparedNames.size < PREPARED_STATEMENTS_MAX) {
+    name = `sb_${preparedNames.size + 1}`;
+    preparedNames.set(text, name);
+  }
+  return name;
 }
 
 /** Wraps a pool or client so its errors are translated; `isOpen` refuses use after a transaction ended. */
@@ -21,7 +39,8 @@ export function wrapDb(target: PgQueryable, isOpen: () => boolean = () => true):
     async query<R extends pg.QueryResultRow>(text: string, values: readonly unknown[]): Promise<pg.QueryResult<R>> {
       if (!isOpen()) throw new InternalError('Store transaction used after it finished');
       try {
-        return await target.query<R>(text, [...values]);
+        const name = statementName(text);
+        return await target.query<R>(name === undefined ? { text, values: [...values] } : { name, text, values: [...values] });
       } catch (err) {
         throw translatePgError(err);
       }

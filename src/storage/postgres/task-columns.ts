@@ -141,22 +141,54 @@ export const INSERT_TASK = `
   )
   SELECT count(*)::int AS inserted FROM t`;
 
-const expectedStatus = `$${ALL_COLUMNS.length + 1}`;
-const expectedVersion = `$${ALL_COLUMNS.length + 2}`;
+const narrowUpdates = new Map<string, string>();
 
 /**
- * Guarded replace: params taskParams(next), then expected status and version.
- * Under READ COMMITTED a loser blocked on the row lock re-checks the WHERE against the
- * winner's row and updates nothing (SQLite gets the same from its single writer).
- * The dependency mirror is resynced in the same statement.
+ * The guarded UPDATE of only the columns whose values differ between `previous` (the row
+ * as read, at the expected version) and `next`, with its parameters ($1 = id, then the
+ * changed columns, then expected status and version). An update that leaves every indexed
+ * column alone can be HOT (no index entry written); the dependency mirror is resynced only
+ * when `depends_on` changed.
  */
-export const UPDATE_TASK = `
+export function narrowUpdate(
+  previous: Task,
+  next: Task,
+  expected: { status: string; version: number },
+): { sql: string; values: unknown[] } {
+  const changed = ALL_COLUMNS.slice(1).filter(([, , value]) => !sameValue(value(previous), value(next)));
+  const key = changed.map(([name]) => name).join(',');
+  let sql = narrowUpdates.get(key);
+  if (sql === undefined) {
+    const sets = changed.map(([name, cast], i) => `${name} = $${i + 2}${cast}`).join(', ');
+    const n = changed.length;
+    sql = guardedUpdate(
+      sets,
+      `$${n + 2}`,
+      `$${n + 3}`,
+      changed.some(([name]) => name === 'depends_on'),
+    );
+    narrowUpdates.set(key, sql);
+  }
+  return { sql, values: [next.id, ...changed.map(([, , value]) => value(next)), expected.status, expected.version] };
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  return a === b;
+}
+
+/**
+ * Guarded update: `sets` assigns the columns ($1 = id), then expected status and version.
+ * Under READ COMMITTED a loser blocked on the row lock re-checks the WHERE against the
+ * winner's row and updates nothing (SQLite gets the same from its single writer). With
+ * `resyncDependencies` the dependency mirror is brought in line in the same statement.
+ */
+function guardedUpdate(sets: string, expectedStatus: string, expectedVersion: string, resyncDependencies: boolean): string {
+  const upd = `UPDATE tasks SET ${sets} WHERE id = $1 AND status = ${expectedStatus} AND version = ${expectedVersion}`;
+  if (!resyncDependencies) return `WITH upd AS (${upd} RETURNING 1) SELECT count(*)::int AS updated FROM upd`;
+  return `
   WITH upd AS (
-    UPDATE tasks SET (${ALL_COLUMNS.slice(1)
-      .map(([name]) => name)
-      .join(', ')})
-      = (${placeholders.slice(1).join(', ')})
-    WHERE id = $1 AND status = ${expectedStatus} AND version = ${expectedVersion}
+    ${upd}
     RETURNING id, depends_on
   ), del AS (
     DELETE FROM task_dependencies d USING upd
@@ -167,6 +199,17 @@ export const UPDATE_TASK = `
     ON CONFLICT DO NOTHING
   )
   SELECT count(*)::int AS updated FROM upd`;
+}
+
+/** Guarded replace of every column: params taskParams(next), then expected status and version. */
+export const UPDATE_TASK = guardedUpdate(
+  `(${ALL_COLUMNS.slice(1)
+    .map(([name]) => name)
+    .join(', ')}) = (${placeholders.slice(1).join(', ')})`,
+  `$${ALL_COLUMNS.length + 1}`,
+  `$${ALL_COLUMNS.length + 2}`,
+  true,
+);
 
 /** Maps a row to the domain type; no row shape leaves the adapter. */
 export function rowToTask(r: TaskRow): Task {

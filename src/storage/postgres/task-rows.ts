@@ -4,7 +4,7 @@ import { DEFAULT_TASK_SORT } from '../../core/task-order.js';
 import { SORT_COLUMN, priorityAt } from '../task-sort-columns.js';
 import { PRIORITIES, TASK_STATUSES, type Priority, type Task, type TaskStatus } from '../../core/task.js';
 import { Params, likeContains, type Db } from './sql.js';
-import { DUE_COLUMN, INSERT_TASK, UPDATE_TASK, rowToTask, taskParams, taskSelectList, type TaskRow } from './task-columns.js';
+import { DUE_COLUMN, INSERT_TASK, UPDATE_TASK, narrowUpdate, rowToTask, taskParams, taskSelectList, type TaskRow } from './task-columns.js';
 
 const COLUMNS = taskSelectList();
 const T_COLUMNS = taskSelectList('t');
@@ -202,9 +202,13 @@ export class PostgresTaskRepo extends PostgresTaskReads implements TaskWrites {
     if (res.rows[0]?.inserted !== 1) throw new ConflictError('task', task.id);
   }
 
-  async update(params: { next: Task; expected: { status: TaskStatus; version: number } }): Promise<void> {
-    const { next, expected } = params;
-    const res = await this.db.query<{ updated: number }>(UPDATE_TASK, [...taskParams(next), expected.status, expected.version]);
+  async update(params: { next: Task; expected: { status: TaskStatus; version: number }; previous?: Task }): Promise<void> {
+    const { next, expected, previous } = params;
+    const { sql, values } =
+      previous === undefined
+        ? { sql: UPDATE_TASK, values: [...taskParams(next), expected.status, expected.version] }
+        : narrowUpdate(previous, next, expected);
+    const res = await this.db.query<{ updated: number }>(sql, values);
     if (res.rows[0]?.updated !== 1) throw new VersionConflictError('task', next.id);
   }
 }
