@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, can, type Permission, type Role } from '../../src/services/auth.js';
+import { ROLES, can, type Permission, type Role } from '../../src/core/access.js';
 import { describePg } from '../../src/storage/postgres/test-database.js';
 import { TOKENS, agentToken, startHarness, type Harness } from '../support/api-harness.js';
 

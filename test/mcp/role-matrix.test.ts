@@ -4,7 +4,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ERROR_META_KEY, type ToolError } from '../../src/mcp/tool-kit.js';
 import { TOOLS } from '../../src/mcp/tools.js';
 import { OPERATIONS, type OperationName } from '../../src/sdk/operations.js';
-import { ROLES, can, type Permission, type Role } from '../../src/services/auth.js';
+import { ROLES, can, type Permission, type Role } from '../../src/core/access.js';
 import { startSecuredServer, type SecuredServer } from '../support/secured-server.js';
 import { connectClient, httpTransport } from './mcp-client.js';
 
