@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STREAM_PERMISSION, can, type Role } from '../../src/core/access.js';
+import { STREAM_PERMISSION, type Role } from '../../src/core/access.js';
+import { expectedFor } from '../support/access-matrix.js';
 import { refusedWith, startSecuredServer, type SecuredServer } from '../support/secured-server.js';
 
 /**
@@ -8,7 +9,7 @@ import { refusedWith, startSecuredServer, type SecuredServer } from '../support/
  * caller either connects or is refused with the code REST gives the same credential on a
  * route of the same permission, and a connected socket receives domain events and task:log
  * exactly when `can(role, STREAM_PERMISSION)` says so. Expectations come from the one table
- * in src/core/access.ts, as the REST and MCP matrices' do.
+ * in src/core/access.ts through test/support/access-matrix.ts, as the REST and MCP matrices' do.
  */
 const AGENT_ID = 'matrix-agent';
 const WAIT_MS = 5000;
@@ -64,9 +65,8 @@ const noCredential: Presented = { auth: {}, headers: {}, secret: null };
 
 /** What the table says: connected, or the code of the refusal. */
 function expectedOf(row: Row): string {
-  if (row.role === null) return 'UNAUTHENTICATED';
-  if (can(row.role, STREAM_PERMISSION)) return 'connected';
-  return row.anonymous ? 'UNAUTHENTICATED' : 'FORBIDDEN';
+  const expected = expectedFor(row, STREAM_PERMISSION);
+  return expected === 'allowed' ? 'connected' : expected;
 }
 
 describe('role matrix over Socket.io: connect, refusal codes and what each caller receives', () => {
