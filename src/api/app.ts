@@ -95,7 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearerAuth: [] }],
     },
-    // Each operation states the permission it checks (`x-permission`, see src/services/auth.ts),
+    // Each operation states the permission it checks (`x-permission`, see src/core/access.ts),
     // so clients, the docs and the role-matrix test read who may call it from the document.
     transform: ({ schema, url, route }) => ({ schema: { ...schema, 'x-permission': route.config?.permission } as typeof schema, url }),
   });

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ForbiddenError, InternalError, UnauthenticatedError } from '../core/errors.js';
-import { can, type Permission, type Principal } from '../services/auth.js';
-import { ANONYMOUS_SUBJECT, bearerCredential, type AuthenticationService } from '../services/authentication.js';
+import type { Permission } from '../core/access.js';
+import { InternalError } from '../core/errors.js';
+import type { Principal } from '../services/auth.js';
+import { bearerCredential, type AuthenticationService } from '../services/authentication.js';
 
-/** What a route requires: a permission of src/services/auth.ts, or `public` (health, API docs). */
+/** What a route requires: a permission of src/core/access.ts, or `public` (health, API docs). */
 export type RoutePermission = Permission | 'public';
 
 declare module 'fastify' {
@@ -22,7 +23,7 @@ const HOW_TO = 'send Authorization: Bearer <token>';
 /**
  * Installs authentication and authorisation: every request to a route that declares a
  * permission is turned into a principal (bearer token, or the anonymous role) and
- * checked with `can(role, permission)` before its body is even read. The principal
+ * checked against core/access.ts before its body is even read. The principal
  * comes from the shared {@link AuthenticationService}, keyed by `request.ip` (which
  * follows `SWITCHBOARD_TRUST_PROXY` through Fastify's `trustProxy`).
  */
@@ -40,12 +41,7 @@ export function installAuth(app: FastifyInstance, authentication: Authentication
   app.addHook('onRequest', async (request) => {
     const permission = request.routeOptions.config.permission;
     if (permission === undefined || permission === 'public') return;
-    const principal = await authentication.resolve(bearerCredential(request.headers.authorization), request.ip, HOW_TO);
-    if (!can(principal.role, permission)) {
-      if (principal.subject === ANONYMOUS_SUBJECT) throw new UnauthenticatedError('missing', HOW_TO);
-      throw new ForbiddenError({ role: principal.role, permission });
-    }
-    request.principal = principal;
+    request.principal = await authentication.authorize(bearerCredential(request.headers.authorization), request.ip, HOW_TO, permission);
   });
 }
 
@@ -53,11 +49,4 @@ export function installAuth(app: FastifyInstance, authentication: Authentication
 export function principalOf(request: FastifyRequest): Principal {
   if (request.principal === null) throw new InternalError('Route reached without authentication');
   return request.principal;
-}
-
-/** An `agent` principal may only act as its own agent id (heartbeat, claim). */
-export function requireSelf(principal: Principal, agentId: string): void {
-  if (principal.role === 'agent' && principal.agentId !== agentId) {
-    throw new ForbiddenError({ boundTo: principal.agentId, actingAs: agentId });
-  }
 }

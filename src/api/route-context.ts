@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import { reporterFor } from '../core/access.js';
 import { ValidationError } from '../core/errors.js';
 import type { Reporter } from '../core/state-machine.js';
 import type { OrchestratorApi } from '../services/types.js';
@@ -24,18 +25,9 @@ export function actorOf(request: FastifyRequest): string {
   return principalOf(request).subject;
 }
 
-/**
- * Who reports on a task. An `agent` token reports as its agent, so the state machine
- * refuses reports on tasks it does not hold; anyone may add the lease's fencing token
- * (body or X-Lease-Token header) so a superseded holder's late report is refused.
- */
+/** Who reports on a task, by core/access.ts; the fencing token comes from the body or the X-Lease-Token header. */
 export function reporterOf(request: FastifyRequest, bodyLeaseToken: number | undefined): Reporter {
-  const principal = principalOf(request);
-  const reporter: Reporter = {};
-  if (principal.role === 'agent' && principal.agentId !== null) reporter.agentId = principal.agentId;
-  const leaseToken = bodyLeaseToken ?? headerLeaseToken(request);
-  if (leaseToken !== undefined) reporter.leaseToken = leaseToken;
-  return reporter;
+  return reporterFor(principalOf(request), bodyLeaseToken ?? headerLeaseToken(request));
 }
 
 function headerLeaseToken(request: FastifyRequest): number | undefined {

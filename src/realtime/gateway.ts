@@ -2,8 +2,9 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { eventView, logLineView } from '../api/views.js';
 import type { Clock } from '../core/clock.js';
-import { ForbiddenError, SwitchboardError } from '../core/errors.js';
-import { can, type Authenticator, type Principal, type Role } from '../services/auth.js';
+import { STREAM_PERMISSION } from '../core/access.js';
+import { SwitchboardError } from '../core/errors.js';
+import type { Authenticator, Principal, Role } from '../services/auth.js';
 import { AuthenticationService, bearerCredential, type Credential } from '../services/authentication.js';
 import type { EventBus, Logger } from '../services/event-bus.js';
 import { systemClock } from '../services/system-clock.js';
@@ -131,7 +132,7 @@ export function attachRealtime(deps: RealtimeDeps): Realtime {
     scheduleMetrics();
   });
 
-  // Every socket may read (the handshake checked it), so both rooms get the lines, as a
+  // Every socket holds STREAM_PERMISSION (the handshake checked it), so both rooms get the lines, as a
   // plain message for batch sockets too: log lines are no domain events for a batch to order.
   const unsubscribeLogs = deps.bus.subscribeLogs(({ taskId, lines }) => {
     if (!closed) io.to([ROOM_ALL, ROOM_BATCH]).emit('task:log', { taskId, lines: lines.map(logLineView) });
@@ -192,15 +193,13 @@ async function authenticateSocket(
   trust: ReturnType<typeof trustFunction>,
 ): Promise<Principal> {
   const address = clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], trust);
-  let principal: Principal;
   try {
-    principal = await authentication.resolve(handshakeCredential(socket), address, 'pass auth.token');
+    return await authentication.authorize(handshakeCredential(socket), address, 'pass auth.token', STREAM_PERMISSION);
   } catch (err) {
-    if (err instanceof SwitchboardError && (err.code === 'UNAUTHENTICATED' || err.code === 'RATE_LIMITED')) throw refusal(err);
+    if (err instanceof SwitchboardError && (err.code === 'UNAUTHENTICATED' || err.code === 'RATE_LIMITED' || err.code === 'FORBIDDEN'))
+      throw refusal(err);
     throw err;
   }
-  if (!can(principal.role, 'read')) throw refusal(new ForbiddenError({ role: principal.role, permission: 'read' }));
-  return principal;
 }
 
 /** `auth.token` from the client, or an `Authorization: Bearer` header (Node clients). */

@@ -1,13 +1,12 @@
-import type { Role } from '../core/access.js';
+import type { Caller } from '../core/access.js';
 
+// Role and ROLES were first exported here; importers of this module keep working.
 export { ROLES, type Role } from '../core/access.js';
 
-export interface Principal {
+/** A caller as a transport proved it: the rules of core/access.ts see its role and agent binding. */
+export interface Principal extends Caller {
   /** Written to the event log as the actor: `token:<id>`, `agent:<id>` or `anonymous`. */
   subject: string;
-  role: Role;
-  /** Set for the `agent` role: the only agent this principal may act as. */
-  agentId: string | null;
   /** The API token it was proven with (null for anonymous): revoking that token cuts what it opened, such as sockets. */
   tokenId: string | null;
 }
@@ -18,18 +17,4 @@ export interface Principal {
  */
 export interface Authenticator {
   authenticate(token: string): Promise<Principal | null>;
-}
-
-/** What each role may do; the API checks one of these per route. */
-export type Permission = 'read' | 'tasks:write' | 'agents:write' | 'agents:admin' | 'agent:report' | 'admin';
-
-const GRANTS: Record<Role, ReadonlySet<Permission>> = {
-  admin: new Set<Permission>(['read', 'tasks:write', 'agents:write', 'agents:admin', 'agent:report', 'admin']),
-  operator: new Set<Permission>(['read', 'tasks:write', 'agents:write', 'agent:report']),
-  viewer: new Set<Permission>(['read']),
-  agent: new Set<Permission>(['read', 'agent:report']),
-};
-
-export function can(role: Role, permission: Permission): boolean {
-  return GRANTS[role].has(permission);
 }

@@ -1,6 +1,7 @@
+import { assertCan, can, type Permission, type Role } from '../core/access.js';
 import type { Clock } from '../core/clock.js';
 import { RateLimitedError, UnauthenticatedError } from '../core/errors.js';
-import type { Authenticator, Principal, Role } from './auth.js';
+import type { Authenticator, Principal } from './auth.js';
 
 /** Failed authentications one address may make in one window before its further failures are refused outright. */
 export const AUTH_FAILURES_MAX = 20;
@@ -105,5 +106,17 @@ export class AuthenticationService {
     }
     this.limiter.recordFailure(address);
     throw new UnauthenticatedError(credential.kind === 'malformed' ? 'malformed' : 'invalid');
+  }
+
+  /**
+   * {@link resolve}, then `permission` by core/access.ts: a caller without a token whose
+   * anonymous role lacks it is asked for one (UNAUTHENTICATED), anyone else is FORBIDDEN.
+   * Every transport's door (HTTP routes, Socket.io handshakes) asks this one question.
+   */
+  async authorize(credential: Credential, address: string, howTo: string, permission: Permission): Promise<Principal> {
+    const principal = await this.resolve(credential, address, howTo);
+    if (credential.kind === 'none' && !can(principal.role, permission)) throw new UnauthenticatedError('missing', howTo);
+    assertCan(principal, permission);
+    return principal;
   }
 }

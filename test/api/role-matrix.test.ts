@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, can, type Permission, type Role } from '../../src/services/auth.js';
+import { ROLES, type Permission, type Role } from '../../src/core/access.js';
 import { describePg } from '../../src/storage/postgres/test-database.js';
+import { STATUS_OF, expectedFor } from '../support/access-matrix.js';
 import { TOKENS, agentToken, startHarness, type Harness } from '../support/api-harness.js';
 
 /**
  * The role x operation matrix over REST, read from the OpenAPI document: every operation
  * states its permission (`x-permission`), and for every role the answer is what
- * `can(role, permission)` says: 401 without a token, 403 for a role without the
- * permission, and never 401/403 for one that has it. New routes join the matrix by
- * existing.
+ * `can(role, permission)` says (test/support/access-matrix.ts, shared with the Socket.io
+ * and MCP matrices): 401 without a token, 403 for a role without the permission, and never
+ * 401/403 for one that has it. New routes join the matrix by existing.
  */
 const AGENT_ID = 'matrix-agent';
 type Caller = Role | 'anonymous';
@@ -68,9 +69,12 @@ function matrixSuite(dialect: 'sqlite' | 'postgres'): void {
       for (const caller of CALLERS) {
         const body = op.method === 'GET' || op.method === 'DELETE' ? undefined : {};
         const res = await h.request(op.method, urlOf(op.path), body, headersOf(caller));
-        const expected =
-          op.permission === 'public' ? 'allowed' : caller === 'anonymous' ? 401 : can(caller, op.permission) ? 'allowed' : 403;
-        const ok = expected === 'allowed' ? res.statusCode !== 401 && res.statusCode !== 403 : res.statusCode === expected;
+        // anonymousRole is none: a caller without a token proves no role.
+        const expected = expectedFor(
+          caller === 'anonymous' ? { role: null, anonymous: true } : { role: caller, anonymous: false },
+          op.permission,
+        );
+        const ok = expected === 'allowed' ? res.statusCode !== 401 && res.statusCode !== 403 : res.statusCode === STATUS_OF[expected];
         if (!ok || res.statusCode >= 500) wrong.push(`${caller} ${op.method} ${op.path} (${op.permission}): ${res.statusCode} ${res.body}`);
       }
     }

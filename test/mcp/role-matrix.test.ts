@@ -4,7 +4,8 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ERROR_META_KEY, type ToolError } from '../../src/mcp/tool-kit.js';
 import { TOOLS } from '../../src/mcp/tools.js';
 import { OPERATIONS, type OperationName } from '../../src/sdk/operations.js';
-import { ROLES, can, type Permission, type Role } from '../../src/services/auth.js';
+import { ROLES, type Permission, type Role } from '../../src/core/access.js';
+import { STATUS_OF, expectedFor } from '../support/access-matrix.js';
 import { startSecuredServer, type SecuredServer } from '../support/secured-server.js';
 import { connectClient, httpTransport } from './mcp-client.js';
 
@@ -12,7 +13,9 @@ import { connectClient, httpTransport } from './mcp-client.js';
  * The role x operation matrix of test/api/role-matrix.test.ts, over MCP: every tool, called
  * by every role, is refused FORBIDDEN exactly when the role lacks the permission of the REST
  * route it calls (read from the OpenAPI document, as the REST matrix reads it), and never
- * refused for want of authority otherwise. Without a token, /mcp itself answers 401.
+ * refused for want of authority otherwise. A caller that proves no role (no token, a malformed
+ * header, an unknown or revoked token) is answered 401 by /mcp itself. Expectations come from
+ * test/support/access-matrix.ts, as the REST and Socket.io matrices' do.
  */
 const AGENT_ID = 'matrix-agent';
 
@@ -86,20 +89,38 @@ describe('role x tool matrix over MCP (Streamable HTTP)', () => {
       for (const role of ROLES) {
         const result = (await clients.get(role)!.callTool({ name: tool.name, arguments: argsOf[tool.name] })) as CallToolResult;
         const code = result.isError === true ? (result._meta?.[ERROR_META_KEY] as ToolError).code : 'ok';
-        const allowed = can(role, permissions.get(tool.name)!);
-        const ok = allowed ? code !== 'FORBIDDEN' && code !== 'UNAUTHENTICATED' && code !== 'INTERNAL' : code === 'FORBIDDEN';
-        if (!ok) wrong.push(`${role} ${tool.name}: ${code} (expected ${allowed ? 'allowed' : 'FORBIDDEN'})`);
+        const expected = expectedFor({ role, anonymous: false }, permissions.get(tool.name)!);
+        const ok = expected === 'allowed' ? code !== 'FORBIDDEN' && code !== 'UNAUTHENTICATED' && code !== 'INTERNAL' : code === expected;
+        if (!ok) wrong.push(`${role} ${tool.name}: ${code} (expected ${expected})`);
       }
     }
     expect(wrong).toEqual([]);
   });
 
-  it('answers 401 on /mcp to a caller without a token', async () => {
-    const res = await fetch(`${server.url}/mcp`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} }),
-    });
-    expect(res.status).toBe(401);
+  it('answers every caller that proves no role on /mcp as REST does: 401 UNAUTHENTICATED', async () => {
+    const revoked = await server.tokens.issue({ label: 'revoked', role: 'admin' });
+    await server.tokens.revoke(revoked.token.id);
+    const callers: Record<string, Record<string, string>> = {
+      'no token': {},
+      'malformed header': { authorization: 'Basic bm90OmJlYXJlcg==' },
+      'unknown token': { authorization: 'Bearer sbt_nope' },
+      'revoked token': { authorization: `Bearer ${revoked.secret}` },
+    };
+    const expected = expectedFor({ role: null, anonymous: false }, 'read');
+    if (expected === 'allowed') throw new Error('a caller proving no role was allowed by the table');
+    for (const [caller, headers] of Object.entries(callers)) {
+      const res = await fetch(`${server.url}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} }),
+      });
+      const rest = await fetch(`${server.url}/api/tasks`, { headers });
+      expect({ caller, mcp: res.status, code: ((await res.json()) as { code: string }).code, rest: rest.status }).toEqual({
+        caller,
+        mcp: STATUS_OF[expected],
+        code: expected,
+        rest: STATUS_OF[expected],
+      });
+    }
   });
 });

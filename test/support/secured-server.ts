@@ -7,6 +7,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { buildApp } from '../../src/api/app.js';
 import { DEFAULT_POLICY } from '../../src/core/policy.js';
 import { attachRealtime, type Realtime } from '../../src/realtime/gateway.js';
+import type { Role } from '../../src/core/access.js';
 import { AuthenticationService } from '../../src/services/authentication.js';
 import { EventBus, silentLogger } from '../../src/services/event-bus.js';
 import { createOrchestrator, type Orchestrator } from '../../src/services/orchestrator.js';
@@ -37,7 +38,8 @@ export interface SecuredServer {
   close(): Promise<void>;
 }
 
-export async function startSecuredServer(options: { trustProxy?: TrustProxy } = {}): Promise<SecuredServer> {
+export async function startSecuredServer(options: { trustProxy?: TrustProxy; anonymousRole?: Role | 'none' } = {}): Promise<SecuredServer> {
+  const anonymousRole = options.anonymousRole ?? 'none';
   const dir = mkdtempSync(join(tmpdir(), 'sb-secured-'));
   const store: SqliteStore = openSqliteStore({ file: join(dir, 'sb.db') });
   await store.migrate();
@@ -45,14 +47,14 @@ export async function startSecuredServer(options: { trustProxy?: TrustProxy } = 
   const bus = new EventBus(silentLogger);
   const revocations = new TokenRevocations(silentLogger);
   const tokens = new TokenService(store, clock, revocations);
-  const authentication = new AuthenticationService({ authenticator: tokens, anonymousRole: 'none', clock });
+  const authentication = new AuthenticationService({ authenticator: tokens, anonymousRole, clock });
   const orchestrator = createOrchestrator({ store, clock, policy: DEFAULT_POLICY, bus, dispatch: 'manual', logger: silentLogger });
   const trustProxy = options.trustProxy ?? false;
   const app = await buildApp({
     orchestrator,
     authenticator: tokens,
     tokens,
-    anonymousRole: 'none',
+    anonymousRole,
     bodyLimitBytes: 65_536,
     clock,
     authentication,
@@ -63,7 +65,7 @@ export async function startSecuredServer(options: { trustProxy?: TrustProxy } = 
     bus,
     orchestrator,
     authenticator: tokens,
-    anonymousRole: 'none',
+    anonymousRole,
     logger: silentLogger,
     clock,
     authentication,

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import { AVAILABILITY_OF_STATUS, type AgentPatch, type NewAgentInput } from '../../core/agent.js';
-import { ForbiddenError } from '../../core/errors.js';
-import { principalOf, requireSelf } from '../auth-hook.js';
+import { assertActsAs, assertMaySetStatus } from '../../core/access.js';
+import { principalOf } from '../auth-hook.js';
 import { actorOf, type RouteContext, type TypedApp } from '../route-context.js';
 import {
   AgentEnvelope,
@@ -139,10 +139,7 @@ export function agentRoutes(app: TypedApp, { orchestrator, creates }: RouteConte
       },
     },
     async (request) => {
-      const principal = principalOf(request);
-      requireSelf(principal, request.params.agentId);
-      if (principal.role === 'agent' && request.body.status === 'OFFLINE')
-        throw new ForbiddenError({ role: principal.role, permission: 'agents:write (an agent may not set itself OFFLINE)' });
+      assertMaySetStatus(principalOf(request), request.params.agentId, request.body.status);
       const agent = await orchestrator.setAgentStatus(request.params.agentId, request.body.status, actorOf(request));
       return { success: true as const, message: 'Agent status updated', agent: agentView(agent) };
     },
@@ -177,7 +174,7 @@ export function agentRoutes(app: TypedApp, { orchestrator, creates }: RouteConte
       },
     },
     async (request) => {
-      requireSelf(principalOf(request), request.params.agentId);
+      assertActsAs(principalOf(request), request.params.agentId);
       const agent = await orchestrator.heartbeat(request.params.agentId, actorOf(request));
       return { success: true as const, agent: agentView(agent) };
     },
@@ -196,7 +193,7 @@ export function agentRoutes(app: TypedApp, { orchestrator, creates }: RouteConte
       },
     },
     async (request) => {
-      requireSelf(principalOf(request), request.params.agentId);
+      assertActsAs(principalOf(request), request.params.agentId);
       const task = await orchestrator.claim(request.params.agentId, { waitMs: request.body.waitMs ?? 0 }, actorOf(request));
       return { success: true as const, task: task === null ? null : taskView(task) };
     },
