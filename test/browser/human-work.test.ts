@@ -49,18 +49,21 @@ describeBrowser('My work: a human agent at work, watched on the board (browser)'
         board.locator(`[data-column="${status}"] [data-task-id="${id}"]`).waitFor({ timeout: UI_TIMEOUT_MS });
       await onBoard('PENDING', first.id);
 
-      // Signing in: the token and the agent id, proven by a heartbeat before anything is kept.
+      // Signing in: the token alone; the server says whose it is (whoami) before anything is kept.
       const { page: human, console } = await open('/my-work');
       await human.getByRole('button', { name: 'Sign in', exact: true }).first().click();
       const prompt = human.getByRole('dialog', { name: 'Sign in' });
-      await prompt.getByLabel('Token').fill(humanToken);
-      await prompt.getByLabel('Agent id').fill('not-ana');
+      await expect(prompt.getByLabel('Agent id').count()).resolves.toBe(0);
+      await prompt.getByLabel('Token').fill('sbt_not-a-token');
       await prompt.getByRole('button', { name: 'Use token' }).click();
       await prompt.getByRole('alert').waitFor({ timeout: UI_TIMEOUT_MS });
-      await prompt.getByLabel('Agent id').fill(HUMAN_ID);
+      await expect(human.evaluate(() => window.localStorage.getItem('switchboard.token'))).resolves.toBeNull();
+      await prompt.getByLabel('Token').fill(humanToken);
       await prompt.getByRole('button', { name: 'Use token' }).click();
       await human.getByRole('heading', { name: 'My work' }).waitFor({ timeout: UI_TIMEOUT_MS });
       await expect(human.getByRole('link', { name: 'My work' }).first().isVisible()).resolves.toBe(true);
+      await expect(human.getByTestId('sign-in').textContent()).resolves.toBe(HUMAN_ID);
+      await expect(human.evaluate(() => window.localStorage.getItem('switchboard.agent'))).resolves.toBe(HUMAN_ID);
       await waitForLive(human);
 
       // Claim: the server assigns and starts the best task Ana can take.
@@ -128,8 +131,8 @@ describeBrowser('My work: a human agent at work, watched on the board (browser)'
       await onBoard('FAILED', second.id);
       await expect(admin.tasks.get(second.id).then((r) => r.task.failureReason)).resolves.toBe('The notes are for another release');
       await human.getByText('Nothing running. Claim a task to start.').waitFor({ timeout: UI_TIMEOUT_MS });
-      // The wrong agent id's 403 is the browser's own resource error, provoked on purpose.
-      expect(console.problems([/403/, /Failed to load resource/])).toEqual([]);
+      // The bad token's 401 is the browser's own resource error, provoked on purpose.
+      expect(console.problems([/401/, /Failed to load resource/])).toEqual([]);
     },
     TEST_TIMEOUT_MS,
   );
