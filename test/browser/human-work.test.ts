@@ -136,4 +136,38 @@ describeBrowser('My work: a human agent at work, watched on the board (browser)'
     },
     TEST_TIMEOUT_MS,
   );
+
+  it(
+    "an operator's and an AI agent's tokens sign in without My work; a token whose agent was removed is refused in the prompt",
+    async () => {
+      await admin.agents.register({ id: 'bot-1', name: 'Bot', kind: 'ai' });
+      await admin.agents.register({ id: 'gone', name: 'Gone', kind: 'human' });
+      const secrets = {
+        operator: (await admin.tokens.create({ label: 'ops', role: 'operator' })).secret,
+        ai: (await admin.tokens.create({ label: 'bot', role: 'agent', agentId: 'bot-1' })).secret,
+        gone: (await admin.tokens.create({ label: 'gone', role: 'agent', agentId: 'gone' })).secret,
+      };
+      await admin.agents.remove('gone');
+      const { page, console } = await open('/');
+      const signIn = async (secret: string) => {
+        await page.getByTestId('sign-in').click();
+        const prompt = page.getByRole('dialog', { name: 'Sign in' });
+        await prompt.getByLabel('Token').fill(secret);
+        await prompt.getByRole('button', { name: 'Use token' }).click();
+        return prompt;
+      };
+      for (const secret of [secrets.operator, secrets.ai]) {
+        await (await signIn(secret)).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+        await expect(page.evaluate(() => window.localStorage.getItem('switchboard.token'))).resolves.toBe(secret);
+        await expect(page.evaluate(() => window.localStorage.getItem('switchboard.agent'))).resolves.toBeNull();
+        await expect(page.getByTestId('sign-in').textContent()).resolves.toBe('Sign in');
+        await expect(page.getByRole('link', { name: 'My work' }).count()).resolves.toBe(0);
+      }
+      const refused = await signIn(secrets.gone);
+      await refused.getByText('This token is bound to agent gone, which has been removed').waitFor({ timeout: UI_TIMEOUT_MS });
+      await expect(page.evaluate(() => window.localStorage.getItem('switchboard.token'))).resolves.toBe(secrets.ai);
+      expect(console.problems()).toEqual([]);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
