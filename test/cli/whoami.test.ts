@@ -28,7 +28,7 @@ describe('switchboard whoami', () => {
     const text = await sb.run(['whoami'], asAna);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^Role\s+agent$/m);
-    expect(text.stdout).toMatch(/^Agent\s+ana {2}Ana {2}(ACTIVE|IDLE)$/m);
+    expect(text.stdout).toMatch(/^Agent\s+ana {2}Ana {2}IDLE$/m);
     expect(text.stdout).toMatch(/^Kind\s+human$/m);
 
     const json = await sb.run(['whoami', '--json'], asAna);
