@@ -57,13 +57,13 @@ describeBrowser('My work: a human agent at work, watched on the board (browser)'
       await prompt.getByLabel('Token').fill('sbt_not-a-token');
       await prompt.getByRole('button', { name: 'Use token' }).click();
       await prompt.getByRole('alert').waitFor({ timeout: UI_TIMEOUT_MS });
-      await expect(human.evaluate(() => window.localStorage.getItem('switchboard.token'))).resolves.toBeNull();
+      await expect(human.evaluate<string | null>("localStorage.getItem('switchboard.token')")).resolves.toBeNull();
       await prompt.getByLabel('Token').fill(humanToken);
       await prompt.getByRole('button', { name: 'Use token' }).click();
       await human.getByRole('heading', { name: 'My work' }).waitFor({ timeout: UI_TIMEOUT_MS });
       await expect(human.getByRole('link', { name: 'My work' }).first().isVisible()).resolves.toBe(true);
       await expect(human.getByTestId('sign-in').textContent()).resolves.toBe(HUMAN_ID);
-      await expect(human.evaluate(() => window.localStorage.getItem('switchboard.agent'))).resolves.toBe(HUMAN_ID);
+      await expect(human.evaluate<string | null>("localStorage.getItem('switchboard.agent')")).resolves.toBe(HUMAN_ID);
       await waitForLive(human);
 
       // Claim: the server assigns and starts the best task Ana can take.
@@ -158,14 +158,14 @@ describeBrowser('My work: a human agent at work, watched on the board (browser)'
       };
       for (const secret of [secrets.operator, secrets.ai]) {
         await (await signIn(secret)).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
-        await expect(page.evaluate(() => window.localStorage.getItem('switchboard.token'))).resolves.toBe(secret);
-        await expect(page.evaluate(() => window.localStorage.getItem('switchboard.agent'))).resolves.toBeNull();
+        await expect(page.evaluate<string | null>("localStorage.getItem('switchboard.token')")).resolves.toBe(secret);
+        await expect(page.evaluate<string | null>("localStorage.getItem('switchboard.agent')")).resolves.toBeNull();
         await expect(page.getByTestId('sign-in').textContent()).resolves.toBe('Sign in');
         await expect(page.getByRole('link', { name: 'My work' }).count()).resolves.toBe(0);
       }
       const refused = await signIn(secrets.gone);
       await refused.getByText('This token is bound to agent gone, which has been removed').waitFor({ timeout: UI_TIMEOUT_MS });
-      await expect(page.evaluate(() => window.localStorage.getItem('switchboard.token'))).resolves.toBe(secrets.ai);
+      await expect(page.evaluate<string | null>("localStorage.getItem('switchboard.token')")).resolves.toBe(secrets.ai);
       expect(console.problems()).toEqual([]);
     },
     TEST_TIMEOUT_MS,
