@@ -24,6 +24,7 @@ import { taskLogRoutes } from './routes/task-logs.js';
 import { taskRoutes } from './routes/tasks.js';
 import { systemRoutes } from './routes/system.js';
 import { tokenRoutes, type TokenAdmin } from './routes/tokens.js';
+import { whoamiRoutes } from './routes/whoami.js';
 
 /** Version of the REST contract in the OpenAPI document (not the package version). */
 export const API_VERSION = '1.0.0';
@@ -114,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       taskLogRoutes(typed, ctx);
       agentRoutes(typed, ctx);
       eventRoutes(typed, ctx);
+      whoamiRoutes(typed, ctx);
       if (deps.tokens !== undefined) tokenRoutes(typed, deps.tokens);
     },
     { prefix: '/api' },

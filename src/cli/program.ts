@@ -8,6 +8,7 @@ import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { taskCommands } from './commands/task.js';
 import { tokenCommands } from './commands/token.js';
+import { whoamiCommand } from './commands/whoami.js';
 import {
   EXIT_REFUSED,
   EXIT_UNAUTHORISED,
@@ -19,11 +20,20 @@ import {
 } from './runtime.js';
 
 /**
- * Every command group, in the order `--help` lists them. The client groups (`task`, `agent`,
- * `events`, `run`, `mcp`) are each a module under commands/ built over the SDK; they read the
+ * Every command group, in the order `--help` lists them. The client groups (`whoami`, `task`,
+ * `agent`, `events`, `run`, `mcp`) are each a module under commands/ built over the SDK; they read the
  * connection through client-action.ts.
  */
-const GROUPS: readonly CommandGroup[] = [serveCommand, tokenCommands, taskCommands, agentCommands, eventsCommand, runCommand, mcpCommand];
+const GROUPS: readonly CommandGroup[] = [
+  serveCommand,
+  tokenCommands,
+  whoamiCommand,
+  taskCommands,
+  agentCommands,
+  eventsCommand,
+  runCommand,
+  mcpCommand,
+];
 
 /** The exit codes, under `--help` (docs/cli.md says the same at more length). */
 const EXIT_CODES_HELP = `

@@ -10,7 +10,7 @@ import { SwitchboardApiError, SwitchboardClientError, type SwitchboardClient } f
  */
 export interface McpBackend {
   client: SwitchboardClient;
-  /** The agent the caller acts as when a tool's `agentId` is omitted; null when unknown (an operator token, or stdio without --agent). */
+  /** The agent the caller acts as when a tool's `agentId` is omitted; null for a token bound to no agent (an operator's) unless stdio's --agent names one. */
   agentId: string | null;
 }
 

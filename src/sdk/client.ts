@@ -9,7 +9,7 @@ import {
 } from './events.js';
 import { work, type WorkContext, type WorkOptions } from './work-loop.js';
 import { createTransport, type TransportOptions } from './http.js';
-import type { EventView, Health } from './wire.js';
+import type { EventView, Health, WhoamiResponse } from './wire.js';
 import { agentsResource, eventLogResource, tasksResource, tokensResource, type RequestOptions } from './resources.js';
 
 /** What createClient needs: the server's URL, optionally a token, a fetch and socket options. */
@@ -68,6 +68,8 @@ export function createClient(options: ClientOptions) {
     tokens: tokensResource(send),
     /** Liveness and store reachability; an unreachable store answers 503 (SwitchboardApiError STORE_UNAVAILABLE). */
     health: (o?: RequestOptions) => send<Health>('health', o?.signal === undefined ? {} : { signal: o.signal }),
+    /** Who this client's token is: its principal (role, bound agent, token id) and the bound agent's view, or null. */
+    whoami: (o?: RequestOptions) => send<WhoamiResponse>('whoami', o?.signal === undefined ? {} : { signal: o.signal }),
   };
   return client;
 }

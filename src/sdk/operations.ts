@@ -43,6 +43,7 @@ export const OPERATIONS = {
   'tokens.create': { method: 'POST', path: '/api/tokens' },
   'tokens.revoke': { method: 'DELETE', path: '/api/tokens/{tokenId}' },
   health: { method: 'GET', path: '/api/health' },
+  whoami: { method: 'GET', path: '/api/whoami' },
 } as const satisfies Record<string, { method: HttpMethod; path: `/api/${string}` }>;
 
 /**

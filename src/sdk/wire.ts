@@ -43,6 +43,7 @@ import type { HealthSchema, MetricsSchema, ReportSchema } from '../api/routes/sy
 import type { AssignEnvelope, QueueNextEnvelope } from '../api/routes/task-actions.js';
 import type { RecommendationsEnvelope, TaskList, TasksByPriorityEnvelope, TasksByStatusEnvelope } from '../api/routes/tasks.js';
 import type { CreateTokenBody, IssuedTokenEnvelope, RevokedEnvelope, TokenListEnvelope, TokenViewSchema } from '../api/routes/tokens.js';
+import type { PrincipalViewSchema, WhoamiEnvelope } from '../api/routes/whoami.js';
 
 export type { AgentView, AttemptView, EventView, LogLineView, TaskView };
 export type { EventType, DomainEventMap } from '../core/events.js';
@@ -102,6 +103,8 @@ export type TokenListResponse = Static<typeof TokenListEnvelope>;
 export type IssuedTokenResponse = Static<typeof IssuedTokenEnvelope>;
 export type RevokedResponse = Static<typeof RevokedEnvelope>;
 export type Health = Static<typeof HealthSchema>;
+export type PrincipalView = Static<typeof PrincipalViewSchema>;
+export type WhoamiResponse = Static<typeof WhoamiEnvelope>;
 export type AppendLogsResponse = Static<typeof AppendLogsEnvelope>;
 export type TaskLogsResponse = Static<typeof TaskLogsEnvelope>;
 export type AttemptsResponse = Static<typeof AttemptsEnvelope>;

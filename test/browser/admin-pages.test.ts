@@ -41,7 +41,7 @@ describeBrowser('tokens, agent editing and the event log (browser)', () => {
       const prompt = page.getByRole('dialog', { name: 'API token required' });
       await prompt.getByLabel('Token').fill(adminToken);
       await prompt.getByRole('button', { name: 'Use token' }).click();
-      // The prompt's own "Agent id" field would otherwise match the form's Agent while it fades out.
+      // The prompt fades out; once it is gone, the locators below can only find the page's own form.
       await prompt.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
       const table = page.getByRole('table', { name: 'API tokens' });
       await table.waitFor({ timeout: UI_TIMEOUT_MS });

@@ -49,18 +49,21 @@ describeBrowser('My work: a human agent at work, watched on the board (browser)'
         board.locator(`[data-column="${status}"] [data-task-id="${id}"]`).waitFor({ timeout: UI_TIMEOUT_MS });
       await onBoard('PENDING', first.id);
 
-      // Signing in: the token and the agent id, proven by a heartbeat before anything is kept.
+      // Signing in: the token alone; the server says whose it is (whoami) before anything is kept.
       const { page: human, console } = await open('/my-work');
       await human.getByRole('button', { name: 'Sign in', exact: true }).first().click();
       const prompt = human.getByRole('dialog', { name: 'Sign in' });
-      await prompt.getByLabel('Token').fill(humanToken);
-      await prompt.getByLabel('Agent id').fill('not-ana');
+      await expect(prompt.getByLabel('Agent id').count()).resolves.toBe(0);
+      await prompt.getByLabel('Token').fill('sbt_not-a-token');
       await prompt.getByRole('button', { name: 'Use token' }).click();
       await prompt.getByRole('alert').waitFor({ timeout: UI_TIMEOUT_MS });
-      await prompt.getByLabel('Agent id').fill(HUMAN_ID);
+      await expect(human.evaluate<string | null>("localStorage.getItem('switchboard.token')")).resolves.toBeNull();
+      await prompt.getByLabel('Token').fill(humanToken);
       await prompt.getByRole('button', { name: 'Use token' }).click();
       await human.getByRole('heading', { name: 'My work' }).waitFor({ timeout: UI_TIMEOUT_MS });
       await expect(human.getByRole('link', { name: 'My work' }).first().isVisible()).resolves.toBe(true);
+      await expect(human.getByTestId('sign-in').textContent()).resolves.toBe(HUMAN_ID);
+      await expect(human.evaluate<string | null>("localStorage.getItem('switchboard.agent')")).resolves.toBe(HUMAN_ID);
       await waitForLive(human);
 
       // Claim: the server assigns and starts the best task Ana can take.
@@ -128,8 +131,42 @@ describeBrowser('My work: a human agent at work, watched on the board (browser)'
       await onBoard('FAILED', second.id);
       await expect(admin.tasks.get(second.id).then((r) => r.task.failureReason)).resolves.toBe('The notes are for another release');
       await human.getByText('Nothing running. Claim a task to start.').waitFor({ timeout: UI_TIMEOUT_MS });
-      // The wrong agent id's 403 is the browser's own resource error, provoked on purpose.
-      expect(console.problems([/403/, /Failed to load resource/])).toEqual([]);
+      // The bad token's 401 is the browser's own resource error, provoked on purpose.
+      expect(console.problems([/401/, /Failed to load resource/])).toEqual([]);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "an operator's and an AI agent's tokens sign in without My work; a token whose agent was removed is refused in the prompt",
+    async () => {
+      await admin.agents.register({ id: 'bot-1', name: 'Bot', kind: 'ai' });
+      await admin.agents.register({ id: 'gone', name: 'Gone', kind: 'human' });
+      const secrets = {
+        operator: (await admin.tokens.create({ label: 'ops', role: 'operator' })).secret,
+        ai: (await admin.tokens.create({ label: 'bot', role: 'agent', agentId: 'bot-1' })).secret,
+        gone: (await admin.tokens.create({ label: 'gone', role: 'agent', agentId: 'gone' })).secret,
+      };
+      await admin.agents.remove('gone');
+      const { page, console } = await open('/');
+      const signIn = async (secret: string) => {
+        await page.getByTestId('sign-in').click();
+        const prompt = page.getByRole('dialog', { name: 'Sign in' });
+        await prompt.getByLabel('Token').fill(secret);
+        await prompt.getByRole('button', { name: 'Use token' }).click();
+        return prompt;
+      };
+      for (const secret of [secrets.operator, secrets.ai]) {
+        await (await signIn(secret)).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+        await expect(page.evaluate<string | null>("localStorage.getItem('switchboard.token')")).resolves.toBe(secret);
+        await expect(page.evaluate<string | null>("localStorage.getItem('switchboard.agent')")).resolves.toBeNull();
+        await expect(page.getByTestId('sign-in').textContent()).resolves.toBe('Sign in');
+        await expect(page.getByRole('link', { name: 'My work' }).count()).resolves.toBe(0);
+      }
+      const refused = await signIn(secrets.gone);
+      await refused.getByText('This token is bound to agent gone, which has been removed').waitFor({ timeout: UI_TIMEOUT_MS });
+      await expect(page.evaluate<string | null>("localStorage.getItem('switchboard.token')")).resolves.toBe(secrets.ai);
+      expect(console.problems()).toEqual([]);
     },
     TEST_TIMEOUT_MS,
   );

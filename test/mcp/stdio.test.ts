@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { startCliServer, type CliServer } from '../cli/cli-harness.js';
+import { runCli, startCliServer, type CliServer } from '../cli/cli-harness.js';
 import { ROOT } from '../support/server-process.js';
 import { TOOLS } from '../../src/mcp/tools.js';
 import { callError, callOk, connectClient, readJson } from './mcp-client.js';
@@ -32,14 +32,17 @@ describe('MCP over stdio: `switchboard mcp --url --token` in front of a real ser
   let server: CliServer;
   let agentA: Client;
   let agentB: Client;
+  let tokenOf: Record<string, string>;
   const clients: Client[] = [];
 
   beforeAll(async () => {
     server = await startCliServer();
     for (const id of ['stdio-a', 'stdio-b']) await server.client.agents.register({ id, name: id, capabilities: ['go'] });
     const token = async (agentId: string) => (await server.client.tokens.create({ label: agentId, role: 'agent', agentId })).secret;
-    agentA = await connectClient(stdioTransport(server.url, await token('stdio-a'), 'stdio-a'));
-    agentB = await connectClient(stdioTransport(server.url, await token('stdio-b'), 'stdio-b'));
+    tokenOf = { 'stdio-a': await token('stdio-a'), 'stdio-b': await token('stdio-b') };
+    // A's agent comes from the token (whoami); B names its own, which agrees with the token.
+    agentA = await connectClient(stdioTransport(server.url, tokenOf['stdio-a'] ?? ''));
+    agentB = await connectClient(stdioTransport(server.url, tokenOf['stdio-b'] ?? '', 'stdio-b'));
     clients.push(agentA, agentB);
   }, 60_000);
 
@@ -75,5 +78,20 @@ describe('MCP over stdio: `switchboard mcp --url --token` in front of a real ser
     });
     expect(await callError(agentA, 'start_task', { taskId: 'TASK-404' })).toMatchObject({ code: 'TASK_NOT_FOUND' });
     expect((await callOk(agentA, 'heartbeat')).agent).toMatchObject({ id: 'stdio-a' });
+  });
+
+  it("--agent that contradicts the token's agent is a usage error (exit 2) before anything is served", async () => {
+    const outcome = await runCli(['mcp', '--url', server.url, '--token', tokenOf['stdio-a'] ?? '', '--agent', 'stdio-b']);
+    expect(outcome).toMatchObject({ code: 2, stdout: '' });
+    expect(outcome.stderr).toBe(
+      'error: --agent stdio-b contradicts the token, which is bound to agent stdio-a; ' +
+        "drop --agent (the token's agent is used) or pass a token of agent stdio-b\n",
+    );
+  });
+
+  it('a token the server refuses ends the start with exit 4, not a server whose every tool fails', async () => {
+    const outcome = await runCli(['mcp', '--url', server.url, '--token', 'sbt_not-a-token']);
+    expect(outcome).toMatchObject({ code: 4, stdout: '' });
+    expect(outcome.stderr).toContain('(UNAUTHENTICATED)');
   });
 });

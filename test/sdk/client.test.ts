@@ -103,6 +103,22 @@ describe('SDK client', () => {
     expect((await admin.health()).status).toBe('healthy');
   });
 
+  it('whoami answers the token’s principal and its bound agent (null for a non-agent token)', async () => {
+    expect(await admin.whoami()).toEqual({
+      success: true,
+      principal: { subject: 'token:admin', role: 'admin', agentId: null, tokenId: 'admin' },
+      agent: null,
+    });
+    const bot = await agentClient();
+    const me = await bot.whoami();
+    expect(me.principal).toMatchObject({ role: 'agent', agentId: 'bot' });
+    expect(me.agent).toMatchObject({ id: 'bot', name: 'Bot', capabilities: ['typescript'] });
+    const anonymous = await createClient({ url: h.url })
+      .whoami()
+      .catch((e: unknown) => e);
+    expect(anonymous).toMatchObject({ name: 'SwitchboardApiError', code: 'UNAUTHENTICATED', status: 401 });
+  });
+
   it('a server that cannot be reached is the SDK’s own NETWORK error, not a server code', async () => {
     const url = h.url;
     await h.app.close();

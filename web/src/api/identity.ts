@@ -12,16 +12,29 @@ import { queryKeys } from './query-keys.js';
  */
 export const SIGNED_IN_HEARTBEAT_MS = 60_000;
 
-/** The agent id the sign-in named, or null. */
+/** The human agent the sign-in's token is bound to, or null. */
 export function useSignedInAgentId(): string | null {
   const { signedInAgent } = useServices();
   return useSyncExternalStore(signedInAgent.subscribe, () => signedInAgent.get());
 }
 
 /**
- * The API says nobody who a token is, so the sign-in asks for the agent id and this proves
- * it: a heartbeat as that agent succeeds only for a token that may report for it (an agent
- * token bound to it, or an operator's), and it is harmless, the very sign of life a worker sends.
+ * Who a token works as, asked of the server with that token (GET /api/whoami): the id of the
+ * human agent it is bound to, whose My work the page then opens, or null for a token that
+ * works as nobody in particular (an operator's, a viewer's, an admin's, or an AI agent's: My
+ * work is for people). A token whose agent was removed can do nothing as it, so it is refused.
+ */
+export async function humanAgentOf(api: SwitchboardClient): Promise<string | null> {
+  const { principal, agent } = await api.whoami();
+  if (principal.agentId === null) return null;
+  if (agent === null) throw new Error(`This token is bound to agent ${principal.agentId}, which has been removed`);
+  return agent.kind === 'human' ? agent.id : null;
+}
+
+/**
+ * The signed-in agent's sign of life, and the proof that the token still acts for a human
+ * agent: the heartbeat succeeds only while the token is bound to it, and an operator may have
+ * changed the agent's kind since the sign-in.
  */
 export async function verifyHumanAgent(api: SwitchboardClient, agentId: string): Promise<AgentView> {
   const { agent } = await api.agents.heartbeat(agentId);

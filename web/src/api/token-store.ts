@@ -1,6 +1,6 @@
 /** Where the optional API token lives. Never in the URL: only localStorage and a header. */
 export const TOKEN_STORAGE_KEY = 'switchboard.token';
-/** The agent a sign-in named: the API has no "who am I", so the person says which agent their token acts as. */
+/** The human agent the signed-in token is bound to (from GET /api/whoami), kept so the page knows it before its first answer. */
 export const AGENT_ID_STORAGE_KEY = 'switchboard.agent';
 
 type Listener = () => void;

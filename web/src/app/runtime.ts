@@ -14,7 +14,7 @@ import { Ticker } from './ticker.js';
 export interface Services {
   api: SwitchboardClient;
   tokens: TokenStore;
-  /** The agent id named at sign-in (a human's "My work"); null when the page works as nobody in particular. */
+  /** The human agent the sign-in's token is bound to (its "My work"); null when the page works as nobody in particular. */
   signedInAgent: StoredValue;
   auth: AuthGate;
   connection: LiveConnection;

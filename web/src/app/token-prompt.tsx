@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { createClient } from 'switchboard/sdk';
 import { errorMessage } from '../api/client.js';
-import { verifyHumanAgent } from '../api/identity.js';
+import { humanAgentOf } from '../api/identity.js';
 import { Dialog } from '../components/dialog.js';
 import { Field } from '../components/field.js';
 import { useAuthPrompt, useServices } from './services.js';
@@ -12,16 +12,17 @@ import { useAuthPrompt, useServices } from './services.js';
 const WORDING = {
   unauthorized: {
     title: 'API token required',
-    description: 'The server asked for credentials. Paste an API token; a human agent also gives its agent id.',
+    description: "The server asked for credentials. Paste an API token; a human agent's own token opens My work.",
   },
-  'sign-in': { title: 'Sign in', description: 'Paste an API token; a human agent also gives its agent id to open My work.' },
+  'sign-in': { title: 'Sign in', description: "Paste an API token; a human agent's own token opens My work." },
 } as const;
 
 /**
  * Asks for an API token (after a 401, or from the Sign in button), keeps it in localStorage
- * (never in the URL), then reconnects the socket and reloads every query with it. A human
- * agent also names its agent id, proven before anything is stored (see verifyHumanAgent),
- * so a mistyped id is said here rather than by a My work view that cannot act.
+ * (never in the URL), then reconnects the socket and reloads every query with it. The token
+ * is asked who it is first (see humanAgentOf): a token the server refuses is said here, before
+ * anything is stored, and a human agent's token signs the page in as that agent, with no id
+ * for the person to type (or mistype).
  */
 export function TokenPrompt() {
   const reason = useAuthPrompt();
@@ -29,7 +30,6 @@ export function TokenPrompt() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [token, setToken] = useState('');
-  const [agentId, setAgentId] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
 
@@ -37,7 +37,6 @@ export function TokenPrompt() {
     tokens.set(token);
     signedInAgent.set(nextAgent);
     setToken('');
-    setAgentId('');
     setError(undefined);
     auth.close();
     void queryClient.invalidateQueries();
@@ -47,13 +46,10 @@ export function TokenPrompt() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (token.trim() === '') return;
-    const id = agentId.trim();
-    if (id === '') return finish(null);
     setBusy(true);
     try {
       // Its own client: the page keeps its current token until this one is proven.
-      await verifyHumanAgent(createClient({ url: window.location.origin, token: token.trim() }), id);
-      finish(id);
+      finish(await humanAgentOf(createClient({ url: window.location.origin, token: token.trim() })));
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -72,31 +68,21 @@ export function TokenPrompt() {
   return (
     <Dialog open={reason !== null} onClose={auth.close} title={wording.title} description={wording.description}>
       <form className="form" onSubmit={(e) => void submit(e)}>
-        <div className="field">
-          <label htmlFor="api-token">Token</label>
-          <input
-            id="api-token"
-            type="password"
-            autoComplete="off"
-            value={token}
-            onChange={(e) => setToken(e.target.value)}
-            data-autofocus
-            required
-          />
-          <p className="field__hint">Stored in this browser only (localStorage key switchboard.token).</p>
-        </div>
-        <Field id="sign-in-agent" label="Agent id" hint="Only for a human agent's token: the agent it is bound to." error={error}>
+        <Field id="api-token" label="Token" hint="Stored in this browser only (localStorage key switchboard.token)." error={error}>
           {({ describedBy, invalid }) => (
             <input
-              id="sign-in-agent"
-              autoComplete="username"
-              value={agentId}
+              id="api-token"
+              type="password"
+              autoComplete="off"
+              value={token}
               onChange={(e) => {
-                setAgentId(e.target.value);
+                setToken(e.target.value);
                 setError(undefined);
               }}
               aria-describedby={describedBy}
               aria-invalid={invalid}
+              data-autofocus
+              required
             />
           )}
         </Field>

@@ -101,7 +101,7 @@ export default function MyWorkView() {
     <div className="view" data-view="my-work">
       {agentId === null ? (
         <EmptyState title="Sign in as a human agent" icon={<LogIn size={20} />}>
-          <p>My work shows the tasks offered to you and the ones you are running. Sign in with your agent token and agent id.</p>
+          <p>My work shows the tasks offered to you and the ones you are running. Sign in with your agent token.</p>
           <button type="button" className="button button--primary" onClick={auth.signIn}>
             <LogIn size={14} aria-hidden="true" /> Sign in
           </button>
