@@ -1,10 +1,9 @@
 import type { EventListResponse, EventView } from 'switchboard/sdk';
 import { describe, expect, it } from 'vitest';
-import type { EventLogFilter } from '../../web/src/api/event-log-query.js';
-import { freshMatches, matchesFilter, prependToFirstPage, type EventLogPages } from '../../web/src/views/event-log/live-pages.js';
+import { freshMatches, matchesFilter, prependToFirstPage, type EventLogPages, type LogFilter } from '../../web/src/views/event-log/live-pages.js';
 import { event } from './fixtures.js';
 
-const ANY: EventLogFilter = { taskId: '', agentId: '', type: '' };
+const ANY: LogFilter = { taskId: '', agentId: '', type: '' };
 
 function page(events: EventView[], nextCursor: string | null): EventListResponse {
   return { success: true, events, nextCursor };

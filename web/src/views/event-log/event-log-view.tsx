@@ -87,10 +87,16 @@ function EventRow({ event }: { event: EventView }) {
       <td className="num mono">{event.id}</td>
       <td>{formatDateTime(event.at)}</td>
       <td className="mono">{event.type}</td>
-      <td>{event.taskId === null ? '—' : <Link to={`/tasks/${encodeURIComponent(event.taskId)}`}>{event.taskId}</Link>}</td>
-      <td>{event.agentId === null ? '—' : <Link to={`/agents#agent-${encodeURIComponent(event.agentId)}`}>{event.agentId}</Link>}</td>
-      <td className="mono small">{event.actor}</td>
-      <td className="event-log__what">
+      <td data-label="Task">
+        {event.taskId === null ? '—' : <Link to={`/tasks/${encodeURIComponent(event.taskId)}`}>{event.taskId}</Link>}
+      </td>
+      <td data-label="Agent" data-none={event.agentId === null || undefined}>
+        {event.agentId === null ? '—' : <Link to={`/agents#agent-${encodeURIComponent(event.agentId)}`}>{event.agentId}</Link>}
+      </td>
+      <td className="mono small event-log__actor" data-label="by">
+        {event.actor}
+      </td>
+      <td className="event-log__what stack__line">
         {text.verb}
         {text.detail === null ? '' : ` · ${text.detail}`}
       </td>
@@ -138,7 +144,7 @@ export default function EventLogView() {
             </div>
           )}
           <div className="table-scroll">
-            <table className="table" aria-label="Events" data-testid="event-log">
+            <table className="table table--stack" aria-label="Events" data-testid="event-log">
               <thead>
                 <tr>
                   <th scope="col" className="num">

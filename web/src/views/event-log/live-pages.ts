@@ -1,5 +1,4 @@
 import type { EventListResponse, EventView } from 'switchboard/sdk';
-import type { EventLogFilter } from '../../api/event-log-query.js';
 
 /** The event log's cached pages (React Query's infinite data), newest page first. */
 export interface EventLogPages {
@@ -7,8 +6,15 @@ export interface EventLogPages {
   pageParams: (string | null)[];
 }
 
+/** The view's filter (EventLogFilter); "" means any. Declared here so this pure module imports no React. */
+export interface LogFilter {
+  taskId: string;
+  agentId: string;
+  type: string;
+}
+
 /** The same test the server applies to `GET /api/events?taskId=&agentId=&type=`: equality on each given field. */
-export function matchesFilter(event: EventView, filter: EventLogFilter): boolean {
+export function matchesFilter(event: EventView, filter: LogFilter): boolean {
   return (
     (filter.taskId === '' || event.taskId === filter.taskId) &&
     (filter.agentId === '' || event.agentId === filter.agentId) &&
@@ -22,7 +28,7 @@ export function headId(data: Pick<EventLogPages, 'pages'>): number {
 }
 
 /** Of a batch, the events that match the filter and are newer than everything shown, newest first. */
-export function freshMatches(data: EventLogPages, events: readonly EventView[], filter: EventLogFilter): EventView[] {
+export function freshMatches(data: EventLogPages, events: readonly EventView[], filter: LogFilter): EventView[] {
   const head = headId(data);
   return events.filter((e) => e.id > head && matchesFilter(e, filter)).sort((a, b) => b.id - a.id);
 }
