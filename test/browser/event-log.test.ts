@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { createClient, type SwitchboardClient, type TaskView } from '../../src/sdk/index.js';
-import { describeBrowser, serverAndBrowser, waitForLive, watchConsole } from './support.js';
+import { describeBrowser, screenshot, serverAndBrowser, waitForLive, watchConsole } from './support.js';
 
 const UI_TIMEOUT_MS = 15_000;
 const TEST_TIMEOUT_MS = 90_000;
@@ -123,6 +123,11 @@ describeBrowser('event log (browser)', () => {
       const two = (await api.tasks.create({ title: 'And another', priority: 'P3' })).task;
       await expect.poll(() => newer.textContent(), { timeout: UI_TIMEOUT_MS }).toContain('2 new events');
       expect(await rowIds(page), 'what the reader reads did not move').toEqual(before);
+      // Read far down the page, the button is still in sight, floating under the top bar.
+      const floating = await newer.boundingBox();
+      expect(floating?.y ?? -1).toBeGreaterThanOrEqual(0);
+      expect((floating?.y ?? Infinity) + (floating?.height ?? 0)).toBeLessThanOrEqual(900);
+      await screenshot(page, 'events-new-events');
 
       await newer.click();
       await expect.poll(() => page.locator(ROWS).first().textContent(), { timeout: UI_TIMEOUT_MS }).toContain(two.id);
