@@ -122,7 +122,7 @@ describeBrowser('My work, Tokens and Events layout (browser)', () => {
     return { page, console };
   }
 
-  for (const target of PAGES.filter((t) => process.env['ONLY'] === undefined || t.name === process.env['ONLY'])) {
+  for (const target of PAGES) {
     for (const screen of SCREENS) {
       it(
         `${target.name} at ${screen.viewport.width} x ${screen.viewport.height}: nothing cut off or overflowing`,
