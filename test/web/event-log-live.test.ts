@@ -1,6 +1,12 @@
 import type { EventListResponse, EventView } from 'switchboard/sdk';
 import { describe, expect, it } from 'vitest';
-import { freshMatches, matchesFilter, prependToFirstPage, type EventLogPages, type LogFilter } from '../../web/src/views/event-log/live-pages.js';
+import {
+  freshMatches,
+  matchesFilter,
+  prependToFirstPage,
+  type EventLogPages,
+  type LogFilter,
+} from '../../web/src/views/event-log/live-pages.js';
 import { event } from './fixtures.js';
 
 const ANY: LogFilter = { taskId: '', agentId: '', type: '' };
