@@ -25,8 +25,8 @@ function queryOf(filter: EventLogFilter, before: string | null): EventListQuery 
 
 /**
  * The event log, newest first, a page at a time (the server's `nextCursor` is the next
- * page's `before`). Not kept live: it is a record to search, and a row moving under the
- * reader's pointer would hurt more than the Refresh button costs.
+ * page's `before`). Kept live from the socket by the view (views/event-log/use-live-event-log.ts),
+ * without refetching: this query only reads.
  */
 export function useEventLog(filter: EventLogFilter) {
   const { api } = useServices();

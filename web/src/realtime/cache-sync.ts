@@ -31,6 +31,7 @@ export class CacheSync {
   readonly #logLines = new Map<string, LogLineView[]>();
   readonly #taskWrites = new Map<string, number>();
   readonly #agentWrites = new Map<string, number>();
+  readonly #eventListeners = new Set<(events: readonly EventView[]) => void>();
   #metricsWrite = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -77,6 +78,15 @@ export class CacheSync {
     if (queued === undefined) this.#logLines.set(taskId, [...lines]);
     else queued.push(...lines);
     this.#schedule();
+  }
+
+  /**
+   * Each flushed batch of events, for a view whose cache this class does not know (the
+   * event log's filtered pages): it hears the same coalesced batches the feed gets.
+   */
+  onEvents(listener: (events: readonly EventView[]) => void): () => void {
+    this.#eventListeners.add(listener);
+    return () => this.#eventListeners.delete(listener);
   }
 
   /** When (performance.now) a snapshot of this task / agent / the metrics last arrived. */
@@ -160,5 +170,6 @@ export class CacheSync {
         return fresh.length === 0 ? list : [...list, ...fresh].sort((a, b) => a.id - b.id);
       });
     }
+    for (const listener of this.#eventListeners) listener(events);
   }
 }

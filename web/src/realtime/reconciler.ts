@@ -72,6 +72,8 @@ export class Reconciler {
     void this.#client.invalidateQueries({ queryKey: queryKeys.metrics });
     void this.#client.invalidateQueries({ queryKey: queryKeys.agents });
     void this.#client.invalidateQueries({ queryKey: queryKeys.recentEvents });
+    // A cut replay left a hole in the event log's live pages (they only add what arrives): read them again.
+    if (truncated) void this.#client.invalidateQueries({ queryKey: queryKeys.eventLogs });
     if (truncated || replayed.size > FULL_REFETCH_THRESHOLD) void this.#client.invalidateQueries({ queryKey: queryKeys.taskLists });
     else if (replayed.size > 0) void this.#refetchTasks([...replayed]);
   }

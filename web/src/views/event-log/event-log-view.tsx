@@ -1,5 +1,5 @@
 import { RotateCw } from 'lucide-react';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { EventView } from 'switchboard/sdk';
 import { useEventLog, type EventLogFilter } from '../../api/event-log-query.js';
@@ -8,6 +8,7 @@ import { EVENT_TYPES, type EventType } from '../../api/vocabulary.js';
 import { EmptyState, ErrorState, SkeletonRows } from '../../components/states.js';
 import { describeEvent } from '../../lib/event-text.js';
 import { formatDateTime } from '../../lib/format.js';
+import { useLiveEventLog } from './use-live-event-log.js';
 
 const isEventType = (value: string): value is EventType => (EVENT_TYPES as readonly string[]).includes(value);
 
@@ -86,10 +87,16 @@ function EventRow({ event }: { event: EventView }) {
       <td className="num mono">{event.id}</td>
       <td>{formatDateTime(event.at)}</td>
       <td className="mono">{event.type}</td>
-      <td>{event.taskId === null ? '—' : <Link to={`/tasks/${encodeURIComponent(event.taskId)}`}>{event.taskId}</Link>}</td>
-      <td>{event.agentId === null ? '—' : <Link to={`/agents#agent-${encodeURIComponent(event.agentId)}`}>{event.agentId}</Link>}</td>
-      <td className="mono small">{event.actor}</td>
-      <td className="event-log__what">
+      <td data-label="Task">
+        {event.taskId === null ? '—' : <Link to={`/tasks/${encodeURIComponent(event.taskId)}`}>{event.taskId}</Link>}
+      </td>
+      <td data-label="Agent" data-none={event.agentId === null || undefined}>
+        {event.agentId === null ? '—' : <Link to={`/agents#agent-${encodeURIComponent(event.agentId)}`}>{event.agentId}</Link>}
+      </td>
+      <td className="mono small event-log__actor" data-label="by">
+        {event.actor}
+      </td>
+      <td className="event-log__what stack__line">
         {text.verb}
         {text.detail === null ? '' : ` · ${text.detail}`}
       </td>
@@ -97,13 +104,19 @@ function EventRow({ event }: { event: EventView }) {
   );
 }
 
-/** The whole event log: filter by task, agent and type; newest first, a page at a time. */
+/** The whole event log: filter by task, agent and type; newest first, a page at a time; live. */
 export default function EventLogView() {
   const [filter, setFilter] = useFilter();
   const log = useEventLog(filter);
+  const live = useLiveEventLog(filter, log.data);
+  const top = useRef<HTMLDivElement>(null);
   const events = useMemo(() => log.data?.pages.flatMap((p) => p.events) ?? [], [log.data]);
+  const showNewest = () => {
+    live.showNewest();
+    top.current?.scrollIntoView({ block: 'start' });
+  };
   return (
-    <div className="view" data-view="events">
+    <div className="view" data-view="events" ref={top}>
       <div className="view__header">
         <div>
           <h1 className="view__title">Event log</h1>
@@ -123,8 +136,15 @@ export default function EventLogView() {
         <EmptyState title="No events match" />
       ) : (
         <>
+          {live.newer > 0 && (
+            <div className="event-log__newer">
+              <button type="button" className="button button--primary" onClick={showNewest} data-testid="show-newest">
+                {live.newer === 1 ? '1 new event' : `${live.newer} new events`} · Show newest
+              </button>
+            </div>
+          )}
           <div className="table-scroll">
-            <table className="table" aria-label="Events" data-testid="event-log">
+            <table className="table table--stack" aria-label="Events" data-testid="event-log">
               <thead>
                 <tr>
                   <th scope="col" className="num">

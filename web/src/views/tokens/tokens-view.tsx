@@ -14,10 +14,14 @@ function TokenRow({ token }: { token: TokenView }) {
   const revoked = token.revokedAt !== null;
   return (
     <tr data-token-id={token.id} data-revoked={revoked}>
-      <th scope="row">{token.label}</th>
-      <td>{token.role}</td>
-      <td className="mono">{token.agentId ?? '—'}</td>
-      <td>{formatDateTime(token.createdAt)}</td>
+      <th scope="row" className="stack__line">
+        {token.label}
+      </th>
+      <td data-label="Role">{token.role}</td>
+      <td className="mono" data-label="Agent">
+        {token.agentId ?? '—'}
+      </td>
+      <td data-label="Created">{formatDateTime(token.createdAt)}</td>
       <td>{revoked ? `Revoked ${formatDateTime(token.revokedAt)}` : 'Active'}</td>
       <td>
         {!revoked && (
@@ -42,7 +46,7 @@ function TokenTable({ tokens }: { tokens: TokenView[] }) {
   if (tokens.length === 0) return <EmptyState title="No tokens yet" />;
   return (
     <div className="table-scroll">
-      <table className="table" aria-label="API tokens">
+      <table className="table table--stack" aria-label="API tokens">
         <thead>
           <tr>
             <th scope="col">Label</th>
