@@ -78,6 +78,13 @@ export interface TaskFilter extends TaskCriteria {
   limit: number;
 }
 
+/** One group of {@link TaskReads.countQueue}: the pending tasks of one priority and capability key. */
+export interface QueueCount {
+  priority: Priority;
+  capabilityKey: string;
+  count: number;
+}
+
 /** Timer kinds a task can be due for; each maps to one nullable, indexed due time in the stores. */
 export const TIMER_KINDS = ['offer', 'lease', 'sla_warning', 'sla_violation', 'retry', 'promote'] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
@@ -107,6 +114,12 @@ export interface TaskReads {
    * backoff in force), in queue order: queueRank, then slaDeadline, then seq.
    */
   peekQueue(params: { capabilityKey: string; now: number; limit: number }): Promise<Task[]>;
+  /**
+   * How many PENDING tasks (retry backoff included) there are per priority and capability
+   * key; only non-empty groups. One pass over the pending tasks, not over all of them:
+   * cheap enough for a metrics scrape, which still caches it.
+   */
+  countQueue(): Promise<QueueCount[]>;
   /** The earliest due time of any timer of any task, or null when none is armed. */
   nextDueAt(): Promise<number | null>;
   /** Tasks whose `kind` timer is due at `now`, earliest first. */

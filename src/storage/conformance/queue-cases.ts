@@ -33,6 +33,31 @@ export function queueCases(h: StoreHarness): void {
     });
   });
 
+  describe('tasks: countQueue', () => {
+    it('counts PENDING tasks (backoff included) per priority and capability key, and nothing else', async () => {
+      expect(await h.store.tasks.countQueue()).toEqual([]);
+      await createTask(h.store, { priority: 'P1' });
+      await createTask(h.store, { priority: 'P1' });
+      await createTask(h.store, { priority: 'P3', requiredCapabilities: ['ts', 'sql'] });
+      const go = await createTask(h.store, { priority: 'P0', requiredCapabilities: ['go'] });
+      await insertTask(h.store, { ...go, id: 'TASK-RETRY', seq: 900, retryAt: T0 + HOUR_MS });
+      await createTask(h.store, { priority: 'P0', requiredCapabilities: ['python'] }, { blocked: true });
+      await act(h.store, await createTask(h.store, { priority: 'P1' }), assignAction('agent-a'));
+      await act(h.store, await createTask(h.store, { priority: 'P2' }), { type: 'cancel', reason: null });
+      const counts = async () =>
+        [...(await h.store.tasks.countQueue())].sort((a, b) =>
+          `${a.priority}${a.capabilityKey}`.localeCompare(`${b.priority}${b.capabilityKey}`),
+        );
+      expect(await counts()).toEqual([
+        { priority: 'P0', capabilityKey: 'go', count: 2 },
+        { priority: 'P1', capabilityKey: '', count: 2 },
+        { priority: 'P3', capabilityKey: 'sql,ts', count: 1 },
+      ]);
+      await act(h.store, go, assignAction('agent-b'));
+      expect((await counts())[0]).toEqual({ priority: 'P0', capabilityKey: 'go', count: 1 });
+    });
+  });
+
   describe('tasks: peekQueue', () => {
     it('orders by queue rank, then SLA deadline, then seq, within one capability key', async () => {
       const key = capabilityKey(['ts']);

@@ -1,5 +1,5 @@
 import { VersionConflictError, ConflictError } from '../../core/errors.js';
-import type { TaskCriteria, TaskFilter, TaskReads, TaskWrites, TimerKind } from '../../core/ports.js';
+import type { QueueCount, TaskCriteria, TaskFilter, TaskReads, TaskWrites, TimerKind } from '../../core/ports.js';
 import { DEFAULT_TASK_SORT } from '../../core/task-order.js';
 import { SORT_COLUMN, priorityAt } from '../task-sort-columns.js';
 import { PRIORITIES, TASK_STATUSES, type Priority, type Task, type TaskStatus } from '../../core/task.js';
@@ -163,6 +163,16 @@ export class PostgresTaskReads implements TaskReads {
        ORDER BY queue_rank, sla_deadline, seq LIMIT $3`,
       [params.capabilityKey, params.now, params.limit],
     );
+  }
+
+  async countQueue(): Promise<QueueCount[]> {
+    // No params. The partial index tasks_queue_idx bounds the scan to PENDING rows (SQLite pins
+    // its twin with INDEXED BY); count(*) is int8, parsed to number by the pool's type parser.
+    const res = await this.db.query<{ priority: Priority; cap_key: string; n: number }>(
+      `SELECT priority, cap_key, count(*) AS n FROM tasks WHERE status = 'PENDING' GROUP BY priority, cap_key`,
+      [],
+    );
+    return res.rows.map((r) => ({ priority: r.priority, capabilityKey: r.cap_key, count: r.n }));
   }
 
   async nextDueAt(): Promise<number | null> {

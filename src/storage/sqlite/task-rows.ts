@@ -1,5 +1,5 @@
 import { VersionConflictError } from '../../core/errors.js';
-import type { TaskCriteria, TaskFilter, TaskReads, TaskWrites, TimerKind } from '../../core/ports.js';
+import type { QueueCount, TaskCriteria, TaskFilter, TaskReads, TaskWrites, TimerKind } from '../../core/ports.js';
 import { DEFAULT_TASK_SORT } from '../../core/task-order.js';
 import { SORT_COLUMN, priorityAt } from '../task-sort-columns.js';
 import { PRIORITIES, TASK_STATUSES, type Priority, type Task, type TaskStatus } from '../../core/task.js';
@@ -184,6 +184,19 @@ export class SqliteTaskRows implements TaskReads, TaskWrites {
       { capabilityKey, now, limit },
     );
     return rows.map(rowToTask);
+  }
+
+  async countQueue(): Promise<QueueCount[]> {
+    // No parameters. Walks tasks_queue (only PENDING rows are in it) and reads each row's
+    // priority, which the index lacks: the cost follows the pending tasks, never the finished
+    // ones. Postgres is the same SQL; its count(*) is int8, parsed to a number.
+    const rows = this.sql.all(
+      `SELECT priority, cap_key, COUNT(*) AS n FROM tasks INDEXED BY tasks_queue WHERE status = 'PENDING' GROUP BY priority, cap_key`,
+    );
+    return rows.flatMap((row) => {
+      const priority = PRIORITIES.find((p) => p === row.priority);
+      return priority === undefined ? [] : [{ priority, capabilityKey: text(row, 'cap_key'), count: num(row, 'n') }];
+    });
   }
 
   async nextDueAt(): Promise<number | null> {
