@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../core/clock.js';
 import type { QueueCount, StoreReads } from '../core/ports.js';
-import type { AssignmentDecision } from '../core/task.js';
+import { PRIORITIES, type AssignmentDecision } from '../core/task.js';
 import type { Logger } from '../services/event-bus.js';
 import { processMetrics } from './process-metrics.js';
 import { METRICS_STORE_READ_TTL_DEFAULT_MS, ScrapeCache } from './scrape-cache.js';
@@ -86,13 +86,15 @@ export class ServerMetrics {
 
     new Gauge({
       name: 'switchboard_queue_depth',
-      help: 'PENDING tasks (retry backoff included) by priority and capability key (the sorted required capabilities, comma-joined; "" for none).',
+      help: 'PENDING tasks (retry backoff included) by the priority the queue ranks them at (aging raises it) and capability key (the sorted required capabilities, comma-joined; "" for none).',
       labelNames: ['priority', 'capability'] as const,
       registers,
       async collect() {
         this.reset();
-        for (const group of (await snapshot())?.queue ?? [])
-          this.set({ priority: group.priority, capability: group.capabilityKey }, group.count);
+        for (const group of (await snapshot())?.queue ?? []) {
+          const priority = PRIORITIES[group.queueRank];
+          if (priority !== undefined) this.set({ priority, capability: group.capabilityKey }, group.count);
+        }
       },
     });
     new Gauge({

@@ -34,27 +34,28 @@ export function queueCases(h: StoreHarness): void {
   });
 
   describe('tasks: countQueue', () => {
-    it('counts PENDING tasks (backoff included) per priority and capability key, and nothing else', async () => {
+    it('counts PENDING tasks (backoff included) per capability key and queue rank, and nothing else', async () => {
       expect(await h.store.tasks.countQueue()).toEqual([]);
       await createTask(h.store, { priority: 'P1' });
       await createTask(h.store, { priority: 'P1' });
-      await createTask(h.store, { priority: 'P3', requiredCapabilities: ['ts', 'sql'] });
+      const aged = await createTask(h.store, { priority: 'P3', requiredCapabilities: ['ts', 'sql'] });
+      // Aged from P3 to rank 1: counted at the rank the queue sorts it at.
+      await insertTask(h.store, { ...aged, id: 'TASK-AGED', seq: 800, queueRank: 1 });
       const go = await createTask(h.store, { priority: 'P0', requiredCapabilities: ['go'] });
       await insertTask(h.store, { ...go, id: 'TASK-RETRY', seq: 900, retryAt: T0 + HOUR_MS });
       await createTask(h.store, { priority: 'P0', requiredCapabilities: ['python'] }, { blocked: true });
       await act(h.store, await createTask(h.store, { priority: 'P1' }), assignAction('agent-a'));
       await act(h.store, await createTask(h.store, { priority: 'P2' }), { type: 'cancel', reason: null });
       const counts = async () =>
-        [...(await h.store.tasks.countQueue())].sort((a, b) =>
-          `${a.priority}${a.capabilityKey}`.localeCompare(`${b.priority}${b.capabilityKey}`),
-        );
+        [...(await h.store.tasks.countQueue())].sort((a, b) => a.capabilityKey.localeCompare(b.capabilityKey) || a.queueRank - b.queueRank);
       expect(await counts()).toEqual([
-        { priority: 'P0', capabilityKey: 'go', count: 2 },
-        { priority: 'P1', capabilityKey: '', count: 2 },
-        { priority: 'P3', capabilityKey: 'sql,ts', count: 1 },
+        { capabilityKey: '', queueRank: 1, count: 2 },
+        { capabilityKey: 'go', queueRank: 0, count: 2 },
+        { capabilityKey: 'sql,ts', queueRank: 1, count: 1 },
+        { capabilityKey: 'sql,ts', queueRank: 3, count: 1 },
       ]);
       await act(h.store, go, assignAction('agent-b'));
-      expect((await counts())[0]).toEqual({ priority: 'P0', capabilityKey: 'go', count: 1 });
+      expect((await counts())[1]).toEqual({ capabilityKey: 'go', queueRank: 0, count: 1 });
     });
   });
 

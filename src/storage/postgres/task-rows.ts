@@ -166,13 +166,14 @@ export class PostgresTaskReads implements TaskReads {
   }
 
   async countQueue(): Promise<QueueCount[]> {
-    // No params. The partial index tasks_queue_idx bounds the scan to PENDING rows (SQLite pins
-    // its twin with INDEXED BY); count(*) is int8, parsed to number by the pool's type parser.
-    const res = await this.db.query<{ priority: Priority; cap_key: string; n: number }>(
-      `SELECT priority, cap_key, count(*) AS n FROM tasks WHERE status = 'PENDING' GROUP BY priority, cap_key`,
+    // No params. cap_key and queue_rank lead the partial index tasks_queue_idx, so this can be
+    // an index-only scan of the PENDING rows (SQLite pins its twin with INDEXED BY); count(*)
+    // is int8, parsed to number by the pool's type parser.
+    const res = await this.db.query<{ cap_key: string; queue_rank: number; n: number }>(
+      `SELECT cap_key, queue_rank, count(*) AS n FROM tasks WHERE status = 'PENDING' GROUP BY cap_key, queue_rank`,
       [],
     );
-    return res.rows.map((r) => ({ priority: r.priority, capabilityKey: r.cap_key, count: r.n }));
+    return res.rows.map((r) => ({ queueRank: r.queue_rank, capabilityKey: r.cap_key, count: r.n }));
   }
 
   async nextDueAt(): Promise<number | null> {

@@ -187,16 +187,13 @@ export class SqliteTaskRows implements TaskReads, TaskWrites {
   }
 
   async countQueue(): Promise<QueueCount[]> {
-    // No parameters. Walks tasks_queue (only PENDING rows are in it) and reads each row's
-    // priority, which the index lacks: the cost follows the pending tasks, never the finished
-    // ones. Postgres is the same SQL; its count(*) is int8, parsed to a number.
+    // No parameters. A covering scan of tasks_queue (only PENDING rows are in it; cap_key and
+    // queue_rank lead it), so no task row is read and the groups come out in index order.
+    // Postgres is the same SQL over its twin index; its count(*) is int8, parsed to a number.
     const rows = this.sql.all(
-      `SELECT priority, cap_key, COUNT(*) AS n FROM tasks INDEXED BY tasks_queue WHERE status = 'PENDING' GROUP BY priority, cap_key`,
+      `SELECT cap_key, queue_rank, COUNT(*) AS n FROM tasks INDEXED BY tasks_queue WHERE status = 'PENDING' GROUP BY cap_key, queue_rank`,
     );
-    return rows.flatMap((row) => {
-      const priority = PRIORITIES.find((p) => p === row.priority);
-      return priority === undefined ? [] : [{ priority, capabilityKey: text(row, 'cap_key'), count: num(row, 'n') }];
-    });
+    return rows.map((row) => ({ queueRank: num(row, 'queue_rank'), capabilityKey: text(row, 'cap_key'), count: num(row, 'n') }));
   }
 
   async nextDueAt(): Promise<number | null> {
