@@ -74,7 +74,7 @@ export class ServerMetrics {
       options.clock,
       options.storeReadTtlMs ?? METRICS_STORE_READ_TTL_DEFAULT_MS,
     );
-    /** The snapshot, or null (logged) when the store cannot answer: those gauges are left out of this scrape, the rest is served. */
+    /** The snapshot, or null (logged) when the store cannot answer: those gauges go unknown in this scrape, the rest is served. */
     const snapshot = async (): Promise<QueueSnapshot | null> => {
       try {
         return await this.#snapshot.get();
@@ -102,9 +102,8 @@ export class ServerMetrics {
       help: 'Tasks held by an agent: ASSIGNED (offered) or IN_PROGRESS.',
       registers,
       async collect() {
-        this.reset();
-        const read = await snapshot();
-        if (read !== null) this.set(read.inFlight);
+        // An unlabelled gauge always has a sample: NaN says "unknown", where 0 would say "idle".
+        this.set((await snapshot())?.inFlight ?? Number.NaN);
       },
     });
     const sockets = options.sockets ?? (() => 0);

@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { ServerMetrics } from '../../src/metrics/registry.js';
 import { METRICS_STORE_READ_TTL_DEFAULT_MS } from '../../src/metrics/scrape-cache.js';
 import { startServer, type ServerHandle } from '../../src/server.js';
 import { describePg } from '../../src/storage/postgres/test-database.js';
+import { openSqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { FakeClock } from '../support/fake-clock.js';
 import { TOKENS, agentToken, startHarness, type Harness } from '../support/api-harness.js';
 
 /** One sample line of the text exposition format: `name{label="value",...} number`. */
@@ -149,6 +152,31 @@ function metricsSuite(dialect: 'sqlite' | 'postgres'): void {
 }
 
 describe('GET /metrics (SQLite)', () => metricsSuite('sqlite'));
+
+describe('ServerMetrics when the store cannot answer', () => {
+  it('reports the queue gauges unknown (no queue series, in-flight NaN), logs why, and serves the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-metrics-'));
+    try {
+      const store = openSqliteStore({ file: join(dir, 'db.sqlite') });
+      await store.migrate();
+      await store.close();
+      const warnings: unknown[] = [];
+      const logger = { info() {}, error() {}, warn: (obj: unknown) => void warnings.push(obj) };
+      const metrics = new ServerMetrics({ store, clock: new FakeClock(), logger });
+      metrics.observeCommit(0.002, 1);
+      const samples = parseExposition(await metrics.render());
+      expect(valueOf(samples, 'switchboard_tasks_in_flight')).toBeNaN();
+      expect(sample(samples, 'switchboard_queue_depth')).toBeUndefined();
+      expect(valueOf(samples, 'switchboard_store_commit_seconds_count')).toBe(1);
+      expect(sample(samples, 'nodejs_eventloop_lag_seconds')).toBeDefined();
+      // Both gauges asked within one scrape: one read, one warning.
+      expect(warnings.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 await describePg('GET /metrics (PostgreSQL)', () => metricsSuite('postgres'));
 
 describe('GET /metrics on the server npm start runs', () => {
