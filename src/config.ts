@@ -23,7 +23,6 @@ export const BODY_LIMIT_DEFAULT_BYTES = 1_048_576;
 export const BODY_LIMIT_MAX_BYTES = 64 * 1_048_576;
 /** Prometheus metrics at /metrics: on, behind the `read` permission like every other read (docs/metrics.md). */
 export const METRICS_DEFAULT = 'on';
-
 /** Start-up, shutdown and warnings, without per-request noise beyond pino's request lines. */
 export const LOG_LEVEL_DEFAULT: LogLevel = 'info';
 
