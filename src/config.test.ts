@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       bodyLimitBytes: 1_048_576,
       logLevel: 'info',
       trustProxy: false,
+      metrics: true,
       policy: DEFAULT_POLICY,
     });
   });
@@ -36,6 +37,7 @@ describe('loadConfig', () => {
         SWITCHBOARD_BODY_LIMIT: '2048',
         LOG_LEVEL: 'debug',
         SWITCHBOARD_TRUST_PROXY: '10.0.0.0/8, loopback,::1',
+        SWITCHBOARD_METRICS: 'off',
         SWITCHBOARD_OFFER_TIMEOUT_MS: '1000',
         SWITCHBOARD_LEASE_MS: '0',
         SWITCHBOARD_RETRY_BASE_MS: '10',
@@ -62,6 +64,7 @@ describe('loadConfig', () => {
       bodyLimitBytes: 2048,
       logLevel: 'debug',
       trustProxy: ['10.0.0.0/8', 'loopback', '::1'],
+      metrics: false,
       policy: {
         slaByPriorityMs: { P0: 1, P1: 2, P2: 3, P3: 4 },
         slaWarningRatio: 0.5,

@@ -21,6 +21,8 @@ export const DISPATCH_DEFAULT: DispatchMode = 'auto';
 export const BODY_LIMIT_DEFAULT_BYTES = 1_048_576;
 /** A larger body than this is a mistake, not a task: refuse the setting rather than invite memory exhaustion. */
 export const BODY_LIMIT_MAX_BYTES = 64 * 1_048_576;
+/** Prometheus metrics at /metrics: on, behind the `read` permission like every other read (docs/metrics.md). */
+export const METRICS_DEFAULT = 'on';
 /** Start-up, shutdown and warnings, without per-request noise beyond pino's request lines. */
 export const LOG_LEVEL_DEFAULT: LogLevel = 'info';
 
@@ -47,6 +49,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Which peers' `X-Forwarded-For` names the client (rate limits, logs), for HTTP and Socket.io alike. */
   readonly trustProxy: TrustProxy;
+  /** Serve Prometheus metrics at /metrics and collect them (SWITCHBOARD_METRICS). */
+  readonly metrics: boolean;
   readonly policy: Readonly<Policy>;
 }
 
@@ -106,6 +110,11 @@ export const CONFIG_VARIABLES: readonly { variable: string; default: string; des
     default: 'false',
     description:
       'Whose X-Forwarded-For names the client (rate limits, logs) on HTTP and Socket.io: false (nobody), true (every hop: only when the proxy is the sole way in), or a comma list of proxy addresses, CIDR ranges and loopback, linklocal, uniquelocal. No hop counts.',
+  },
+  {
+    variable: 'SWITCHBOARD_METRICS',
+    default: METRICS_DEFAULT,
+    description: 'on: serve Prometheus metrics at /metrics (read permission, see docs/metrics.md); off: no route and nothing collected.',
   },
   {
     variable: 'SWITCHBOARD_OFFER_TIMEOUT_MS',
@@ -192,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], flag
     bodyLimitBytes: read.integer('SWITCHBOARD_BODY_LIMIT', BODY_LIMIT_DEFAULT_BYTES, { min: 1, max: BODY_LIMIT_MAX_BYTES }),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, LOG_LEVEL_DEFAULT),
     trustProxy: read.trustProxy('SWITCHBOARD_TRUST_PROXY'),
+    metrics: read.oneOf('SWITCHBOARD_METRICS', ['on', 'off'] as const, METRICS_DEFAULT) === 'on',
     policy: {
       slaByPriorityMs,
       slaWarningRatio: read.ratio('SWITCHBOARD_SLA_WARNING_RATIO', DEFAULT_POLICY.slaWarningRatio),

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { API_DOCS_PATH, buildApp, findWebRoot } from './api/app.js';
+import { METRICS_PATH } from './api/metrics-route.js';
 import type { Config } from './config.js';
 import { DEMO_ACTOR, loadDemo } from './demo/load-demo.js';
 import { attachRealtime, type Realtime } from './realtime/gateway.js';
@@ -12,6 +13,10 @@ import { createTokenAuthenticator } from './services/tokens.js';
 import { ClusterRelay } from './services/cluster-relay.js';
 import { openClusterChannel, openStore } from './composition.js';
 import { packageRoot } from './package-root.js';
+import { countCommittedEvents } from './metrics/bus-counters.js';
+import { timeClaims } from './metrics/claim-timing.js';
+import { meteredStore } from './metrics/metered-store.js';
+import { ServerMetrics } from './metrics/registry.js';
 
 /** A started server: where it listens, and how to stop it in the order it must be torn down. */
 export interface ServerHandle {
@@ -40,13 +45,20 @@ export interface StartServerOptions {
 export async function startServer(config: Config, options: StartServerOptions = {}): Promise<ServerHandle> {
   const print = options.print ?? ((text: string) => void process.stdout.write(text));
   const logger = options.logger ?? deferredLogger();
-  const store = await openStore(config);
+  const opened = await openStore(config);
   /** What has been built so far, torn down in reverse if a later step fails. */
   const built: { app?: FastifyInstance; realtime?: Realtime; orchestrator?: Orchestrator; relay?: ClusterRelay } = {};
+  // The gateway is attached after the app it shares a port with; until then no socket is open.
+  const metrics = config.metrics
+    ? new ServerMetrics({ store: opened, clock: systemClock, logger, sockets: () => built.realtime?.io.engine.clientsCount ?? 0 })
+    : null;
+  const store = metrics === null ? opened : meteredStore(opened, metrics);
   try {
     await store.migrate();
     const bus = new EventBus(logger);
-    const orchestrator = createOrchestrator({ store, clock: systemClock, policy: config.policy, bus, dispatch: config.dispatch, logger });
+    if (metrics !== null) countCommittedEvents(bus, metrics);
+    const created = createOrchestrator({ store, clock: systemClock, policy: config.policy, bus, dispatch: config.dispatch, logger });
+    const orchestrator = metrics === null ? created : timeClaims(created, metrics);
     built.orchestrator = orchestrator;
     const revocations = new TokenRevocations(logger);
     const authenticator = createTokenAuthenticator(store, systemClock, revocations);
@@ -64,6 +76,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       clock: systemClock,
       authentication,
       trustProxy: config.trustProxy,
+      ...(metrics === null ? {} : { metrics }),
     });
     built.app = app;
     logger.attach(app.log);
@@ -103,6 +116,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
         `Switchboard listening on ${url}`,
         `  dashboard: ${url}/${webRoot === null ? ' (not built: web/dist is missing)' : ''}`,
         `  API docs:  ${url}${API_DOCS_PATH}`,
+        ...(metrics === null ? [] : [`  metrics:   ${url}${METRICS_PATH} (Prometheus, read permission)`]),
         `  storage:   ${config.databaseUrl !== null ? 'PostgreSQL' : `SQLite ${config.dataFile}`}; dispatch ${config.dispatch}; anonymous role ${config.anonymousRole}`,
         '',
       ].join('\n'),

@@ -16,6 +16,8 @@ import { handleError, routeNotFound } from './errors.js';
 import { IdempotentCreates } from './idempotency.js';
 import { installInputGuard } from './input-guard.js';
 import { mcpRoute } from './mcp-route.js';
+import { metricsRoute } from './metrics-route.js';
+import type { ServerMetrics } from '../metrics/registry.js';
 import type { RouteContext } from './route-context.js';
 import { agentRoutes } from './routes/agents.js';
 import { eventRoutes } from './routes/events.js';
@@ -54,6 +56,8 @@ export interface AppDeps {
   authentication?: AuthenticationService;
   /** Which peers' `X-Forwarded-For` sets `request.ip` (SWITCHBOARD_TRUST_PROXY); default none. */
   trustProxy?: TrustProxy;
+  /** Prometheus metrics: served at /metrics and fed by an HTTP timing hook; omitted (SWITCHBOARD_METRICS=off), neither exists. */
+  metrics?: ServerMetrics;
 }
 
 /**
@@ -84,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app,
     deps.authentication ?? new AuthenticationService({ authenticator: deps.authenticator, anonymousRole: deps.anonymousRole, clock }),
   );
+  if (deps.metrics !== undefined) metricsRoute(app, deps.metrics);
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -17,6 +17,10 @@ import type { ScoredCandidate } from '../../src/core/task.js';
 import type { Metrics } from '../../src/services/types.js';
 import type { reportView } from '../../src/api/routes/system.js';
 import type { AgentView, EventView, TaskView } from '../../src/api/views.js';
+import { countCommittedEvents } from '../../src/metrics/bus-counters.js';
+import { timeClaims } from '../../src/metrics/claim-timing.js';
+import { meteredStore } from '../../src/metrics/metered-store.js';
+import { ServerMetrics } from '../../src/metrics/registry.js';
 import { FakeClock } from './fake-clock.js';
 
 /** Tokens the in-test authenticator knows. `agent:<id>` tokens are bound to that agent. */
@@ -58,6 +62,8 @@ export interface HarnessOptions {
   logger?: AppDeps['logger'];
   /** Mount the admin token routes (/api/tokens) on the real token service; authentication stays {@link StaticAuthenticator}. */
   tokenAdmin?: boolean;
+  /** Collect Prometheus metrics and serve /metrics, wired as server.ts wires them (the scrape cache ages on the fake clock). */
+  metrics?: boolean;
 }
 
 /** A real store (SQLite on a temp file, or PostgreSQL), the real orchestrator on a fake clock, and the app. */
@@ -70,6 +76,8 @@ export interface Harness {
   file: string;
   /** The PostgreSQL schema holding this harness's tables; null on SQLite. */
   pgSchema: string | null;
+  /** The server's metrics, when the harness was started with `metrics: true`. */
+  metrics: ServerMetrics | null;
   /** Sends a request; `json` is the parsed body (`{}` when it is not JSON). */
   request(
     method: InjectOptions['method'],
@@ -119,13 +127,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const file = options.file ?? join(dir as string, 'switchboard.db');
   const clock = new FakeClock();
   const pgSchema = options.dialect === 'postgres' ? createTestSchema() : null;
-  const store: Store =
+  const opened: Store =
     pgSchema === null
       ? openSqliteStore({ file })
       : await openPostgresStore({ connectionString: pgTestUrl(), schema: pgSchema.schema, poolSize: 4 });
+  const metrics = options.metrics === true ? new ServerMetrics({ store: opened, clock, logger: silentLogger }) : null;
+  const store = metrics === null ? opened : meteredStore(opened, metrics);
   await store.migrate();
   const bus = new EventBus(silentLogger);
-  const orchestrator = createOrchestrator({
+  if (metrics !== null) countCommittedEvents(bus, metrics);
+  const created = createOrchestrator({
     store,
     clock,
     policy: options.policy ?? DEFAULT_POLICY,
@@ -133,6 +144,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     dispatch: options.dispatch ?? 'manual',
     logger: silentLogger,
   });
+  const orchestrator = metrics === null ? created : timeClaims(created, metrics);
   const deps: AppDeps = {
     orchestrator,
     authenticator: new StaticAuthenticator(),
@@ -142,6 +154,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     webRoot: options.webRoot ?? null,
     logger: options.logger ?? false,
     ...(options.tokenAdmin === true ? { tokens: createTokenAuthenticator(store, clock) } : {}),
+    ...(metrics === null ? {} : { metrics }),
   };
   const app = await buildApp(deps);
   await orchestrator.start();
@@ -154,6 +167,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clock,
     file,
     pgSchema: pgSchema?.schema ?? null,
+    metrics,
     async request(method, url, body, headers = {}) {
       const res = await app.inject({
         method,

@@ -33,6 +33,32 @@ export function queueCases(h: StoreHarness): void {
     });
   });
 
+  describe('tasks: countQueue', () => {
+    it('counts PENDING tasks (backoff included) per capability key and queue rank, and nothing else', async () => {
+      expect(await h.store.tasks.countQueue()).toEqual([]);
+      await createTask(h.store, { priority: 'P1' });
+      await createTask(h.store, { priority: 'P1' });
+      const aged = await createTask(h.store, { priority: 'P3', requiredCapabilities: ['ts', 'sql'] });
+      // Aged from P3 to rank 1: counted at the rank the queue sorts it at.
+      await insertTask(h.store, { ...aged, id: 'TASK-AGED', seq: 800, queueRank: 1 });
+      const go = await createTask(h.store, { priority: 'P0', requiredCapabilities: ['go'] });
+      await insertTask(h.store, { ...go, id: 'TASK-RETRY', seq: 900, retryAt: T0 + HOUR_MS });
+      await createTask(h.store, { priority: 'P0', requiredCapabilities: ['python'] }, { blocked: true });
+      await act(h.store, await createTask(h.store, { priority: 'P1' }), assignAction('agent-a'));
+      await act(h.store, await createTask(h.store, { priority: 'P2' }), { type: 'cancel', reason: null });
+      const counts = async () =>
+        [...(await h.store.tasks.countQueue())].sort((a, b) => a.capabilityKey.localeCompare(b.capabilityKey) || a.queueRank - b.queueRank);
+      expect(await counts()).toEqual([
+        { capabilityKey: '', queueRank: 1, count: 2 },
+        { capabilityKey: 'go', queueRank: 0, count: 2 },
+        { capabilityKey: 'sql,ts', queueRank: 1, count: 1 },
+        { capabilityKey: 'sql,ts', queueRank: 3, count: 1 },
+      ]);
+      await act(h.store, go, assignAction('agent-b'));
+      expect((await counts())[1]).toEqual({ capabilityKey: 'go', queueRank: 0, count: 1 });
+    });
+  });
+
   describe('tasks: peekQueue', () => {
     it('orders by queue rank, then SLA deadline, then seq, within one capability key', async () => {
       const key = capabilityKey(['ts']);

@@ -1,5 +1,5 @@
 import { VersionConflictError, ConflictError } from '../../core/errors.js';
-import type { TaskCriteria, TaskFilter, TaskReads, TaskWrites, TimerKind } from '../../core/ports.js';
+import type { QueueCount, TaskCriteria, TaskFilter, TaskReads, TaskWrites, TimerKind } from '../../core/ports.js';
 import { DEFAULT_TASK_SORT } from '../../core/task-order.js';
 import { SORT_COLUMN, priorityAt } from '../task-sort-columns.js';
 import { PRIORITIES, TASK_STATUSES, type Priority, type Task, type TaskStatus } from '../../core/task.js';
@@ -163,6 +163,17 @@ export class PostgresTaskReads implements TaskReads {
        ORDER BY queue_rank, sla_deadline, seq LIMIT $3`,
       [params.capabilityKey, params.now, params.limit],
     );
+  }
+
+  async countQueue(): Promise<QueueCount[]> {
+    // No params. cap_key and queue_rank lead the partial index tasks_queue_idx, so this can be
+    // an index-only scan of the PENDING rows (SQLite pins its twin with INDEXED BY); count(*)
+    // is int8, parsed to number by the pool's type parser.
+    const res = await this.db.query<{ cap_key: string; queue_rank: number; n: number }>(
+      `SELECT cap_key, queue_rank, count(*) AS n FROM tasks WHERE status = 'PENDING' GROUP BY cap_key, queue_rank`,
+      [],
+    );
+    return res.rows.map((r) => ({ queueRank: r.queue_rank, capabilityKey: r.cap_key, count: r.n }));
   }
 
   async nextDueAt(): Promise<number | null> {

@@ -1,5 +1,5 @@
 import { VersionConflictError } from '../../core/errors.js';
-import type { TaskCriteria, TaskFilter, TaskReads, TaskWrites, TimerKind } from '../../core/ports.js';
+import type { QueueCount, TaskCriteria, TaskFilter, TaskReads, TaskWrites, TimerKind } from '../../core/ports.js';
 import { DEFAULT_TASK_SORT } from '../../core/task-order.js';
 import { SORT_COLUMN, priorityAt } from '../task-sort-columns.js';
 import { PRIORITIES, TASK_STATUSES, type Priority, type Task, type TaskStatus } from '../../core/task.js';
@@ -184,6 +184,16 @@ export class SqliteTaskRows implements TaskReads, TaskWrites {
       { capabilityKey, now, limit },
     );
     return rows.map(rowToTask);
+  }
+
+  async countQueue(): Promise<QueueCount[]> {
+    // No parameters. A covering scan of tasks_queue (only PENDING rows are in it; cap_key and
+    // queue_rank lead it), so no task row is read and the groups come out in index order.
+    // Postgres is the same SQL over its twin index; its count(*) is int8, parsed to a number.
+    const rows = this.sql.all(
+      `SELECT cap_key, queue_rank, COUNT(*) AS n FROM tasks INDEXED BY tasks_queue WHERE status = 'PENDING' GROUP BY cap_key, queue_rank`,
+    );
+    return rows.map((row) => ({ queueRank: num(row, 'queue_rank'), capabilityKey: text(row, 'cap_key'), count: num(row, 'n') }));
   }
 
   async nextDueAt(): Promise<number | null> {
