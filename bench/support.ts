@@ -218,6 +218,7 @@ export function countingStore(store: Store): { store: Store; counter: TxCounter 
     logs: store.logs,
     migrate: () => store.migrate(),
     close: () => store.close(),
+    onCommit: (listener) => store.onCommit(listener),
     async transaction(fn) {
       counter.transactions++;
       try {

@@ -15,7 +15,6 @@ import { openClusterChannel, openStore } from './composition.js';
 import { packageRoot } from './package-root.js';
 import { countCommittedEvents } from './metrics/bus-counters.js';
 import { timeClaims } from './metrics/claim-timing.js';
-import { meteredStore } from './metrics/metered-store.js';
 import { ServerMetrics } from './metrics/registry.js';
 
 /** A started server: where it listens, and how to stop it in the order it must be torn down. */
@@ -52,7 +51,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const metrics = config.metrics
     ? new ServerMetrics({ store: opened, clock: systemClock, logger, sockets: () => built.realtime?.io.engine.clientsCount ?? 0 })
     : null;
-  const store = metrics === null ? opened : meteredStore(opened, metrics);
+  metrics?.watchCommits(opened);
+  const store = opened;
   try {
     await store.migrate();
     const bus = new EventBus(logger);

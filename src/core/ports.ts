@@ -23,8 +23,17 @@ export interface Store extends StoreReads {
    * error propagates unchanged (driver errors are translated to SwitchboardError).
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Calls `listener` after every COMMIT with how many units of work (transaction calls) it
+   * carried and how long the shared transaction took, from its BEGIN. A store that groups
+   * concurrent units (SQLite) reports batches; one that does not reports units of 1.
+   */
+  onCommit(listener: CommitListener): void;
   close(): Promise<void>;
 }
+
+/** Told of each COMMIT: the units it carried and the seconds since its BEGIN. */
+export type CommitListener = (units: number, seconds: number) => void;
 
 /** Declared dialect differences; conformance tests are gated on these, never on sniffing. */
 export interface StoreCapabilities {

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../core/clock.js';
-import type { QueueCount, StoreReads } from '../core/ports.js';
+import type { QueueCount, Store, StoreReads } from '../core/ports.js';
 import { PRIORITIES, type AssignmentDecision } from '../core/task.js';
 import type { Logger } from '../services/event-bus.js';
 import { processMetrics } from './process-metrics.js';
@@ -168,11 +168,12 @@ export class ServerMetrics {
     });
   }
 
-  /**
-   * One commit of `units` units of work that took `seconds`. The store decorator
-   * (metered-store.ts) calls it once per transaction with 1; group commit calls it once per
-   * shared transaction with the batch size instead.
-   */
+  /** Every COMMIT of `store` is observed: its duration from BEGIN, and how many units of work it carried. */
+  watchCommits(store: Pick<Store, 'onCommit'>): void {
+    store.onCommit((units, seconds) => this.observeCommit(seconds, units));
+  }
+
+  /** One COMMIT: `seconds` from its BEGIN, carrying `units` units of work (more than 1 when commits are grouped). */
   observeCommit(seconds: number, units: number): void {
     this.#commitSeconds.observe(seconds);
     this.#batchUnits.observe(units);

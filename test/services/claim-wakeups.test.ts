@@ -14,7 +14,7 @@ afterEach(async () => h?.close());
 
 function countUnits(harness: OrchestratorHarness): { units: number } {
   const counter = { units: 0 };
-  harness.store.onBatchCommitted = (units) => (counter.units += units);
+  harness.store.onCommit((units) => (counter.units += units));
   return counter;
 }
 

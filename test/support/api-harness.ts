@@ -19,7 +19,6 @@ import type { reportView } from '../../src/api/routes/system.js';
 import type { AgentView, EventView, TaskView } from '../../src/api/views.js';
 import { countCommittedEvents } from '../../src/metrics/bus-counters.js';
 import { timeClaims } from '../../src/metrics/claim-timing.js';
-import { meteredStore } from '../../src/metrics/metered-store.js';
 import { ServerMetrics } from '../../src/metrics/registry.js';
 import { FakeClock } from './fake-clock.js';
 
@@ -132,7 +131,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ? openSqliteStore({ file })
       : await openPostgresStore({ connectionString: pgTestUrl(), schema: pgSchema.schema, poolSize: 4 });
   const metrics = options.metrics === true ? new ServerMetrics({ store: opened, clock, logger: silentLogger }) : null;
-  const store = metrics === null ? opened : meteredStore(opened, metrics);
+  const store = opened;
+  metrics?.watchCommits(store);
   await store.migrate();
   const bus = new EventBus(silentLogger);
   if (metrics !== null) countCommittedEvents(bus, metrics);

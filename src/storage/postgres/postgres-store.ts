@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { InternalError, StoreUnavailableError, SwitchboardError, ValidationError } from '../../core/errors.js';
-import type { Store, StoreCapabilities, StoreReads, StoreTx } from '../../core/ports.js';
+import type { CommitListener, Store, StoreCapabilities, StoreReads, StoreTx } from '../../core/ports.js';
 import { checkAppliedMigrations, loadMigrations, type MigrationFile } from '../migration-files.js';
 import { PostgresAgentReads, PostgresAgentRepo } from './agent-rows.js';
 import { PostgresEventReads, PostgresEventRepo } from './event-rows.js';
@@ -78,6 +78,7 @@ export class PostgresStore implements Store {
   /** Marks the async context of an open transaction, to refuse nesting (see `transaction`). */
   private readonly activeTx = new AsyncLocalStorage<{ open: boolean }>();
   private closed = false;
+  private readonly commitListeners: CommitListener[] = [];
 
   constructor(options: PostgresStoreOptions) {
     const { connectionString, schema, poolSize = PG_POOL_SIZE_DEFAULT } = options;
@@ -168,8 +169,13 @@ export class PostgresStore implements Store {
     }
   }
 
+  onCommit(listener: CommitListener): void {
+    this.commitListeners.push(listener);
+  }
+
   private async runTransaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     const client = await this.checkout();
+    const started = performance.now();
     let open = true;
     let broken: Error | undefined;
     const db = wrapDb(client, () => open);
@@ -205,6 +211,8 @@ export class PostgresStore implements Store {
       if (commit.command !== 'COMMIT') {
         throw new InternalError('The transaction was aborted by a failed statement; nothing was committed');
       }
+      const seconds = (performance.now() - started) / 1000;
+      for (const listener of this.commitListeners) listener(1, seconds);
       return result;
     } finally {
       open = false;

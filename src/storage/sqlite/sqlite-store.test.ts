@@ -117,7 +117,7 @@ describe('SqliteStore on a file', () => {
     const store = open(fresh());
     await store.migrate();
     const batches: number[] = [];
-    store.onBatchCommitted = (units) => batches.push(units);
+    store.onCommit((units) => batches.push(units));
     await Promise.all(Array.from({ length: 30 }, (_, i) => seedTask(store, `t${i}`)));
     expect(batches.reduce((a, b) => a + b, 0)).toBe(30);
     expect(Math.max(...batches)).toBeGreaterThan(1);

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { InternalError, StoreUnavailableError, SwitchboardError } from '../../core/errors.js';
 import type {
   AgentReads,
+  CommitListener,
   EventReads,
   IdempotencyReads,
   LogReads,
@@ -115,8 +116,7 @@ export class SqliteStore implements Store {
   /** Settles when the last queued batch or migration has finished. */
   private tail: Promise<void> = Promise.resolve();
   private closed = false;
-  /** Told the size of every committed batch (metrics). */
-  onBatchCommitted: ((units: number, seconds: number) => void) | null = null;
+  private readonly commitListeners: CommitListener[] = [];
 
   constructor(options: SqliteStoreOptions) {
     this.busyTimeoutMs = options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_DEFAULT_MS;
@@ -184,6 +184,10 @@ export class SqliteStore implements Store {
         void this.exclusive(() => this.drain());
       }
     });
+  }
+
+  onCommit(listener: CommitListener): void {
+    this.commitListeners.push(listener);
   }
 
   /** Waits for queued transactions, then closes both connections; later calls are refused. */
@@ -265,7 +269,8 @@ export class SqliteStore implements Store {
       for (const { unit } of ran) unit.reject(translateSqliteError(err));
       return;
     }
-    this.onBatchCommitted?.(batch.length, (performance.now() - started) / 1000);
+    const seconds = (performance.now() - started) / 1000;
+    for (const listener of this.commitListeners) listener(batch.length, seconds);
     for (const { unit, value } of ran) unit.resolve(value);
   }
 
