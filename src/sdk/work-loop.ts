@@ -230,8 +230,14 @@ export function work(
     const { leaseToken } = task;
     const lost = (err: unknown, what: string): boolean => {
       if (!(err instanceof SwitchboardApiError) || !LEASE_LOST.has(err.code)) return false;
-      logger.warn(`work: ${what} dropped, the lease on ${task.id} was lost`, { taskId: task.id, leaseToken, code: err.code });
-      controller.abort('lease_lost' satisfies AbortReason);
+      // A report refused because the task was cancelled often arrives before the watch says so: same reason either way.
+      const cancelled = err.code === 'TASK_INVALID_TRANSITION' && err.details['status'] === 'CANCELLED';
+      logger.warn(`work: ${what} dropped, ${cancelled ? `${task.id} was cancelled` : `the lease on ${task.id} was lost`}`, {
+        taskId: task.id,
+        leaseToken,
+        code: err.code,
+      });
+      if (!controller.signal.aborted) controller.abort((cancelled ? 'cancelled' : 'lease_lost') satisfies AbortReason);
       return true;
     };
     const logs = new LogBuffer(client, task, controller.signal, lost, logger);
