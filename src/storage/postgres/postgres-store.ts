@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { InternalError, StoreUnavailableError, SwitchboardError, ValidationError } from '../../core/errors.js';
 import type { CommitListener, Store, StoreCapabilities, StoreReads, StoreTx } from '../../core/ports.js';
-import { checkAppliedMigrations, loadMigrations, type MigrationFile } from '../migration-files.js';
+import { runMigrations, type MigrationSession } from '../migration-runner.js';
 import { PostgresAgentReads, PostgresAgentRepo } from './agent-rows.js';
 import { PostgresEventReads, PostgresEventRepo } from './event-rows.js';
 import { PostgresIdempotencyReads, PostgresIdempotencyRepo } from './idempotency-rows.js';
@@ -126,35 +126,39 @@ export class PostgresStore implements Store {
     await wrapDb(this.pool).query('SELECT 1', []);
   }
 
+  /** Applies pending migrations (see runMigrations); several nodes starting at once apply each exactly once. */
   async migrate(): Promise<void> {
-    const migrations = loadMigrations('postgres');
+    await runMigrations('postgres', (body) => this.migrationTransaction(body));
+  }
+
+  /**
+   * One transaction holding the migration lock: `$1` = lock class, `$2` = schema, so
+   * deployments in other schemas of the database do not wait for each other. The lock is
+   * transaction-scoped, so COMMIT or ROLLBACK releases it even if this node dies.
+   */
+  private async migrationTransaction(body: (session: MigrationSession) => Promise<void>): Promise<void> {
     const client = await this.checkout();
     let failed: unknown;
     try {
       await client.query('BEGIN');
-      // $1 = lock class, $2 = schema. Transaction-scoped, so it is released by COMMIT/ROLLBACK
-      // even if this node dies; a second node waits here, then finds nothing left to apply.
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext(coalesce($2::text, current_schema())))', [
         MIGRATION_LOCK_CLASS,
         this.schema ?? null,
       ]);
       // DDL cannot take parameters; the schema name was checked against SAFE_IDENTIFIER.
       if (this.schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)}`);
-      await client.query(
-        `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`,
-      );
-      const applied = await client.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations');
-      const done = new Map(applied.rows.map((r) => [r.version, r.name]));
-      checkAppliedMigrations(done, migrations);
-      for (const m of migrations) {
-        if (done.has(m.version)) continue;
-        await client.query(m.sql); // simple protocol: a file may hold many statements
-        // $1 = version, $2 = name; applied_at from the database clock (no domain time involved).
-        await client.query(
-          `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)`,
-          [m.version, m.name],
-        );
-      }
+      await body({
+        // Simple protocol (no parameters): a file may hold many statements.
+        exec: async (sql) => void (await client.query(sql)),
+        // No parameters.
+        applied: async () => (await client.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations')).rows,
+        // $1 = version, $2 = name; applied_at from the database clock.
+        record: async ({ version, name }) =>
+          void (await client.query(
+            'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)',
+            [version, name],
+          )),
+      });
       await client.query('COMMIT');
     } catch (err) {
       failed = err;

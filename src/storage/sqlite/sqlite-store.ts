@@ -13,7 +13,7 @@ import type {
   TaskReads,
   TokenReads,
 } from '../../core/ports.js';
-import { checkAppliedMigrations, loadMigrations, type MigrationFile } from '../migration-files.js';
+import { runMigrations, type MigrationSession } from '../migration-runner.js';
 import { SqliteAgentRows } from './agent-rows.js';
 import { Checkpointer } from './checkpointer.js';
 import {
@@ -152,23 +152,11 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Applies the migrations not yet recorded in `schema_migrations`, all in one
-   * `BEGIN IMMEDIATE` transaction: a second process starting at the same moment waits,
-   * then finds them applied. Refuses to run against a database whose recorded migrations
-   * do not match this build's files (renamed file, or a newer schema).
+   * Applies pending migrations (see runMigrations) in one `BEGIN IMMEDIATE` transaction:
+   * a second process starting at the same moment waits for the write lock, then finds them applied.
    */
   async migrate(): Promise<void> {
-    const files = loadMigrations('sqlite');
-    await this.exclusive(async () => {
-      await beginImmediate(this.writer, this.busyTimeoutMs);
-      try {
-        this.applyMigrations(files);
-        this.writer.exec('COMMIT');
-      } catch (err) {
-        rollbackQuietly(this.writer);
-        throw translateSqliteError(err);
-      }
-    });
+    await this.exclusive(() => runMigrations('sqlite', (body) => this.migrationTransaction(body)));
   }
 
   /** Queues `fn` for the next shared transaction (see the class doc); settles after its COMMIT. */
@@ -284,26 +272,30 @@ export class SqliteStore implements Store {
     this.queue.unshift(...again);
   }
 
-  private applyMigrations(files: MigrationFile[]): void {
+  private async migrationTransaction(body: (session: MigrationSession) => Promise<void>): Promise<void> {
     const db = this.writer;
-    // No parameters. Created here rather than by a migration: it records the migrations.
-    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-    // No parameters.
-    const applied = new Map(
-      db
-        .prepare<[], Record<string, unknown>>('SELECT version, name FROM schema_migrations')
-        .all()
-        .map((r) => [num(r, 'version'), text(r, 'name')] as const),
-    );
-    checkAppliedMigrations(applied, files);
-    // @version @name; applied_at from SQLite's clock (migrations run before any Clock exists).
-    const record = db.prepare<[{ version: number; name: string }]>(
-      "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, CAST(unixepoch('subsec') * 1000 AS INTEGER))",
-    );
-    for (const file of files) {
-      if (applied.has(file.version)) continue;
-      db.exec(file.sql);
-      record.run({ version: file.version, name: file.name });
+    await beginImmediate(db, this.busyTimeoutMs);
+    try {
+      await body({
+        exec: async (sql) => void db.exec(sql),
+        // No parameters.
+        applied: async () =>
+          db
+            .prepare<[], Record<string, unknown>>('SELECT version, name FROM schema_migrations')
+            .all()
+            .map((r) => ({ version: num(r, 'version'), name: text(r, 'name') })),
+        // @version @name; applied_at from SQLite's clock.
+        record: async ({ version, name }) =>
+          void db
+            .prepare<[{ version: number; name: string }]>(
+              "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, CAST(unixepoch('subsec') * 1000 AS INTEGER))",
+            )
+            .run({ version, name }),
+      });
+      db.exec('COMMIT');
+    } catch (err) {
+      rollbackQuietly(db);
+      throw translateSqliteError(err);
     }
   }
 }
