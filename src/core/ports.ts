@@ -25,8 +25,8 @@ export interface Store extends StoreReads {
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /**
    * Calls `listener` after every COMMIT with how many units of work (transaction calls) it
-   * carried and how long the shared transaction took, from its BEGIN. A store that groups
-   * concurrent units (SQLite) reports batches; one that does not reports units of 1.
+   * carried and how long the shared transaction took, from its BEGIN. Both stores group
+   * concurrent units (group commit), so one COMMIT may report many.
    */
   onCommit(listener: CommitListener): void;
   close(): Promise<void>;

@@ -1,128 +1,38 @@
-import { capabilityKey } from '../../core/capabilities.js';
-import type { TimerKind } from '../../core/ports.js';
-import type { AssignmentDecision, Priority, Task, TaskStatus } from '../../core/task.js';
-import { timerDueTimes } from '../../core/timers.js';
+import type { Task } from '../../core/task.js';
+import { TASK_COLUMN_SPECS, TASK_FIELD_COLUMNS, taskColumnValues, taskFromColumns, type TaskColumnKind } from '../task-fields.js';
 import { jsonParam } from './sql.js';
 
-/** A `tasks` row as pg returns it (int8 parsed to number, text[] to string[], JSONB parsed). */
-interface TaskRow {
-  id: string;
-  seq: number;
-  title: string;
-  description: string;
-  priority: Priority;
-  queue_rank: number;
-  required_capabilities: string[];
-  preferred_capabilities: string[];
-  depends_on: string[];
-  labels: string[];
-  status: TaskStatus;
-  progress: number;
-  agent: string | null;
-  eta: string | null;
-  sla_deadline: number;
-  sla_warning_at: number | null;
-  sla_warned: boolean;
-  sla_violated: boolean;
-  max_attempts: number;
-  attempts: number;
-  retry_at: number | null;
-  promote_at: number | null;
-  offer_expires_at: number | null;
-  lease_expires_at: number | null;
-  lease_token: number;
-  excluded_agents: string[];
-  assignment: AssignmentDecision | null;
-  result: unknown;
-  failure_reason: string | null;
-  created_at: number;
-  updated_at: number;
-  assigned_at: number | null;
-  started_at: number | null;
-  completed_at: number | null;
-  failed_at: number | null;
-  cancelled_at: number | null;
-  version: number;
+/** A `tasks` row as pg returns it: int8 parsed to number (the pool's parser), text[] to string[], jsonb parsed. */
+export type TaskRow = Record<string, unknown>;
+
+/** The cast a parameter of each kind needs: pg sends a JS array as an array literal and JSON as text. */
+function castOf(kind: TaskColumnKind): string {
+  if (kind === 'strings') return '::text[]';
+  return kind === 'json' || kind === 'json?' ? '::jsonb' : '';
 }
 
-/** Each stored column, the cast its parameter needs, and how it is read from a Task. */
-type Column = readonly [name: keyof TaskRow | DerivedColumn, cast: '' | '::text[]' | '::jsonb', value: (t: Task) => unknown];
-type DerivedColumn = 'cap_key' | `due_${TimerKind}`;
+/** PostgreSQL binds arrays and booleans natively; only JSON values are sent as text. */
+function encode(kind: TaskColumnKind, value: unknown): unknown {
+  if (kind === 'json') return jsonParam(value);
+  if (kind === 'json?') return value === null ? null : jsonParam(value);
+  return value;
+}
 
-const FIELD_COLUMNS: readonly Column[] = [
-  ['id', '', (t) => t.id],
-  ['seq', '', (t) => t.seq],
-  ['title', '', (t) => t.title],
-  ['description', '', (t) => t.description],
-  ['priority', '', (t) => t.priority],
-  ['queue_rank', '', (t) => t.queueRank],
-  ['required_capabilities', '::text[]', (t) => t.requiredCapabilities],
-  ['preferred_capabilities', '::text[]', (t) => t.preferredCapabilities],
-  ['depends_on', '::text[]', (t) => t.dependsOn],
-  ['labels', '::text[]', (t) => t.labels],
-  ['status', '', (t) => t.status],
-  ['progress', '', (t) => t.progress],
-  ['agent', '', (t) => t.agent],
-  ['eta', '', (t) => t.eta],
-  ['sla_deadline', '', (t) => t.slaDeadline],
-  ['sla_warning_at', '', (t) => t.slaWarningAt],
-  ['sla_warned', '', (t) => t.slaWarned],
-  ['sla_violated', '', (t) => t.slaViolated],
-  ['max_attempts', '', (t) => t.maxAttempts],
-  ['attempts', '', (t) => t.attempts],
-  ['retry_at', '', (t) => t.retryAt],
-  ['promote_at', '', (t) => t.promoteAt],
-  ['offer_expires_at', '', (t) => t.offerExpiresAt],
-  ['lease_expires_at', '', (t) => t.leaseExpiresAt],
-  ['lease_token', '', (t) => t.leaseToken],
-  ['excluded_agents', '::text[]', (t) => t.excludedAgents],
-  ['assignment', '::jsonb', (t) => (t.assignment === null ? null : jsonParam(t.assignment))],
-  ['result', '::jsonb', (t) => jsonParam(t.result)],
-  ['failure_reason', '', (t) => t.failureReason],
-  ['created_at', '', (t) => t.createdAt],
-  ['updated_at', '', (t) => t.updatedAt],
-  ['assigned_at', '', (t) => t.assignedAt],
-  ['started_at', '', (t) => t.startedAt],
-  ['completed_at', '', (t) => t.completedAt],
-  ['failed_at', '', (t) => t.failedAt],
-  ['cancelled_at', '', (t) => t.cancelledAt],
-  ['version', '', (t) => t.version],
-];
-
-/** Columns the store derives on every write so the queue and the timers are index scans. */
-const DERIVED_COLUMNS: readonly Column[] = [
-  ['cap_key', '', (t) => capabilityKey(t.requiredCapabilities)],
-  ['due_offer', '', (t) => timerDueTimes(t).offer],
-  ['due_lease', '', (t) => timerDueTimes(t).lease],
-  ['due_sla_warning', '', (t) => timerDueTimes(t).sla_warning],
-  ['due_sla_violation', '', (t) => timerDueTimes(t).sla_violation],
-  ['due_retry', '', (t) => timerDueTimes(t).retry],
-  ['due_promote', '', (t) => timerDueTimes(t).promote],
-];
-
-const ALL_COLUMNS = [...FIELD_COLUMNS, ...DERIVED_COLUMNS];
+/** Each column with its parameter cast, in taskParams order. */
+const ALL_COLUMNS = TASK_COLUMN_SPECS.map((spec) => ({ name: spec.column, cast: castOf(spec.kind), kind: spec.kind }));
 
 /** The column list every task read selects, optionally qualified by a table alias. */
 export function taskSelectList(alias?: string): string {
-  return FIELD_COLUMNS.map(([name]) => (alias === undefined ? name : `${alias}.${name}`)).join(', ');
+  return TASK_FIELD_COLUMNS.map(({ column }) => (alias === undefined ? column : `${alias}.${column}`)).join(', ');
 }
-
-/** The due-time column of a timer kind; the names are fixed here, never taken from input. */
-export const DUE_COLUMN: Readonly<Record<TimerKind, string>> = {
-  offer: 'due_offer',
-  lease: 'due_lease',
-  sla_warning: 'due_sla_warning',
-  sla_violation: 'due_sla_violation',
-  retry: 'due_retry',
-  promote: 'due_promote',
-};
 
 /** Parameters for INSERT_TASK / UPDATE_TASK ($1 = id, then every other column in order). */
 export function taskParams(task: Task): unknown[] {
-  return ALL_COLUMNS.map(([, , value]) => value(task));
+  const values = taskColumnValues(task);
+  return ALL_COLUMNS.map(({ kind }, i) => encode(kind, values[i]));
 }
 
-const placeholders = ALL_COLUMNS.map(([, cast], i) => `$${i + 1}${cast}`);
+const placeholders = ALL_COLUMNS.map(({ cast }, i) => `$${i + 1}${cast}`);
 
 /**
  * Inserts a task and mirrors `depends_on` into task_dependencies in one statement.
@@ -131,7 +41,7 @@ const placeholders = ALL_COLUMNS.map(([, cast], i) => `$${i + 1}${cast}`);
  */
 export const INSERT_TASK = `
   WITH t AS (
-    INSERT INTO tasks (${ALL_COLUMNS.map(([name]) => name).join(', ')})
+    INSERT INTO tasks (${ALL_COLUMNS.map(({ name }) => name).join(', ')})
     VALUES (${placeholders.join(', ')})
     ON CONFLICT DO NOTHING
     RETURNING id, depends_on
@@ -155,21 +65,25 @@ export function narrowUpdate(
   next: Task,
   expected: { status: string; version: number },
 ): { sql: string; values: unknown[] } {
-  const changed = ALL_COLUMNS.slice(1).filter(([, , value]) => !sameValue(value(previous), value(next)));
-  const key = changed.map(([name]) => name).join(',');
+  const before = taskParams(previous);
+  const after = taskParams(next);
+  const changed = ALL_COLUMNS.map((column, i) => ({ ...column, value: after[i] })).filter(
+    (_, i) => i > 0 && !sameValue(before[i], after[i]),
+  );
+  const key = changed.map(({ name }) => name).join(',');
   let sql = narrowUpdates.get(key);
   if (sql === undefined) {
-    const sets = changed.map(([name, cast], i) => `${name} = $${i + 2}${cast}`).join(', ');
+    const sets = changed.map(({ name, cast }, i) => `${name} = $${i + 2}${cast}`).join(', ');
     const n = changed.length;
     sql = guardedUpdate(
       sets,
       `$${n + 2}`,
       `$${n + 3}`,
-      changed.some(([name]) => name === 'depends_on'),
+      changed.some(({ name }) => name === 'depends_on'),
     );
     narrowUpdates.set(key, sql);
   }
-  return { sql, values: [next.id, ...changed.map(([, , value]) => value(next)), expected.status, expected.version] };
+  return { sql, values: [next.id, ...changed.map(({ value }) => value), expected.status, expected.version] };
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -204,54 +118,14 @@ function guardedUpdate(sets: string, expectedStatus: string, expectedVersion: st
 /** Guarded replace of every column: params taskParams(next), then expected status and version. */
 export const UPDATE_TASK = guardedUpdate(
   `(${ALL_COLUMNS.slice(1)
-    .map(([name]) => name)
+    .map(({ name }) => name)
     .join(', ')}) = (${placeholders.slice(1).join(', ')})`,
   `$${ALL_COLUMNS.length + 1}`,
   `$${ALL_COLUMNS.length + 2}`,
   true,
 );
 
-/** Maps a row to the domain type; no row shape leaves the adapter. */
-export function rowToTask(r: TaskRow): Task {
-  return {
-    id: r.id,
-    seq: r.seq,
-    title: r.title,
-    description: r.description,
-    priority: r.priority,
-    queueRank: r.queue_rank,
-    requiredCapabilities: r.required_capabilities,
-    preferredCapabilities: r.preferred_capabilities,
-    dependsOn: r.depends_on,
-    labels: r.labels,
-    status: r.status,
-    progress: r.progress,
-    agent: r.agent,
-    eta: r.eta,
-    slaDeadline: r.sla_deadline,
-    slaWarningAt: r.sla_warning_at,
-    slaWarned: r.sla_warned,
-    slaViolated: r.sla_violated,
-    maxAttempts: r.max_attempts,
-    attempts: r.attempts,
-    retryAt: r.retry_at,
-    promoteAt: r.promote_at,
-    offerExpiresAt: r.offer_expires_at,
-    leaseExpiresAt: r.lease_expires_at,
-    leaseToken: r.lease_token,
-    excludedAgents: r.excluded_agents,
-    assignment: r.assignment,
-    result: r.result ?? null,
-    failureReason: r.failure_reason,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    assignedAt: r.assigned_at,
-    startedAt: r.started_at,
-    completedAt: r.completed_at,
-    failedAt: r.failed_at,
-    cancelledAt: r.cancelled_at,
-    version: r.version,
-  };
+/** Maps a row to the domain type; no row shape leaves the adapter. pg has typed every value already. */
+export function rowToTask(row: TaskRow): Task {
+  return taskFromColumns(({ column, kind }) => (kind === 'json' ? (row[column] ?? null) : row[column]));
 }
-
-export type { TaskRow };

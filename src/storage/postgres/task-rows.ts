@@ -4,7 +4,8 @@ import { DEFAULT_TASK_SORT } from '../../core/task-order.js';
 import { SORT_COLUMN, priorityAt } from '../task-sort-columns.js';
 import { PRIORITIES, TASK_STATUSES, type Priority, type Task, type TaskStatus } from '../../core/task.js';
 import { Params, likeContains, type Db } from './sql.js';
-import { DUE_COLUMN, INSERT_TASK, UPDATE_TASK, narrowUpdate, rowToTask, taskParams, taskSelectList, type TaskRow } from './task-columns.js';
+import { DUE_COLUMN } from '../task-fields.js';
+import { INSERT_TASK, UPDATE_TASK, narrowUpdate, rowToTask, taskParams, taskSelectList, type TaskRow } from './task-columns.js';
 
 const COLUMNS = taskSelectList();
 const T_COLUMNS = taskSelectList('t');
@@ -18,11 +19,13 @@ function criteriaClauses(params: TaskCriteria, p: Params): string[] {
   if (params.status !== undefined) where.push(`status = ANY (${p.add(params.status)}::text[])`);
   if (params.priority !== undefined) where.push(`priority = ANY (${p.add(params.priority)}::text[])`);
   if (params.agent !== undefined) where.push(`agent = ${p.add(params.agent)}`);
-  // Array containment uses the GIN index on required_capabilities / labels (SQLite joins json_each).
+  // Array containment uses the GIN index on required_capabilities / labels (SQLite looks the capability
+  // up in its task_capabilities mirror and scans the labels with json_each).
   if (params.capability !== undefined) where.push(`required_capabilities @> ARRAY[${p.add(params.capability)}::text]`);
   if (params.label !== undefined) where.push(`labels @> ARRAY[${p.add(params.label)}::text]`);
   if (params.text !== undefined && params.text !== '') {
-    // ILIKE is case-insensitive beyond ASCII (SQLite's LIKE folds ASCII only); % and _ are escaped.
+    // ILIKE is case-insensitive beyond ASCII, as SQLite's instr() over sb_casefold() is; % and _ are
+    // escaped so they match literally, as they do there.
     const pattern = p.add(likeContains(params.text));
     where.push(`(id ILIKE ${pattern} ESCAPE '\\' OR title ILIKE ${pattern} ESCAPE '\\' OR description ILIKE ${pattern} ESCAPE '\\')`);
   }
@@ -49,7 +52,7 @@ export class PostgresTaskReads implements TaskReads {
 
   async getMany(params: { ids: readonly string[] }): Promise<Task[]> {
     if (params.ids.length === 0) return [];
-    // $1 = ids as text[]; PostgreSQL binds the whole list as one array (SQLite expands IN (?, ?, ...)).
+    // $1 = ids as text[]; PostgreSQL binds the whole list as one array (SQLite binds one JSON array, read with json_each).
     return this.many(`SELECT ${COLUMNS} FROM tasks WHERE id = ANY ($1::text[]) ORDER BY seq`, [[...params.ids]]);
   }
 

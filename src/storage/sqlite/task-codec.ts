@@ -1,169 +1,72 @@
-import { capabilityKey } from '../../core/capabilities.js';
-import { PRIORITIES, TASK_STATUSES, type AssignmentDecision, type Task } from '../../core/task.js';
-import { timerDueTimes } from '../../core/timers.js';
+import type { Task } from '../../core/task.js';
+import { TASK_COLUMN_SPECS, taskColumnValues, taskFromColumns, type TaskColumn, type TaskColumnKind } from '../task-fields.js';
 import type { SqlParams, SqlRow } from './connection.js';
 import { bool, json, num, numOrNull, oneOf, stringArray, text, textOrNull, toBit, toJson } from './row-codec.js';
 
-/**
- * Every column of `tasks` in the order of the INSERT. The row <-> Task mapping lives only
- * here, so a new Task field is one edit in this file plus a migration.
- */
-export const TASK_COLUMNS = [
-  'seq',
-  'id',
-  'title',
-  'description',
-  'priority',
-  'queue_rank',
-  'required_capabilities',
-  'preferred_capabilities',
-  'depends_on',
-  'labels',
-  'status',
-  'progress',
-  'agent',
-  'eta',
-  'sla_deadline',
-  'sla_warning_at',
-  'sla_warned',
-  'sla_violated',
-  'max_attempts',
-  'attempts',
-  'retry_at',
-  'promote_at',
-  'offer_expires_at',
-  'lease_expires_at',
-  'lease_token',
-  'excluded_agents',
-  'assignment',
-  'result',
-  'failure_reason',
-  'created_at',
-  'updated_at',
-  'assigned_at',
-  'started_at',
-  'completed_at',
-  'failed_at',
-  'cancelled_at',
-  'version',
-  'cap_key',
-  'due_offer',
-  'due_lease',
-  'due_sla_warning',
-  'due_sla_violation',
-  'due_retry',
-  'due_promote',
-] as const;
+export type { TaskColumn } from '../task-fields.js';
 
-export type TaskColumn = (typeof TASK_COLUMNS)[number];
+/** Every column of `tasks` in the order of the INSERT (the mapping itself is task-fields.ts). */
+export const TASK_COLUMNS: readonly TaskColumn[] = TASK_COLUMN_SPECS.map((c) => c.column as TaskColumn);
+
+/** SQLite has no array or boolean type: string arrays and JSON values are JSON text, booleans 0/1. */
+function encode(kind: TaskColumnKind, value: unknown): string | number | null {
+  switch (kind) {
+    case 'strings':
+    case 'json':
+      return toJson(value);
+    case 'json?':
+      return value === null ? null : toJson(value);
+    case 'bool':
+      return toBit(value === true);
+    default:
+      return value as string | number | null;
+  }
+}
 
 /** A task as bind parameters, derived columns included (capability key and timer due times from core). */
 export function taskToParams(task: Task): Record<TaskColumn, string | number | null> & SqlParams {
-  const due = timerDueTimes(task);
-  return {
-    seq: task.seq,
-    id: task.id,
-    title: task.title,
-    description: task.description,
-    priority: task.priority,
-    queue_rank: task.queueRank,
-    required_capabilities: toJson(task.requiredCapabilities),
-    preferred_capabilities: toJson(task.preferredCapabilities),
-    depends_on: toJson(task.dependsOn),
-    labels: toJson(task.labels),
-    status: task.status,
-    progress: task.progress,
-    agent: task.agent,
-    eta: task.eta,
-    sla_deadline: task.slaDeadline,
-    sla_warning_at: task.slaWarningAt,
-    sla_warned: toBit(task.slaWarned),
-    sla_violated: toBit(task.slaViolated),
-    max_attempts: task.maxAttempts,
-    attempts: task.attempts,
-    retry_at: task.retryAt,
-    promote_at: task.promoteAt,
-    offer_expires_at: task.offerExpiresAt,
-    lease_expires_at: task.leaseExpiresAt,
-    lease_token: task.leaseToken,
-    excluded_agents: toJson(task.excludedAgents),
-    assignment: task.assignment === null ? null : toJson(task.assignment),
-    result: toJson(task.result),
-    failure_reason: task.failureReason,
-    created_at: task.createdAt,
-    updated_at: task.updatedAt,
-    assigned_at: task.assignedAt,
-    started_at: task.startedAt,
-    completed_at: task.completedAt,
-    failed_at: task.failedAt,
-    cancelled_at: task.cancelledAt,
-    version: task.version,
-    cap_key: capabilityKey(task.requiredCapabilities),
-    due_offer: due.offer,
-    due_lease: due.lease,
-    due_sla_warning: due.sla_warning,
-    due_sla_violation: due.sla_violation,
-    due_retry: due.retry,
-    due_promote: due.promote,
-  };
+  const values = taskColumnValues(task);
+  const params: SqlParams = {};
+  TASK_COLUMN_SPECS.forEach((spec, i) => {
+    params[spec.column] = encode(spec.kind, values[i]);
+  });
+  return params as Record<TaskColumn, string | number | null> & SqlParams;
 }
 
+/** Maps a row to the domain type, checking each value's type: a wrong one means the file was not written by us. */
 export function rowToTask(row: SqlRow): Task {
-  return {
-    id: text(row, 'id'),
-    seq: num(row, 'seq'),
-    title: text(row, 'title'),
-    description: text(row, 'description'),
-    priority: oneOf(row, 'priority', PRIORITIES),
-    queueRank: num(row, 'queue_rank'),
-    requiredCapabilities: stringArray(row, 'required_capabilities'),
-    preferredCapabilities: stringArray(row, 'preferred_capabilities'),
-    dependsOn: stringArray(row, 'depends_on'),
-    labels: stringArray(row, 'labels'),
-    status: oneOf(row, 'status', TASK_STATUSES),
-    progress: num(row, 'progress'),
-    agent: textOrNull(row, 'agent'),
-    eta: textOrNull(row, 'eta'),
-    slaDeadline: num(row, 'sla_deadline'),
-    slaWarningAt: numOrNull(row, 'sla_warning_at'),
-    slaWarned: bool(row, 'sla_warned'),
-    slaViolated: bool(row, 'sla_violated'),
-    maxAttempts: num(row, 'max_attempts'),
-    attempts: num(row, 'attempts'),
-    retryAt: numOrNull(row, 'retry_at'),
-    promoteAt: numOrNull(row, 'promote_at'),
-    offerExpiresAt: numOrNull(row, 'offer_expires_at'),
-    leaseExpiresAt: numOrNull(row, 'lease_expires_at'),
-    leaseToken: num(row, 'lease_token'),
-    excludedAgents: stringArray(row, 'excluded_agents'),
-    assignment: json(row, 'assignment') as AssignmentDecision | null,
-    result: json(row, 'result'),
-    failureReason: textOrNull(row, 'failure_reason'),
-    createdAt: num(row, 'created_at'),
-    updatedAt: num(row, 'updated_at'),
-    assignedAt: numOrNull(row, 'assigned_at'),
-    startedAt: numOrNull(row, 'started_at'),
-    completedAt: numOrNull(row, 'completed_at'),
-    failedAt: numOrNull(row, 'failed_at'),
-    cancelledAt: numOrNull(row, 'cancelled_at'),
-    version: num(row, 'version'),
-  };
+  return taskFromColumns(({ column, kind, oneOf: allowed }) => {
+    switch (kind) {
+      case 'text':
+        return allowed === undefined ? text(row, column) : oneOf(row, column, allowed);
+      case 'text?':
+        return textOrNull(row, column);
+      case 'int':
+        return num(row, column);
+      case 'int?':
+        return numOrNull(row, column);
+      case 'bool':
+        return bool(row, column);
+      case 'strings':
+        return stringArray(row, column);
+      case 'json':
+      case 'json?':
+        return json(row, column);
+    }
+  });
 }
 
 /** INSERT of every column, built once from the constant column list (no caller input). Parameters: one per column. */
 export const INSERT_TASK_SQL = `INSERT INTO tasks (${TASK_COLUMNS.join(', ')}) VALUES (${TASK_COLUMNS.map((c) => `@${c}`).join(', ')})`;
 
-/**
- * Guarded replace: every column but the keys, only while status and version are as expected.
- * Parameters: one per column, plus @expected_status, @expected_version.
- */
 /** Columns an update may write: all but the keys. */
 export const UPDATABLE_TASK_COLUMNS: readonly TaskColumn[] = TASK_COLUMNS.filter((c) => c !== 'id' && c !== 'seq');
 
 const narrowUpdates = new Map<string, string>();
 
 /**
- * The guarded UPDATE of only these columns (named parameters as in UPDATE_TASK_SQL).
+ * The guarded UPDATE of only these columns, only while status and version are as expected.
+ * Parameters: one per column named, plus @id, @expected_status, @expected_version.
  * SQLite rewrites an index when the UPDATE names one of its columns, whatever the value:
  * naming all 45 rewrote all 11 indexes of `tasks` (6.8 pages per update, 1 when narrow).
  */
@@ -177,6 +80,5 @@ export function narrowUpdateSql(columns: readonly TaskColumn[]): string {
   return sql;
 }
 
-export const UPDATE_TASK_SQL = `UPDATE tasks SET ${TASK_COLUMNS.filter((c) => c !== 'id' && c !== 'seq')
-  .map((c) => `${c} = @${c}`)
-  .join(', ')} WHERE id = @id AND status = @expected_status AND version = @expected_version`;
+/** Guarded replace of every column but the keys (parameters as narrowUpdateSql's, for every updatable column). */
+export const UPDATE_TASK_SQL = narrowUpdateSql(UPDATABLE_TASK_COLUMNS);

@@ -2,20 +2,11 @@ import { VersionConflictError } from '../../core/errors.js';
 import type { QueueCount, TaskCriteria, TaskFilter, TaskReads, TaskWrites, TimerKind } from '../../core/ports.js';
 import { DEFAULT_TASK_SORT } from '../../core/task-order.js';
 import { SORT_COLUMN, priorityAt } from '../task-sort-columns.js';
+import { DUE_COLUMN } from '../task-fields.js';
 import { PRIORITIES, TASK_STATUSES, type Priority, type Task, type TaskStatus } from '../../core/task.js';
 import type { SqlParams, SqlRunner } from './connection.js';
 import { num, numOrNull, text } from './row-codec.js';
 import { INSERT_TASK_SQL, UPDATABLE_TASK_COLUMNS, UPDATE_TASK_SQL, narrowUpdateSql, rowToTask, taskToParams } from './task-codec.js';
-
-/** The indexed due column of each timer kind (a closed map: column names are never caller input). */
-const DUE_COLUMN: Record<TimerKind, string> = {
-  offer: 'due_offer',
-  lease: 'due_lease',
-  sla_warning: 'due_sla_warning',
-  sla_violation: 'due_sla_violation',
-  retry: 'due_retry',
-  promote: 'due_promote',
-};
 
 /**
  * WHERE clauses and parameters of the criteria given: @statuses @priorities (JSON arrays),
