@@ -1,5 +1,4 @@
-import { resolve } from 'node:path';
-import { openStore } from './composition.js';
+import { openStore, storeDescription } from './composition.js';
 import type { Config } from './config.js';
 import type { Store } from './core/ports.js';
 import { systemClock } from './services/system-clock.js';
@@ -25,7 +24,6 @@ export interface CommandOutput {
  * server never reads). Resolves with the exit code: 0 minted, 1 store error.
  */
 export async function mintAdminToken(config: Config, label: string, output: CommandOutput): Promise<number> {
-  const where = config.databaseUrl !== null ? 'the PostgreSQL store (DATABASE_URL)' : `the SQLite store ${resolve(config.dataFile)}`;
   let store: Store;
   try {
     store = await openStore(config, { existingOnly: true });
@@ -34,6 +32,7 @@ export async function mintAdminToken(config: Config, label: string, output: Comm
     output.err(`${message(err)}\n`);
     return 1;
   }
+  const where = storeDescription(store, config);
   try {
     // The same migrations the server runs at start: a store last opened by an older version still takes the token.
     await store.migrate();

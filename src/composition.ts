@@ -63,9 +63,26 @@ export async function openStore(
   }
 }
 
-/** How nodes sharing one PostgreSQL database hear each other's events; null for SQLite (one node). */
-export function openClusterChannel(config: Pick<Config, 'databaseUrl'>, onError: (err: Error) => void): ClusterChannel | null {
-  return config.databaseUrl !== null ? postgresClusterChannel({ connectionString: config.databaseUrl, onError }) : null;
+/**
+ * How nodes sharing the store's database hear each other's events: only a store that declares
+ * `listenNotify` can carry them (PostgreSQL, on the database `openStore` connected to); null
+ * for one that cannot (SQLite: one node, nobody to tell).
+ */
+export function openClusterChannel(
+  store: Store,
+  config: Pick<Config, 'databaseUrl'>,
+  onError: (err: Error) => void,
+): ClusterChannel | null {
+  if (!store.capabilities.listenNotify) return null;
+  if (config.databaseUrl === null) {
+    throw new StoreOpenError('The store announces commits (LISTEN/NOTIFY) but no DATABASE_URL names its database');
+  }
+  return postgresClusterChannel({ connectionString: config.databaseUrl, onError });
+}
+
+/** Which store a message should name: the database the store actually opened, by its declared dialect. */
+export function storeDescription(store: Store, config: Pick<Config, 'dataFile'>): string {
+  return store.capabilities.dialect === 'postgres' ? 'the PostgreSQL store (DATABASE_URL)' : `the SQLite store ${resolve(config.dataFile)}`;
 }
 
 /** The innermost cause's message: what the driver said. */

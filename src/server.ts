@@ -99,8 +99,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
         `\nFirst start: created an admin API token. It is shown only this once (lost it? npx switchboard token admin):\n\n  ${admin.secret}\n\n`,
       );
     }
-    // Several nodes on one PostgreSQL database hear each other's events (Socket.io, timers, claims).
-    const channel = openClusterChannel(config, (err) => logger.warn({ err }, 'cluster channel'));
+    // Several nodes on one database hear each other's events (Socket.io, timers, claims) when the store can announce them.
+    const channel = openClusterChannel(store, config, (err) => logger.warn({ err }, 'cluster channel'));
     const relay = channel !== null ? new ClusterRelay(store, channel, bus, logger, revocations) : null;
     if (relay !== null) {
       built.relay = relay;
@@ -117,7 +117,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
         `  dashboard: ${url}/${webRoot === null ? ' (not built: web/dist is missing)' : ''}`,
         `  API docs:  ${url}${API_DOCS_PATH}`,
         ...(metrics === null ? [] : [`  metrics:   ${url}${METRICS_PATH} (Prometheus, read permission)`]),
-        `  storage:   ${config.databaseUrl !== null ? 'PostgreSQL' : `SQLite ${config.dataFile}`}; dispatch ${config.dispatch}; anonymous role ${config.anonymousRole}`,
+        `  storage:   ${store.capabilities.dialect === 'postgres' ? 'PostgreSQL' : `SQLite ${config.dataFile}`}; dispatch ${config.dispatch}; anonymous role ${config.anonymousRole}`,
         '',
       ].join('\n'),
     );

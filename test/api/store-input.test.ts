@@ -171,7 +171,7 @@ function inputSuite(dialect: Dialect): void {
     const entry = log.find((line) => line['reqId'] === requestId && line['level'] === 50);
     expect(entry, JSON.stringify(log)).toBeDefined();
     const cause = (entry?.['err'] as { message?: string } | undefined)?.message;
-    expect(cause).toMatch(dialect === 'sqlite' ? /no such table: events/ : /relation "events" does not exist/);
+    expect(cause).toMatch(h.store.capabilities.dialect === 'sqlite' ? /no such table: events/ : /relation "events" does not exist/);
   });
 }
 

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { AgentNotEligibleError } from '../../core/errors.js';
 import { newAgent, newTask } from '../../core/factories.js';
@@ -7,6 +8,11 @@ import type { Task } from '../../core/task.js';
 import { T0, assignAction, codeOf, createAgent, createTask, policy, type StoreHarness } from './fixtures.js';
 
 const RACERS = 20;
+/** How long a second writer is given to get its lock while the first holds one (PostgreSQL takes a few ms). */
+const CONCURRENT_WRITER_WAIT_MS = 1_000;
+/** What each dialect declares; the cases below check each claim against what the store does. */
+const SQLITE_CAPABILITIES = { dialect: 'sqlite', listenNotify: false, concurrentWriters: false };
+const POSTGRES_CAPABILITIES = { dialect: 'postgres', listenNotify: true, concurrentWriters: true };
 
 /** Atomicity, isolation of uncommitted writes, and the races the guards exist for. */
 export function transactionCases(h: StoreHarness): void {
@@ -25,11 +31,46 @@ export function transactionCases(h: StoreHarness): void {
   }
 
   describe('store', () => {
-    it('declares its dialect and capabilities', () => {
+    it('declares a dialect, and one store per dialect declares the same capabilities', () => {
       const caps = h.store.capabilities;
-      expect(['sqlite', 'postgres']).toContain(caps.dialect);
-      expect(typeof caps.listenNotify).toBe('boolean');
-      expect(typeof caps.concurrentWriters).toBe('boolean');
+      expect(caps).toEqual(caps.dialect === 'sqlite' ? SQLITE_CAPABILITIES : POSTGRES_CAPABILITIES);
+    });
+
+    it('concurrentWriters is true exactly when a second transaction takes a row lock while the first holds another', async () => {
+      const [one, two] = [await createTask(h.store), await createTask(h.store)];
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      let firstLocked: () => void = () => undefined;
+      const locked = new Promise<void>((r) => {
+        firstLocked = r;
+      });
+      const order: string[] = [];
+      const first = h.store.transaction(async (tx) => {
+        expect(await tx.tasks.lockPending({ id: one.id })).not.toBeNull();
+        order.push('first locked');
+        firstLocked();
+        await held;
+        order.push('first done');
+      });
+      await locked;
+      let secondLocked: () => void = () => undefined;
+      const secondIn = new Promise<void>((r) => {
+        secondLocked = r;
+      });
+      const second = h.store.transaction(async (tx) => {
+        expect(await tx.tasks.lockPending({ id: two.id })).not.toBeNull();
+        order.push('second locked');
+        secondLocked();
+      });
+      // A store with concurrent writers gets the second lock while the first is held; one that
+      // serialises writers runs the second transaction only after the first has committed.
+      const concurrent = await Promise.race([secondIn.then(() => true), delay(CONCURRENT_WRITER_WAIT_MS).then(() => false)]);
+      release();
+      await Promise.all([first, second]);
+      expect(concurrent).toBe(h.store.capabilities.concurrentWriters);
+      expect(order).toEqual(concurrent ? ['first locked', 'second locked', 'first done'] : ['first locked', 'first done', 'second locked']);
     });
 
     it('migrate() again is a no-op that keeps the data', async () => {
