@@ -281,6 +281,29 @@ export function transactionCases(h: StoreHarness): void {
         expect(events.map((e) => e.agentId).sort()).toEqual(expected);
       });
 
+      it('orders units: one started after another settled sees its writes; with one writer, units run in the order submitted', async () => {
+        for (let i = 0; i < 5; i += 1) {
+          await h.store.transaction(async (tx) => {
+            if (i > 0) expect(await tx.agents.get({ id: `after-${i - 1}` })).not.toBeNull();
+            await tx.agents.insert(newAgent({ id: `after-${i}`, name: `After ${i}`, capabilities: [] }, T0));
+          });
+        }
+        // Submitted in one tick: a store without concurrent writers queues them and runs them in
+        // that order (in one or more shared transactions), so each sees its predecessor's row. A
+        // store with concurrent writers may run them side by side: only the first guarantee holds.
+        const sawPredecessor = await Promise.all(
+          Array.from({ length: UNITS }, (_, i) =>
+            h.store.transaction(async (tx) => {
+              const seen = i === 0 || (await tx.agents.get({ id: `queued-${i - 1}` })) !== null;
+              await tx.agents.insert(newAgent({ id: `queued-${i}`, name: `Queued ${i}`, capabilities: [] }, T0));
+              return seen;
+            }),
+          ),
+        );
+        if (!h.store.capabilities.concurrentWriters) expect(sawPredecessor.every(Boolean)).toBe(true);
+        expect((await h.store.agents.list()).filter((a) => a.id.startsWith('queued-'))).toHaveLength(UNITS);
+      });
+
       it('a unit that loses a guarded write fails alone; the unit that won it commits', async () => {
         const task = await createTask(h.store);
         await createAgent(h.store, { id: 'a1', name: 'A1' });
