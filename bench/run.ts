@@ -50,12 +50,17 @@ async function main(): Promise<void> {
   const started = performance.now();
   const deadline = started + BUDGET_MS;
   const cleanup = new Cleanup();
+  // One unwinding for Ctrl-C and the normal end: when a signal makes the running section fail
+  // fast, both start it, and exiting when the signal's (by then empty) pass ends would cut the
+  // other pass short in the middle of a step (a database left undropped).
+  let unwinding: Promise<void> | null = null;
+  const unwind = () => (unwinding ??= cleanup.runAll());
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) process.exit(130);
     interrupted = true;
     log(`${signal}: cleaning up`);
-    void cleanup.runAll().finally(() => process.exit(130));
+    void unwind().finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -145,7 +150,7 @@ async function main(): Promise<void> {
       report.peers = await section('peers', () => measurePeers(ctx, peersOptions));
     }
   } finally {
-    await cleanup.runAll();
+    await unwind();
   }
   // Ctrl-C: the signal handler cleans up and exits; half a report would read as real figures.
   if (interrupted) return;

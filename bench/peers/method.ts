@@ -56,7 +56,7 @@ export interface PacedPlan {
   rate: number;
   warmupMs: number;
   durationMs: number;
-  /** How long after the last add the method waits for the last completions. */
+  /** How long after the last add returned the method waits for the last completions. */
   graceMs: number;
 }
 
@@ -174,8 +174,9 @@ export async function paced(system: SystemUnderTest, completions: Completions, p
     }
     if (k < total) await sleep(Math.max(0, start + k * interval - now()));
   }
-  await completions.waitFor(phase, total, plan.graceMs);
+  // The grace runs from the last acknowledged add: a job the system has not yet accepted cannot be late.
   await Promise.all(adds);
+  await completions.waitFor(phase, total, plan.graceMs);
   await system.hooks?.afterPaced?.(plan.rate, total);
   const done = completions.of(phase);
   const e2e: number[] = [];
