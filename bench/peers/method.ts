@@ -37,7 +37,7 @@ export interface SystemUnderTest {
 
 export interface PhaseHooks {
   beforeDrain?(): Promise<void>;
-  afterDrain?(jobs: number): Promise<void>;
+  afterDrain?(completed: number): Promise<void>;
   afterPaced?(rate: number, created: number): Promise<void>;
 }
 
@@ -144,7 +144,7 @@ export async function drain(
   for (const at of done.values()) last = Math.max(last, at);
   if (!all) last = now();
   const seconds = (last - start) / 1000;
-  await system.hooks?.afterDrain?.(count);
+  await system.hooks?.afterDrain?.(done.size);
   return { perSec: round(done.size / seconds, 1), completed: done.size, seconds: round(seconds, 2) };
 }
 

@@ -65,9 +65,9 @@ export function transactionCounter(adminUrl: string, database: string) {
     perTask,
     hooks: {
       beforeDrain: async () => void (mark = await settledTransactions(adminUrl, database)),
-      afterDrain: async (jobs: number) => {
+      afterDrain: async (completed: number) => {
         const at = await settledTransactions(adminUrl, database);
-        perTask.drain = per(at - mark, jobs);
+        perTask.drain = per(at - mark, completed);
         mark = at;
       },
       afterPaced: async (rate: number, created: number) => {
