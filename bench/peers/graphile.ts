@@ -10,8 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Logger, makeWorkerUtils, run, type Runner, type WorkerEvents } from 'graphile-worker';
 import { quoteIdent } from '../../src/storage/postgres/sql.js';
-import { log, pgAdmin } from '../support.js';
-import type { Cleanup } from '../support.js';
+import { log, pgAdmin, type Cleanup } from '../support.js';
 import { now, type SystemUnderTest } from './method.js';
 
 /**

@@ -67,9 +67,11 @@ export interface PacedResult {
   /** Jobs added after the warm-up: the ones the latency is about. */
   measured: number;
   completed: number;
-  /** Measured jobs not completed within the grace period (their latency is not in e2eMs). */
+  /** Measured jobs not completed within the grace period, failed adds included (their latency is not in e2eMs). */
   undone: number;
   addErrors: number;
+  /** What the first failed add said, so a failure cannot pass for slowness. */
+  firstAddError: string | null;
   /** Completions of measured jobs per second of the measured window (below `rate` when the system fell behind). */
   completedPerSec: number;
   /** Latest add behind its schedule, ms: large values mean the load generator itself could not keep the pace. */
@@ -161,6 +163,7 @@ export async function paced(system: SystemUnderTest, completions: Completions, p
   const addedAt = new Map<number, number>();
   const adds: Promise<void>[] = [];
   let addErrors = 0;
+  let firstAddError: string | null = null;
   let maxLag = 0;
   const start = now();
   for (let k = 0; k < total;) {
@@ -170,7 +173,12 @@ export async function paced(system: SystemUnderTest, completions: Completions, p
       maxLag = Math.max(maxLag, t - (start + k * interval));
       const i = k;
       addedAt.set(i, now());
-      adds.push(system.add({ phase, i, priority: priorityOf(i) }).catch(() => void addErrors++));
+      adds.push(
+        system.add({ phase, i, priority: priorityOf(i) }).catch((err: unknown) => {
+          addErrors++;
+          firstAddError ??= err instanceof Error ? err.message : String(err);
+        }),
+      );
     }
     if (k < total) await sleep(Math.max(0, start + k * interval - now()));
   }
@@ -196,6 +204,7 @@ export async function paced(system: SystemUnderTest, completions: Completions, p
     completed: measuredDone,
     undone: measured - measuredDone,
     addErrors,
+    firstAddError,
     completedPerSec: round((measuredDone * 1000) / plan.durationMs, 1),
     maxAddLagMs: round(maxLag, 1),
     e2eMs: summarize(e2e),

@@ -22,10 +22,19 @@ export interface PeersOptions {
   rawSec: number;
 }
 
-export const PEERS_USAGE = `npm run bench -- peers [--systems ${SYSTEMS.join(',')}] [--jobs 20000] [--passes 2]
+const PEERS_USAGE = `npm run bench -- peers [--systems ${SYSTEMS.join(',')}] [--jobs 20000] [--passes 2]
   [--duration 5] [--rates 100,500] [--grace 10] [--workers 50] [--in-flight 50] [--agent-processes 10] [--raw-seconds 3]`;
 
+/** The options after `peers`; a mistake throws with the usage line. */
 export function parsePeersOptions(argv: readonly string[]): PeersOptions {
+  try {
+    return parse(argv);
+  } catch (err) {
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\nusage: ${PEERS_USAGE}`);
+  }
+}
+
+function parse(argv: readonly string[]): PeersOptions {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,

@@ -27,6 +27,8 @@ export interface RateSummary {
   p99: number | null;
   /** Largest over passes: one pass leaving work undone is enough to say it. */
   undone: number | null;
+  /** Of which adds that failed (largest over passes); the first error of each pass is in `passes`. */
+  addErrors: number | null;
   completedPerSec: number | null;
 }
 
@@ -98,7 +100,8 @@ export function summarise(
       paced[rate] = {
         p50: median(ps.map((p) => p.e2eMs.p50)),
         p99: median(ps.map((p) => p.e2eMs.p99)),
-        undone: ps.length === 0 ? null : Math.max(...ps.map((p) => p.undone + p.addErrors)),
+        undone: ps.length === 0 ? null : Math.max(...ps.map((p) => p.undone)),
+        addErrors: ps.length === 0 ? null : Math.max(...ps.map((p) => p.addErrors)),
         completedPerSec: median(ps.map((p) => p.completedPerSec)),
       };
     }
@@ -191,7 +194,8 @@ export function formatTable(summary: PeersSummary, options: PeersOptions, load: 
     }
     const cells = options.rates.map((rate) => {
       const p = s.paced[rate];
-      const undone = p?.undone != null && p.undone > 0 ? ` (${fmt(p.undone)} undone)` : '';
+      const failed = p?.addErrors != null && p.addErrors > 0 ? `, ${fmt(p.addErrors)} adds failed` : '';
+      const undone = p?.undone != null && p.undone > 0 ? ` (${fmt(p.undone)} undone${failed})` : '';
       return `${fmt(p?.p50)} / ${fmt(p?.p99)}${undone}`;
     });
     lines.push(
