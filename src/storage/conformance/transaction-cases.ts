@@ -260,14 +260,14 @@ export function transactionCases(h: StoreHarness): void {
       });
 
       it('concurrent units share commits: the store reports batches carrying several units, every unit counted once', async () => {
-      const batches: number[] = [];
-      h.store.onCommit((units) => batches.push(units));
-      await Promise.all(Array.from({ length: UNITS }, () => h.store.transaction((tx) => tx.tasks.allocateSeq())));
-      expect(batches.reduce((a, b) => a + b, 0)).toBe(UNITS);
-      expect(Math.max(...batches)).toBeGreaterThan(1);
-    });
+        const batches: number[] = [];
+        h.store.onCommit((units) => batches.push(units));
+        await Promise.all(Array.from({ length: UNITS }, () => h.store.transaction((tx) => tx.tasks.allocateSeq())));
+        expect(batches.reduce((a, b) => a + b, 0)).toBe(UNITS);
+        expect(Math.max(...batches)).toBeGreaterThan(1);
+      });
 
-    it('settles no unit before its writes are committed: a resolved unit is visible to a fresh read at once', async () => {
+      it('settles no unit before its writes are committed: a resolved unit is visible to a fresh read at once', async () => {
         const seen = await Promise.all(
           Array.from({ length: UNITS }, async (_, i) => {
             const id = `visible-${i}`;
