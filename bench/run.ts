@@ -6,7 +6,9 @@
  * the HTTP API (c), socket fan-out (d), task log lines over HTTP (e), then assignment latency on PostgreSQL
  * with whatever budget is left.
  *
- * `npm run bench -- lifecycle latency api fanout logs` runs a subset. Everything created (temp
+ * `npm run bench -- lifecycle latency api fanout logs` runs a subset; `npm run bench -- peers`
+ * runs the side-by-side comparison with BullMQ and graphile-worker (only when named; its
+ * options are in bench/peers/options.ts). Everything created (temp
  * files, PostgreSQL schemas, child processes) is undone on exit, failure or Ctrl-C.
  */
 import { cpus, totalmem } from 'node:os';
@@ -16,6 +18,8 @@ import { QUEUE_GROWTH_BAR, measureAssignmentLatency, type GridPlan } from './ass
 import { measureFanout, type FanoutPlan } from './fanout.js';
 import { measureLifecycle, type LifecyclePlan } from './lifecycle.js';
 import { measureLogs, type LogsPlan } from './logs.js';
+import { measurePeers } from './peers.js';
+import { parsePeersOptions } from './peers/options.js';
 import { Cleanup, log, pgReachable, ratio, round, type BenchContext } from './support.js';
 
 /** Soft budget: the optional PostgreSQL latency points are dropped when they would overrun it. */
@@ -35,7 +39,9 @@ const FANOUT: FanoutPlan = { sockets: 500, passes: 3, durationSec: 5, connection
 const LOGS: LogsPlan = { writers: 4, linesPerBatch: 100, durationSec: 10 };
 
 const SECTIONS = ['lifecycle', 'latency', 'api', 'fanout', 'logs'] as const;
-type Section = (typeof SECTIONS)[number];
+/** Run only when named: the peers comparison alone takes longer than the whole default run. */
+const OPT_IN_SECTIONS = ['peers'] as const;
+type Section = (typeof SECTIONS)[number] | (typeof OPT_IN_SECTIONS)[number];
 
 type Skipped = { skipped: string };
 type Failed = { error: string };
@@ -44,17 +50,27 @@ async function main(): Promise<void> {
   const started = performance.now();
   const deadline = started + BUDGET_MS;
   const cleanup = new Cleanup();
+  // One unwinding for Ctrl-C and the normal end: when a signal makes the running section fail
+  // fast, both start it, and exiting when the signal's (by then empty) pass ends would cut the
+  // other pass short in the middle of a step (a database left undropped).
+  let unwinding: Promise<void> | null = null;
+  const unwind = () => (unwinding ??= cleanup.runAll());
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) process.exit(130);
     interrupted = true;
     log(`${signal}: cleaning up`);
-    void cleanup.runAll().finally(() => process.exit(130));
+    void unwind().finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const wanted = new Set<Section>(SECTIONS.filter((s) => process.argv.length <= 2 || process.argv.includes(s)));
+  const wanted = new Set<Section>([
+    ...SECTIONS.filter((s) => process.argv.length <= 2 || process.argv.includes(s)),
+    ...OPT_IN_SECTIONS.filter((s) => process.argv.includes(s)),
+  ]);
+  // Parsed before anything starts, so a mistyped option costs nothing.
+  const peersOptions = wanted.has('peers') ? parsePeersOptions(process.argv.slice(2)) : null;
   // The harness edge: the only place the bench reads its environment.
   const pgUrl = process.env.SWITCHBOARD_BENCH_PG_URL ?? process.env.SWITCHBOARD_TEST_PG_URL ?? PG_URL_DEFAULT;
   const reachable = await pgReachable(pgUrl);
@@ -130,8 +146,11 @@ async function main(): Promise<void> {
       latency = { acceptance: acceptance(latency), ...latency };
       report.assignmentLatency = latency;
     }
+    if (peersOptions !== null) {
+      report.peers = await section('peers', () => measurePeers(ctx, peersOptions));
+    }
   } finally {
-    await cleanup.runAll();
+    await unwind();
   }
   // Ctrl-C: the signal handler cleans up and exits; half a report would read as real figures.
   if (interrupted) return;

@@ -137,24 +137,42 @@ export class AgentUseCases {
       let agent = await work.agent(id);
       registered(agent);
       if (touchDue(agent, work.now)) agent = await this.#touch(work, agent);
-      // An offer already made to this agent (auto dispatch got there first) is its next task.
-      const offered = (await work.tx.tasks.listHeldBy({ agentId: id })).find((t) => t.status === 'ASSIGNED');
+      // An offer already made to this agent (auto dispatch got there first) is its next task; an agent holding nothing has none.
+      const offered = agent.load === 0 ? undefined : (await work.tx.tasks.listHeldBy({ agentId: id })).find((t) => t.status === 'ASSIGNED');
       if (offered !== undefined) return { task: (await work.apply(offered, { type: 'start', by: { agentId: id } })).task, agent };
       if (!canTakeWork(agent)) return { task: null, agent };
-      for (const candidate of await tasksFor(work.tx, agent, work.now)) {
-        // Another agent claiming the same head is passed over, not waited for.
-        const task = await work.tx.tasks.lockPending({ id: candidate.id });
-        if (task === null || !isEligible(task, agent) || (task.retryAt !== null && task.retryAt > work.now)) continue;
-        const chosen = scoreAgent(task, agent, work.now, null);
-        const assigned = await work.apply(task, {
-          type: 'assign',
-          agentId: id,
-          decision: { mode: 'claim', chosen, runnersUp: [], consideredCount: 1, decidedAt: work.now },
-        });
-        return { task: (await work.apply(assigned.task, { type: 'start', by: { agentId: id } })).task, agent };
-      }
-      return { task: null, agent };
+      // The first head nearly always is the task: read a couple per group (a full row each) and
+      // take the first; only when one is passed over could a task further down a group come
+      // first, so then the full peek decides.
+      const heads = await tasksFor(work.tx, agent, work.now, CLAIM_PEEK_FIRST);
+      const quick = await this.#takeFirst(work, agent, heads, true);
+      if (quick !== 'passed-over') return { task: quick, agent };
+      const full = await this.#takeFirst(work, agent, await tasksFor(work.tx, agent, work.now), false);
+      return { task: full === 'passed-over' ? null : full, agent };
     });
+  }
+
+  /**
+   * Assigns and starts the first of `candidates` this agent may take, in this transaction.
+   * With `stopAtSkip`, the first candidate that cannot be taken ends the search (`passed-over`).
+   */
+  async #takeFirst(work: Work, agent: Agent, candidates: Task[], stopAtSkip: boolean): Promise<Task | null | 'passed-over'> {
+    for (const candidate of candidates) {
+      // Another agent claiming the same head is passed over, not waited for.
+      const task = await work.tx.tasks.lockPending({ id: candidate.id });
+      if (task === null || !isEligible(task, agent) || (task.retryAt !== null && task.retryAt > work.now)) {
+        if (stopAtSkip) return 'passed-over';
+        continue;
+      }
+      const chosen = scoreAgent(task, agent, work.now, null);
+      const assigned = await work.apply(task, {
+        type: 'assign',
+        agentId: agent.id,
+        decision: { mode: 'claim', chosen, runnersUp: [], consideredCount: 1, decidedAt: work.now },
+      });
+      return (await work.apply(assigned.task, { type: 'start', by: { agentId: agent.id } })).task;
+    }
+    return null;
   }
 
   /** Woken for a task it could not take: if that task still waits, the next waiting claim that may take it is woken. */
@@ -188,6 +206,9 @@ export class AgentUseCases {
  * `lastHeartbeatAt` up to a second old changes no decision and saves a write per claim.
  */
 export const TOUCH_INTERVAL_MS = 1_000;
+
+/** Tasks a claim first reads per capability group (a full row each); QUEUE_PEEK only when one of them was passed over. */
+export const CLAIM_PEEK_FIRST = 2;
 
 function touchDue(agent: Agent, now: number): boolean {
   return agent.availability === 'OFFLINE' || agent.lastHeartbeatAt === null || now - agent.lastHeartbeatAt >= TOUCH_INTERVAL_MS;

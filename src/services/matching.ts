@@ -53,11 +53,11 @@ export async function assignBest(work: Work, task: Task, mode: AssignmentDecisio
  * group it can serve. PENDING tasks are indexed by group, so the cost grows with the
  * number of distinct groups, not with the number of waiting tasks.
  */
-export async function tasksFor(reads: StoreReads, agent: Agent, now: number): Promise<Task[]> {
+export async function tasksFor(reads: StoreReads, agent: Agent, now: number, perGroup = QUEUE_PEEK): Promise<Task[]> {
   const tasks: Task[] = [];
   for (const key of await reads.tasks.pendingCapabilityKeys()) {
     if (!holdsAll(agent.capabilities, splitKey(key))) continue;
-    const queue = await reads.tasks.peekQueue({ capabilityKey: key, now, limit: QUEUE_PEEK });
+    const queue = await reads.tasks.peekQueue({ capabilityKey: key, now, limit: perGroup });
     tasks.push(...queue.filter((t) => !t.excludedAgents.includes(agent.id)));
   }
   return tasks.sort(compareQueueOrder);

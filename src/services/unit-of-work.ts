@@ -5,7 +5,7 @@ import type { EventDraft, StoredEvent } from '../core/events.js';
 import type { Policy } from '../core/policy.js';
 import type { Store, StoreTx } from '../core/ports.js';
 import { transition, type TaskAction } from '../core/state-machine.js';
-import type { Task } from '../core/task.js';
+import { HELD_STATUSES, type Task } from '../core/task.js';
 import type { EventBus } from './event-bus.js';
 import { loadAgentState } from './agent-state.js';
 import type { AgentState, IdempotencyClaim } from './types.js';
@@ -20,13 +20,18 @@ export const CONFLICT_RETRIES_MAX = 3;
 export class Work {
   readonly events: StoredEvent[] = [];
   readonly tasks = new Map<string, Task>();
+  /** Every agent this unit wrote, as written (null: deleted), so publishing needs not read it back. */
+  readonly agents = new Map<string, Agent | null>();
+  readonly tx: StoreTx;
 
   constructor(
-    readonly tx: StoreTx,
+    tx: StoreTx,
     readonly now: number,
     readonly actor: string,
     private readonly policy: Policy,
-  ) {}
+  ) {
+    this.tx = { ...tx, agents: recordingAgents(tx.agents, this.agents) };
+  }
 
   async append(draft: EventDraft): Promise<StoredEvent> {
     const stored = await this.tx.events.append({ draft, at: this.now, actor: this.actor });
@@ -119,17 +124,57 @@ export class WorkRunner {
     }
   }
 
-  /** Publishes what committed; an agent several events name is read once (a claim's assign and start both name it). */
+  /**
+   * Publishes what committed. Tasks and agents the unit wrote are published as written; an
+   * agent's held tasks are read back only when the unit does not account for all of them.
+   * An agent several events name is resolved once (a claim's assign and start both name it).
+   */
   private async publish(work: Work): Promise<void> {
     const agents = new Map<string, Promise<AgentState | null>>();
     for (const event of work.events) {
       const task = event.taskId !== null ? (work.tasks.get(event.taskId) ?? (await this.store.tasks.get({ id: event.taskId }))) : null;
       let agent: Promise<AgentState | null> | null = null;
       if (event.agentId !== null) {
-        agent = agents.get(event.agentId) ?? loadAgentState(this.store, event.agentId);
+        agent = agents.get(event.agentId) ?? this.agentState(work, event.agentId);
         agents.set(event.agentId, agent);
       }
       this.bus.publish({ event, task, agent: agent === null ? null : await agent });
     }
   }
+
+  private async agentState(work: Work, agentId: string): Promise<AgentState | null> {
+    const written = work.agents.get(agentId);
+    if (written === undefined) return loadAgentState(this.store, agentId);
+    if (written === null) return null;
+    // `load` counts the held tasks; when the unit holds that many itself (0 or 1: one order either way), they are all.
+    const held = [...work.tasks.values()].filter((t) => t.agent === agentId && HELD_STATUSES.has(t.status)).map((t) => t.id);
+    if (written.load <= 1 && held.length === written.load) return { ...written, currentTasks: held };
+    return { ...written, currentTasks: (await this.store.tasks.listHeldBy({ agentId })).map((t) => t.id) };
+  }
+}
+
+/** The agent repository of `tx`, noting in `written` each agent as this unit leaves it. */
+function recordingAgents(agents: StoreTx['agents'], written: Map<string, Agent | null>): StoreTx['agents'] {
+  return {
+    get: (p) => agents.get(p),
+    list: () => agents.list(),
+    listCandidates: (p) => agents.listCandidates(p),
+    insert: async (agent) => {
+      await agents.insert(agent);
+      written.set(agent.id, agent);
+    },
+    update: async (p) => {
+      await agents.update(p);
+      written.set(p.next.id, p.next);
+    },
+    adjustLoad: async (p) => {
+      const agent = await agents.adjustLoad(p);
+      if (agent !== null) written.set(agent.id, agent);
+      return agent;
+    },
+    delete: async (p) => {
+      await agents.delete(p);
+      written.set(p.id, null);
+    },
+  };
 }

@@ -117,6 +117,8 @@ export class SqliteStore implements Store {
   private tail: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly commitListeners: CommitListener[] = [];
+  /** The batch's own statements, prepared once: `exec` parses its SQL on every call, four times per unit. */
+  private readonly control: Record<'savepoint' | 'release' | 'rollbackTo' | 'commit', Database.Statement>;
 
   constructor(options: SqliteStoreOptions) {
     this.busyTimeoutMs = options.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_DEFAULT_MS;
@@ -133,6 +135,12 @@ export class SqliteStore implements Store {
       this.checkpointer = new Checkpointer(options.file, options.onCheckpointError ?? (() => undefined));
       this.writer.pragma('wal_autocheckpoint = 0');
     }
+    this.control = {
+      savepoint: this.writer.prepare('SAVEPOINT unit'),
+      release: this.writer.prepare('RELEASE unit'),
+      rollbackTo: this.writer.prepare('ROLLBACK TO unit'),
+      commit: this.writer.prepare('COMMIT'),
+    };
     const reads = new SqlRunner(this.reader, false);
     this.tasks = new SqliteTaskRows(reads);
     this.agents = new SqliteAgentRows(reads);
@@ -230,9 +238,9 @@ export class SqliteStore implements Store {
     for (const unit of batch) {
       const scope = { open: true };
       try {
-        this.writer.exec('SAVEPOINT unit');
+        this.control.savepoint.run();
         const value = await this.activeTx.run(scope, () => unit.fn(this.tx));
-        this.writer.exec('RELEASE unit');
+        this.control.release.run();
         ran.push({ unit, value });
       } catch (err) {
         if (!this.writer.inTransaction) {
@@ -243,15 +251,15 @@ export class SqliteStore implements Store {
           );
           return;
         }
-        this.writer.exec('ROLLBACK TO unit');
-        this.writer.exec('RELEASE unit');
+        this.control.rollbackTo.run();
+        this.control.release.run();
         unit.reject(translateSqliteError(err));
       } finally {
         scope.open = false;
       }
     }
     try {
-      this.writer.exec('COMMIT');
+      this.control.commit.run();
     } catch (err) {
       rollbackQuietly(this.writer);
       for (const { unit } of ran) unit.reject(translateSqliteError(err));
