@@ -223,7 +223,7 @@ export class SqliteTaskRows implements TaskReads, TaskWrites {
   }
 
   async insert(task: Task): Promise<void> {
-    // One parameter per column (see task-codec.ts). A taken id (or seq) fails on its unique index.
+    // One parameter per column (see task-fields.ts). A taken id (or seq) fails on its unique index.
     this.sql.run(INSERT_TASK_SQL, taskToParams(task), { entity: 'task', id: task.id });
   }
 
