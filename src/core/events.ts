@@ -95,7 +95,8 @@ export interface AttemptUsage {
   exitCode?: number | null;
 }
 
-export type RequeueReason = 'offer_expired' | 'lease_expired' | 'agent_removed' | 'released';
+/** `escalated`: taken from its agent by the escalation policy after an SLA violation. */
+export type RequeueReason = 'offer_expired' | 'lease_expired' | 'agent_removed' | 'released' | 'escalated';
 
 /** An event before the store gives it an id. */
 export type EventDraft = {

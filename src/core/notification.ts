@@ -1,3 +1,4 @@
+import type { Agent } from './agent.js';
 import type { EventType, StoredEvent } from './events.js';
 import type { Task } from './task.js';
 
@@ -48,7 +49,7 @@ export interface Channel {
 export interface DeliverySnapshot {
   event: StoredEvent;
   task: Task | null;
-  agent: Record<string, unknown> | null;
+  agent: (Agent & { currentTasks: string[] }) | null;
 }
 
 export interface Delivery {

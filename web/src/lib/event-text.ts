@@ -26,6 +26,7 @@ const REQUEUE_REASONS: Record<RequeueReason, string> = {
   lease_expired: 'lease expired',
   agent_removed: 'agent removed',
   released: 'released',
+  escalated: 'escalated to another agent',
 };
 
 /**
