@@ -10,6 +10,7 @@ import type { Authenticator, Role } from '../services/auth.js';
 import { AuthenticationService } from '../services/authentication.js';
 import { trustFunction, type TrustProxy } from '../services/trust-proxy.js';
 import { systemClock } from '../services/system-clock.js';
+import type { NotificationService } from '../notifications/service.js';
 import type { OrchestratorApi } from '../services/types.js';
 import { installAuth } from './auth-hook.js';
 import { handleError, routeNotFound } from './errors.js';
@@ -19,6 +20,7 @@ import { mcpRoute } from './mcp-route.js';
 import type { RouteContext } from './route-context.js';
 import { agentRoutes } from './routes/agents.js';
 import { eventRoutes } from './routes/events.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { taskActionRoutes } from './routes/task-actions.js';
 import { taskLogRoutes } from './routes/task-logs.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -53,6 +55,8 @@ export interface AppDeps {
   authentication?: AuthenticationService;
   /** Which peers' `X-Forwarded-For` sets `request.ip` (SWITCHBOARD_TRUST_PROXY); default none. */
   trustProxy?: TrustProxy;
+  /** Channels and deliveries (routes under /api/notifications); omitted, those routes are absent. */
+  notifications?: NotificationService;
 }
 
 /**
@@ -115,6 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       agentRoutes(typed, ctx);
       eventRoutes(typed, ctx);
       if (deps.tokens !== undefined) tokenRoutes(typed, deps.tokens);
+      if (deps.notifications !== undefined) notificationRoutes(typed, deps.notifications);
     },
     { prefix: '/api' },
   );
