@@ -42,6 +42,14 @@ export const OPERATIONS = {
   'tokens.list': { method: 'GET', path: '/api/tokens' },
   'tokens.create': { method: 'POST', path: '/api/tokens' },
   'tokens.revoke': { method: 'DELETE', path: '/api/tokens/{tokenId}' },
+  'notifications.listChannels': { method: 'GET', path: '/api/notifications/channels' },
+  'notifications.createChannel': { method: 'POST', path: '/api/notifications/channels' },
+  'notifications.updateChannel': { method: 'PATCH', path: '/api/notifications/channels/{channelId}' },
+  'notifications.deleteChannel': { method: 'DELETE', path: '/api/notifications/channels/{channelId}' },
+  'notifications.testChannel': { method: 'POST', path: '/api/notifications/channels/{channelId}/test' },
+  'notifications.listDeliveries': { method: 'GET', path: '/api/notifications/deliveries' },
+  'notifications.retryDelivery': { method: 'POST', path: '/api/notifications/deliveries/{deliveryId}/retry' },
+  'notifications.summary': { method: 'GET', path: '/api/notifications/summary' },
   health: { method: 'GET', path: '/api/health' },
 } as const satisfies Record<string, { method: HttpMethod; path: `/api/${string}` }>;
 

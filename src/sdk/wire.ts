@@ -44,7 +44,10 @@ import type { AssignEnvelope, QueueNextEnvelope } from '../api/routes/task-actio
 import type { RecommendationsEnvelope, TaskList, TasksByPriorityEnvelope, TasksByStatusEnvelope } from '../api/routes/tasks.js';
 import type { CreateTokenBody, IssuedTokenEnvelope, RevokedEnvelope, TokenListEnvelope, TokenViewSchema } from '../api/routes/tokens.js';
 
+import type { ChannelType, DeliveryOutcome } from '../notifications/types.js';
+
 export type { AgentView, AttemptView, EventView, LogLineView, TaskView };
+export type { ChannelType, DeliveryOutcome };
 export type { EventType, DomainEventMap } from '../core/events.js';
 export type { ErrorCode } from '../core/errors.js';
 
@@ -105,3 +108,66 @@ export type Health = Static<typeof HealthSchema>;
 export type AppendLogsResponse = Static<typeof AppendLogsEnvelope>;
 export type TaskLogsResponse = Static<typeof TaskLogsEnvelope>;
 export type AttemptsResponse = Static<typeof AttemptsEnvelope>;
+
+// ---------------------------------------------------------------- notifications
+// Written from the session contract until the notification routes' schemas land; then
+// these become `Static<typeof ...>` of those schemas under the same names.
+
+export interface NotificationFilters {
+  priorities?: string[];
+  labels?: string[];
+  capabilities?: string[];
+  agents?: string[];
+}
+export interface NotificationChannelView {
+  id: string;
+  name: string;
+  type: ChannelType;
+  events: string[];
+  filters: NotificationFilters;
+  enabled: boolean;
+  /** The settings without their secrets. */
+  settings: Record<string, unknown>;
+  /** Names of the secret fields that are set (never their values). */
+  secrets: string[];
+  createdAt: number;
+}
+export type NotificationDeliveryStatus = 'pending' | 'delivered' | 'failed' | 'dead';
+export interface NotificationDeliveryView {
+  id: string;
+  channelId: string;
+  channelName: string;
+  eventId: number;
+  type: string;
+  taskId: string | null;
+  status: NotificationDeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  lastStatus: number | null;
+  nextAttemptAt: number | null;
+  createdAt: number;
+  deliveredAt: number | null;
+}
+export interface CreateNotificationChannelInput {
+  type: ChannelType;
+  name: string;
+  events?: string[];
+  filters?: NotificationFilters;
+  enabled?: boolean;
+  settings: Record<string, unknown>;
+}
+export type UpdateNotificationChannelInput = Partial<Omit<CreateNotificationChannelInput, 'type'>>;
+export type NotificationDeliveryListQuery = {
+  channelId?: string;
+  status?: NotificationDeliveryStatus;
+  limit?: number;
+  cursor?: string;
+};
+export type NotificationChannelListResponse = { success: true; channels: NotificationChannelView[] };
+export type NotificationChannelResponse = { success: true; channel: NotificationChannelView };
+/** `secret`: a webhook's `whsec_` signing secret, in this answer only. */
+export type CreatedNotificationChannelResponse = NotificationChannelResponse & { secret?: string };
+export type NotificationTestResponse = { success: true; outcome: DeliveryOutcome };
+export type NotificationDeliveryListResponse = { success: true; deliveries: NotificationDeliveryView[]; nextCursor: string | null };
+export type NotificationDeliveryResponse = { success: true; delivery: NotificationDeliveryView };
+export type NotificationSummaryResponse = { success: true; failing: number; dead: number; lastFailure: NotificationDeliveryView | null };

@@ -15,6 +15,8 @@ export const queryKeys = {
   agents: ['agents'] as const,
   signedInAgent: (id: string) => ['signed-in-agent', id] as const,
   tokens: ['tokens'] as const,
+  /** Everything under it is read again on a `notification.*` event (the failure banner, the Notifications page). */
+  notifications: ['notifications'] as const,
   eventLog: (filter: object) => ['events', 'log', filter] as const,
   metrics: ['metrics'] as const,
   recentEvents: ['events', 'recent'] as const,
