@@ -12,6 +12,7 @@ import { createTokenAuthenticator } from './services/tokens.js';
 import { ClusterRelay } from './services/cluster-relay.js';
 import { openClusterChannel, openStore } from './composition.js';
 import { packageRoot } from './package-root.js';
+import { createNotifications, type Notifications } from './notifications/module.js';
 
 /** A started server: where it listens, and how to stop it in the order it must be torn down. */
 export interface ServerHandle {
@@ -42,11 +43,29 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const logger = options.logger ?? deferredLogger();
   const store = await openStore(config);
   /** What has been built so far, torn down in reverse if a later step fails. */
-  const built: { app?: FastifyInstance; realtime?: Realtime; orchestrator?: Orchestrator; relay?: ClusterRelay } = {};
+  const built: {
+    app?: FastifyInstance;
+    realtime?: Realtime;
+    orchestrator?: Orchestrator;
+    relay?: ClusterRelay;
+    notifications?: Notifications;
+  } = {};
   try {
     await store.migrate();
     const bus = new EventBus(logger);
-    const orchestrator = createOrchestrator({ store, clock: systemClock, policy: config.policy, bus, dispatch: config.dispatch, logger });
+    // The outbox is written by every transition's transaction; the dispatcher delivers beside them.
+    const notifications = createNotifications({ store, clock: systemClock, policy: config.policy, bus, logger, options: config.notify });
+    built.notifications = notifications;
+    const orchestrator = createOrchestrator({
+      store,
+      clock: systemClock,
+      policy: config.policy,
+      bus,
+      dispatch: config.dispatch,
+      logger,
+      outbox: notifications.outbox,
+      escalation: config.escalation,
+    });
     built.orchestrator = orchestrator;
     const revocations = new TokenRevocations(logger);
     const authenticator = createTokenAuthenticator(store, systemClock, revocations);
@@ -64,6 +83,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       clock: systemClock,
       authentication,
       trustProxy: config.trustProxy,
+      notifications: notifications.service,
     });
     built.app = app;
     logger.attach(app.log);
@@ -95,6 +115,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     }
     if (config.demo) await loadDemo(orchestrator, DEMO_ACTOR, logger);
     await orchestrator.start();
+    notifications.start();
     await app.listen({ port: config.port, host: config.host });
 
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${addressPort(app, config.port)}`;
@@ -111,6 +132,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     const close = async () => {
       await Promise.all([app.close(), realtime.close()]);
       await orchestrator.stop();
+      await notifications.close();
       await relay?.close();
       await store.close();
     };
@@ -120,6 +142,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     const quietly = (p: Promise<unknown> | undefined) => (p ?? Promise.resolve()).catch(() => undefined);
     await Promise.all([quietly(built.app?.close()), quietly(built.realtime?.close())]);
     await quietly(built.orchestrator?.stop());
+    await quietly(built.notifications?.close());
     await quietly(built.relay?.close());
     await quietly(store.close());
     throw err;

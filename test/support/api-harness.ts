@@ -18,6 +18,8 @@ import type { Metrics } from '../../src/services/types.js';
 import type { reportView } from '../../src/api/routes/system.js';
 import type { AgentView, EventView, TaskView } from '../../src/api/views.js';
 import { FakeClock } from './fake-clock.js';
+import { NOTIFY_DEFAULTS } from '../../src/config.js';
+import { createNotifications, type Notifications } from '../../src/notifications/module.js';
 
 /** Tokens the in-test authenticator knows. `agent:<id>` tokens are bound to that agent. */
 export const TOKENS = {
@@ -67,6 +69,8 @@ export interface Harness {
   orchestrator: Orchestrator;
   bus: EventBus;
   clock: FakeClock;
+  /** The notification routes' service, outbox and dispatcher (on the fake clock: nothing is sent until it advances). */
+  notifications: Notifications;
   file: string;
   /** The PostgreSQL schema holding this harness's tables; null on SQLite. */
   pgSchema: string | null;
@@ -125,13 +129,27 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       : await openPostgresStore({ connectionString: pgTestUrl(), schema: pgSchema.schema, poolSize: 4 });
   await store.migrate();
   const bus = new EventBus(silentLogger);
+  const policy = options.policy ?? DEFAULT_POLICY;
+  const notifications = createNotifications({
+    store,
+    clock,
+    policy,
+    bus,
+    logger: silentLogger,
+    options: {
+      ...NOTIFY_DEFAULTS,
+      backoff: { baseMs: NOTIFY_DEFAULTS.backoffBaseMs, maxMs: NOTIFY_DEFAULTS.backoffMaxMs, maxAttempts: NOTIFY_DEFAULTS.maxAttempts },
+      publicUrl: null,
+    },
+  });
   const orchestrator = createOrchestrator({
     store,
     clock,
-    policy: options.policy ?? DEFAULT_POLICY,
+    policy,
     bus,
     dispatch: options.dispatch ?? 'manual',
     logger: silentLogger,
+    outbox: notifications.outbox,
   });
   const deps: AppDeps = {
     orchestrator,
@@ -142,6 +160,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     webRoot: options.webRoot ?? null,
     logger: options.logger ?? false,
     ...(options.tokenAdmin === true ? { tokens: createTokenAuthenticator(store, clock) } : {}),
+    notifications: notifications.service,
   };
   const app = await buildApp(deps);
   await orchestrator.start();
@@ -152,6 +171,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     orchestrator,
     bus,
     clock,
+    notifications,
     file,
     pgSchema: pgSchema?.schema ?? null,
     async request(method, url, body, headers = {}) {
@@ -172,6 +192,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close() {
       await app.close();
       await orchestrator.stop();
+      await notifications.close();
       await store.close();
       await pgSchema?.dropSchema();
       if (dir !== null) rmSync(dir, { recursive: true, force: true });
