@@ -22,6 +22,7 @@ export async function startWebhookReceiver(port = 0) {
   let secret: string | null = null;
   let answer: (req: { id: string }) => number = () => 200;
   let hang = false;
+  let hung = 0;
   let server: Server | null = null;
   let boundPort = port;
 
@@ -30,7 +31,10 @@ export async function startWebhookReceiver(port = 0) {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        if (hang) return; // accepted, never answered: the sender's timeout decides
+        if (hang) {
+          hung++;
+          return; // accepted, never answered: the sender's timeout decides
+        }
         const body = Buffer.concat(chunks).toString('utf8');
         const id = String(req.headers['webhook-id'] ?? '');
         let verified: ReceivedWebhook['verified'];
@@ -67,6 +71,10 @@ export async function startWebhookReceiver(port = 0) {
     },
     respond(fn: (req: { id: string }) => number) {
       answer = fn;
+    },
+    /** Requests accepted and left unanswered while hanging. */
+    get hung() {
+      return hung;
     },
     setHang(value: boolean) {
       hang = value;
