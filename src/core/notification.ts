@@ -1,4 +1,3 @@
-import type { Agent } from './agent.js';
 import type { EventType, StoredEvent } from './events.js';
 import type { Task } from './task.js';
 
@@ -45,11 +44,14 @@ export interface Channel {
   updatedAt: number;
 }
 
-/** What a delivery carries: the event and the task and agent as they were when it happened. */
+/**
+ * What a delivery carries: the event and its task as the transition left it (both already in
+ * hand, so writing them costs the transition no read). The agent is read when the notification
+ * is sent: agents change rarely, and a read here would slow every transition a channel wants.
+ */
 export interface DeliverySnapshot {
   event: StoredEvent;
   task: Task | null;
-  agent: (Agent & { currentTasks: string[] }) | null;
 }
 
 export interface Delivery {

@@ -278,8 +278,11 @@ export interface NotificationWrites {
   updateChannel(channel: Channel): Promise<boolean>;
   /** Deletes the channel and its deliveries; false when the id is unknown. */
   deleteChannel(params: { id: string }): Promise<boolean>;
-  /** Inserts unless the channel already has a delivery with this `dedupKey`; true when inserted. */
-  enqueue(delivery: Delivery): Promise<boolean>;
+  /**
+   * Inserts the deliveries in one statement, skipping each whose channel already has a delivery
+   * with its `dedupKey`; returns how many were inserted.
+   */
+  enqueue(deliveries: readonly Delivery[]): Promise<number>;
   /**
    * Leases up to `limit` due deliveries (pending or failed, nextAttemptAt <= now, no live lease)
    * to `owner` until `now + leaseMs`, earliest due first (then id), and returns them leased.

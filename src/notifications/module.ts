@@ -61,7 +61,7 @@ export function createNotifications(deps: {
     publicUrl: options.publicUrl,
     metrics: deps.metrics,
   });
-  outbox.onCommitted(() => dispatcher.wake());
+  outbox.onCommitted(() => dispatcher.nudge());
   const service = new NotificationService({
     store,
     clock,

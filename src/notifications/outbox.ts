@@ -3,7 +3,6 @@ import { anyChannelWants, channelWants, dedupKey, type Channel } from '../core/n
 import type { StoredEvent } from '../core/events.js';
 import type { StoreTx } from '../core/ports.js';
 import type { Task } from '../core/task.js';
-import { loadAgentState } from '../services/agent-state.js';
 import type { OutboxHook } from '../services/unit-of-work.js';
 
 /** How long this node trusts its copy of the channel list; another node's change is seen within it. */
@@ -17,7 +16,8 @@ export function newDeliveryId(): string {
 /**
  * The outbox side of notifications: for each appended event, the deliveries its rules ask for,
  * written in the event's own transaction (so a rolled-back transition notifies nobody and a
- * committed one cannot lose its notification). Channels are few and rarely change: they are
+ * committed one cannot lose its notification). The rows are one statement, and hold the event and
+ * the task the transition already has: no read. Channels are few and rarely change: they are
  * cached per node for `cacheMs` (a local change invalidates at once), so an event no channel
  * subscribes to costs no query at all and a transition is not slowed by channels it does not concern.
  */
@@ -51,18 +51,15 @@ export class NotificationOutbox implements OutboxHook {
     const task = known ?? (event.taskId === null ? null : await tx.tasks.get({ id: event.taskId }));
     const wanted = channels.filter((c) => channelWants(c, event, task));
     if (wanted.length === 0) return 0;
-    const agentId = event.agentId ?? task?.agent ?? null;
-    const agent = agentId === null ? null : await loadAgentState(tx, agentId);
     const key = dedupKey(event);
-    let written = 0;
-    for (const channel of wanted) {
-      const inserted = await tx.notifications.enqueue({
+    return tx.notifications.enqueue(
+      wanted.map((channel) => ({
         id: newDeliveryId(),
         channelId: channel.id,
         eventId: event.id,
         type: event.type,
         taskId: event.taskId,
-        payload: { event, task, agent },
+        payload: { event, task },
         status: 'pending',
         attempts: 0,
         nextAttemptAt: now,
@@ -74,10 +71,8 @@ export class NotificationOutbox implements OutboxHook {
         createdAt: now,
         updatedAt: now,
         deliveredAt: null,
-      });
-      if (inserted) written++;
-    }
-    return written;
+      })),
+    );
   }
 
   async #load(tx: StoreTx): Promise<Channel[]> {

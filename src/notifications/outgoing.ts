@@ -1,5 +1,6 @@
 import { agentView, eventView, taskView } from '../api/views.js';
 import type { Channel, Delivery } from '../core/notification.js';
+import type { AgentState } from '../services/types.js';
 import type { StoredWebhookSettings } from './senders/webhook.js';
 import type { ChannelSender, DeliveryOutcome, EmailSettings, OutgoingNotification, SlackSettings } from './types.js';
 
@@ -15,9 +16,12 @@ export function dashboardUrl(publicUrl: string | null, taskId: string | null): s
   return publicUrl === null || taskId === null ? null : `${publicUrl.replace(/\/+$/, '')}/tasks/${encodeURIComponent(taskId)}`;
 }
 
-/** A delivery as senders see it: API views (ISO times, like the REST API) of the snapshot taken with the event. */
-export function outgoing(delivery: Delivery, publicUrl: string | null): OutgoingNotification {
-  const { event, task, agent } = delivery.payload;
+/**
+ * A delivery as senders see it: API views (ISO times, like the REST API) of the event and task
+ * written with it, and of the agent as it is now (`agent`, read by the dispatcher).
+ */
+export function outgoing(delivery: Delivery, agent: AgentState | null, publicUrl: string | null): OutgoingNotification {
+  const { event, task } = delivery.payload;
   return {
     id: delivery.id,
     type: delivery.type,

@@ -26,7 +26,6 @@ export function notificationCases(h: StoreHarness): void {
     payload: {
       event: { id: 1, type: 'task.failed', taskId: 'TASK-001', agentId: null, actor: 'system', at: T0, payload: {} as never },
       task: null,
-      agent: null,
     },
     status: 'pending',
     attempts: 0,
@@ -43,7 +42,7 @@ export function notificationCases(h: StoreHarness): void {
   });
   const tx = <T>(fn: Parameters<typeof h.store.transaction<T>>[0]) => h.store.transaction(fn);
   const addChannel = (c: Channel) => tx((t) => t.notifications.insertChannel(c));
-  const enqueue = (d: Delivery) => tx((t) => t.notifications.enqueue(d));
+  const enqueue = async (d: Delivery) => (await tx((t) => t.notifications.enqueue([d]))) === 1;
   const claim = (now: number, owner: string, limit = 10, leaseMs = 1_000) =>
     tx((t) => t.notifications.claimDue({ now, limit, owner, leaseMs }));
 
@@ -76,6 +75,16 @@ export function notificationCases(h: StoreHarness): void {
       expect(await enqueue(delivery('msg_3', { channelId: 'ch2', dedupKey: 'task.sla_violated:TASK-001:5' }))).toBe(true);
       expect(await h.store.notifications.getDelivery({ id: 'msg_1' })).toEqual(first);
       expect(await h.store.notifications.getDelivery({ id: 'msg_2' })).toBeNull();
+      // Many at once: one statement, the duplicate among them skipped, the count of the others.
+      const many = [
+        delivery('msg_4', { dedupKey: 'k4' }),
+        delivery('msg_5', { dedupKey: 'task.sla_violated:TASK-001:5' }),
+        delivery('msg_6', { channelId: 'ch2', dedupKey: 'k6', taskId: null }),
+      ];
+      expect(await tx((t) => t.notifications.enqueue(many))).toBe(2);
+      expect(await tx((t) => t.notifications.enqueue([]))).toBe(0);
+      expect(await h.store.notifications.getDelivery({ id: 'msg_6' })).toEqual(many[2]);
+      expect(await h.store.notifications.getDelivery({ id: 'msg_5' })).toBeNull();
     });
 
     it('claims due deliveries in due order, leases them to one owner, and frees an expired lease', async () => {

@@ -161,34 +161,22 @@ export class PostgresNotificationRepo extends PostgresNotificationReads implemen
     return (res.rowCount ?? 0) > 0;
   }
 
-  async enqueue(d: Delivery): Promise<boolean> {
-    // $1..$17 = every column; the (channel_id, dedup_key) unique key makes a duplicate a no-op.
+  async enqueue(deliveries: readonly Delivery[]): Promise<number> {
+    if (deliveries.length === 0) return 0;
+    // $1 = the rows as one JSON array: one statement, one round trip, whatever the count; the
+    // (channel_id, dedup_key) unique key makes a duplicate a no-op.
     const res = await this.db.query(
       `INSERT INTO notification_deliveries (id, channel_id, event_id, type, task_id, payload, status, attempts, next_attempt_at,
          last_error, last_status, locked_until, locked_by, dedup_key, created_at, updated_at, delivered_at)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+       SELECT id, "channelId", "eventId", type, "taskId", payload, status, attempts, "nextAttemptAt",
+         "lastError", "lastStatus", "lockedUntil", "lockedBy", "dedupKey", "createdAt", "updatedAt", "deliveredAt"
+       FROM jsonb_to_recordset($1::jsonb) AS r (id text, "channelId" text, "eventId" bigint, type text, "taskId" text, payload jsonb,
+         status text, attempts integer, "nextAttemptAt" bigint, "lastError" text, "lastStatus" integer, "lockedUntil" bigint,
+         "lockedBy" text, "dedupKey" text, "createdAt" bigint, "updatedAt" bigint, "deliveredAt" bigint)
        ON CONFLICT (channel_id, dedup_key) DO NOTHING`,
-      [
-        d.id,
-        d.channelId,
-        d.eventId,
-        d.type,
-        d.taskId,
-        jsonParam(d.payload),
-        d.status,
-        d.attempts,
-        d.nextAttemptAt,
-        d.lastError,
-        d.lastStatus,
-        d.lockedUntil,
-        d.lockedBy,
-        d.dedupKey,
-        d.createdAt,
-        d.updatedAt,
-        d.deliveredAt,
-      ],
+      [jsonParam(deliveries)],
     );
-    return (res.rowCount ?? 0) > 0;
+    return res.rowCount ?? 0;
   }
 
   async claimDue({ now, limit, owner, leaseMs }: { now: number; limit: number; owner: string; leaseMs: number }): Promise<Delivery[]> {

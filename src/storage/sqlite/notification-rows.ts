@@ -147,36 +147,20 @@ export class SqliteNotificationRows implements NotificationReads, NotificationWr
     return this.sql.run('DELETE FROM notification_channels WHERE id = @id', { id }) > 0;
   }
 
-  async enqueue(d: Delivery): Promise<boolean> {
-    // Every column; the (channel_id, dedup_key) unique key makes a duplicate a no-op.
-    const changed = this.sql.run(
+  async enqueue(deliveries: readonly Delivery[]): Promise<number> {
+    if (deliveries.length === 0) return 0;
+    // One row per delivery in a JSON array (@rows), one statement whatever the count; the
+    // (channel_id, dedup_key) unique key makes a duplicate a no-op; `->` keeps the payload as JSON text.
+    return this.sql.run(
       `INSERT INTO notification_deliveries (id, channel_id, event_id, type, task_id, payload, status, attempts, next_attempt_at,
          last_error, last_status, locked_until, locked_by, dedup_key, created_at, updated_at, delivered_at)
-       VALUES (@id, @channelId, @eventId, @type, @taskId, @payload, @status, @attempts, @nextAttemptAt,
-         @lastError, @lastStatus, @lockedUntil, @lockedBy, @dedupKey, @createdAt, @updatedAt, @deliveredAt)
+       SELECT r ->> '$.id', r ->> '$.channelId', r ->> '$.eventId', r ->> '$.type', r ->> '$.taskId', r -> '$.payload',
+         r ->> '$.status', r ->> '$.attempts', r ->> '$.nextAttemptAt', r ->> '$.lastError', r ->> '$.lastStatus',
+         r ->> '$.lockedUntil', r ->> '$.lockedBy', r ->> '$.dedupKey', r ->> '$.createdAt', r ->> '$.updatedAt', r ->> '$.deliveredAt'
+       FROM (SELECT value AS r FROM json_each(@rows)) WHERE true
        ON CONFLICT (channel_id, dedup_key) DO NOTHING`,
-      {
-        id: d.id,
-        channelId: d.channelId,
-        eventId: d.eventId,
-        type: d.type,
-        taskId: d.taskId,
-        payload: toJson(d.payload),
-        status: d.status,
-        attempts: d.attempts,
-        nextAttemptAt: d.nextAttemptAt,
-        lastError: d.lastError,
-        lastStatus: d.lastStatus,
-        lockedUntil: d.lockedUntil,
-        lockedBy: d.lockedBy,
-        dedupKey: d.dedupKey,
-        createdAt: d.createdAt,
-        updatedAt: d.updatedAt,
-        deliveredAt: d.deliveredAt,
-      },
-      { entity: 'record', id: d.id },
+      { rows: JSON.stringify(deliveries) },
     );
-    return changed > 0;
   }
 
   async claimDue({ now, limit, owner, leaseMs }: { now: number; limit: number; owner: string; leaseMs: number }): Promise<Delivery[]> {

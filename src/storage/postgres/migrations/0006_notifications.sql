@@ -38,7 +38,8 @@ CREATE TABLE notification_deliveries (
 );
 -- The claim (FOR UPDATE SKIP LOCKED): due rows in due order; only pending and failed rows have a next_attempt_at.
 CREATE INDEX notification_deliveries_due ON notification_deliveries (next_attempt_at, id) WHERE next_attempt_at IS NOT NULL;
--- The listing (newest first, per channel or per status) and the banner's counts.
+-- The listing (newest first; per channel it filters this index, an admin page's read). Every index
+-- here is written by every transition a channel wants, so there are few: the channel's deletes
+-- use the (channel_id, dedup_key) key, and the banner's counts a partial index of failures only.
 CREATE INDEX notification_deliveries_created ON notification_deliveries (created_at, id);
-CREATE INDEX notification_deliveries_channel ON notification_deliveries (channel_id, created_at, id);
-CREATE INDEX notification_deliveries_status ON notification_deliveries (status, updated_at);
+CREATE INDEX notification_deliveries_failing ON notification_deliveries (status, updated_at) WHERE status IN ('failed', 'dead');
