@@ -99,6 +99,7 @@ function settingsOf(d: ChannelDraft): { settings: Record<string, unknown> } | { 
       if (!Number.isInteger(port) || port < 1 || port > 65_535) return { field: 'channel-port', error: 'A port from 1 to 65535' };
       if (d.from.trim() === '') return { field: 'channel-from', error: 'The sender address is required' };
       if (to.length === 0) return { field: 'channel-to', error: 'At least one recipient' };
+      if (d.user.trim() !== '' && d.pass === '') return { field: 'channel-pass', error: 'The password of this user' };
       const auth = d.user.trim() === '' ? {} : { auth: { user: d.user.trim(), pass: d.pass } };
       return { settings: { host: d.host.trim(), port, secure: d.secure, ...auth, from: d.from.trim(), to } };
     }
