@@ -25,7 +25,7 @@ describe('loadConfig', () => {
         pollMs: 1_000,
         batchSize: 20,
         timeoutMs: 10_000,
-        backoff: { baseMs: 1_000, maxMs: 300_000, maxAttempts: 10 },
+        backoff: { baseMs: 1_000, maxMs: 300_000, maxAttempts: 12 },
         channelCacheMs: 2_000,
       },
       escalation: DEFAULT_ESCALATION,

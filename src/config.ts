@@ -26,9 +26,9 @@ export const BODY_LIMIT_MAX_BYTES = 64 * 1_048_576;
 export const LOG_LEVEL_DEFAULT: LogLevel = 'info';
 
 /**
- * Notification delivery defaults (docs/notifications.md). Ten attempts doubling from 1 s (capped
- * at 5 min) span about 15 minutes: a receiver restarting or briefly down loses nothing, one gone
- * for good is declared dead the same quarter hour.
+ * Notification delivery defaults (docs/notifications.md). Twelve attempts doubling from 1 s (capped
+ * at 5 min) span 9 to 18 minutes with the jitter: a receiver restarting, redeployed or briefly down
+ * loses nothing, and one gone for good is declared dead within the quarter hour or so.
  */
 export const NOTIFY_DEFAULTS = Object.freeze({
   pollMs: 1_000,
@@ -36,7 +36,7 @@ export const NOTIFY_DEFAULTS = Object.freeze({
   timeoutMs: 10_000,
   backoffBaseMs: 1_000,
   backoffMaxMs: 300_000,
-  maxAttempts: 10,
+  maxAttempts: 12,
   channelCacheMs: 2_000,
 });
 
