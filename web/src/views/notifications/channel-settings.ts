@@ -1,4 +1,4 @@
-import type { ChannelType, CreateNotificationChannelInput, NotificationChannelView } from 'switchboard/sdk';
+import type { ChannelType, CreateNotificationChannelInput, EventType, NotificationChannelView } from 'switchboard/sdk';
 import { splitList } from '../../lib/format.js';
 
 /**
@@ -13,7 +13,7 @@ export const CHANNEL_EVENTS = [
   { type: 'agent.overloaded', label: 'Agent overloaded', byDefault: true },
   { type: 'task.escalated', label: 'Task escalated', byDefault: false },
   { type: 'notification.failed', label: 'Another channel failed', byDefault: false },
-] as const;
+] as const satisfies ReadonlyArray<{ type: EventType; label: string; byDefault: boolean }>;
 
 export const CHANNEL_TYPES: ReadonlyArray<{ type: ChannelType; label: string; hint: string }> = [
   { type: 'webhook', label: 'Webhook', hint: 'Signed JSON (Standard Webhooks) POSTed to your URL.' },
@@ -25,7 +25,7 @@ export const CHANNEL_TYPES: ReadonlyArray<{ type: ChannelType; label: string; hi
 export interface ChannelDraft {
   type: ChannelType;
   name: string;
-  events: string[];
+  events: EventType[];
   url: string;
   slackMode: 'webhook' | 'bot';
   slackWebhookUrl: string;
