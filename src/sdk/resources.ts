@@ -140,7 +140,7 @@ export function notificationsResource(send: Send) {
     updateChannel: (channelId: string, patch: Wire.UpdateNotificationChannelInput, o?: RequestOptions) =>
       send<Wire.NotificationChannelResponse>('notifications.updateChannel', { params: channel(channelId), body: patch, ...signalOf(o) }),
     deleteChannel: (channelId: string, o?: RequestOptions) =>
-      send<{ success: true }>('notifications.deleteChannel', { params: channel(channelId), ...signalOf(o) }),
+      send<Wire.DeletedNotificationChannelResponse>('notifications.deleteChannel', { params: channel(channelId), ...signalOf(o) }),
     /** Sends a test message through the channel now and answers how it went (nothing is queued). */
     testChannel: (channelId: string, o?: RequestOptions) =>
       send<Wire.NotificationTestResponse>('notifications.testChannel', { params: channel(channelId), body: {}, ...signalOf(o) }),

@@ -44,6 +44,22 @@ import type { AssignEnvelope, QueueNextEnvelope } from '../api/routes/task-actio
 import type { RecommendationsEnvelope, TaskList, TasksByPriorityEnvelope, TasksByStatusEnvelope } from '../api/routes/tasks.js';
 import type { CreateTokenBody, IssuedTokenEnvelope, RevokedEnvelope, TokenListEnvelope, TokenViewSchema } from '../api/routes/tokens.js';
 
+import type {
+  ChannelEnvelope,
+  ChannelFiltersSchema,
+  ChannelListEnvelope,
+  ChannelViewSchema,
+  CreateChannelBody,
+  CreatedChannelEnvelope,
+  DeletedChannelEnvelope,
+  DeliveryEnvelope,
+  DeliveryListEnvelope,
+  DeliveryListQuery,
+  DeliveryViewSchema,
+  NotificationSummaryEnvelope,
+  PatchChannelBody,
+  TestOutcomeEnvelope,
+} from '../api/routes/notifications.js';
 import type { ChannelType, DeliveryOutcome } from '../notifications/types.js';
 
 export type { AgentView, AttemptView, EventView, LogLineView, TaskView };
@@ -110,64 +126,29 @@ export type TaskLogsResponse = Static<typeof TaskLogsEnvelope>;
 export type AttemptsResponse = Static<typeof AttemptsEnvelope>;
 
 // ---------------------------------------------------------------- notifications
-// Written from the session contract until the notification routes' schemas land; then
-// these become `Static<typeof ...>` of those schemas under the same names.
 
-export interface NotificationFilters {
-  priorities?: string[];
-  labels?: string[];
-  capabilities?: string[];
-  agents?: string[];
-}
-export interface NotificationChannelView {
-  id: string;
-  name: string;
-  type: ChannelType;
-  events: string[];
-  filters: NotificationFilters;
-  enabled: boolean;
-  /** The settings without their secrets. */
-  settings: Record<string, unknown>;
-  /** Names of the secret fields that are set (never their values). */
-  secrets: string[];
-  createdAt: number;
-}
-export type NotificationDeliveryStatus = 'pending' | 'delivered' | 'failed' | 'dead';
-export interface NotificationDeliveryView {
-  id: string;
-  channelId: string;
-  channelName: string;
-  eventId: number;
-  type: string;
-  taskId: string | null;
-  status: NotificationDeliveryStatus;
-  attempts: number;
-  lastError: string | null;
-  lastStatus: number | null;
-  nextAttemptAt: number | null;
-  createdAt: number;
-  deliveredAt: number | null;
-}
-export interface CreateNotificationChannelInput {
-  type: ChannelType;
-  name: string;
-  events?: string[];
-  filters?: NotificationFilters;
-  enabled?: boolean;
-  settings: Record<string, unknown>;
-}
-export type UpdateNotificationChannelInput = Partial<Omit<CreateNotificationChannelInput, 'type'>>;
-export type NotificationDeliveryListQuery = {
-  channelId?: string;
-  status?: NotificationDeliveryStatus;
-  limit?: number;
-  cursor?: string;
+/** Open records on the wire (settings, filters' owner); typed here so a reader can index them. */
+type WithSettings<T> = Omit<T, 'settings'> & { settings: Record<string, unknown> };
+
+export type NotificationFilters = Static<typeof ChannelFiltersSchema>;
+/** `settings` without their secrets; `secrets` names the secret fields that are set (never their values). */
+export type NotificationChannelView = WithSettings<Static<typeof ChannelViewSchema>>;
+export type NotificationDeliveryView = Static<typeof DeliveryViewSchema>;
+export type NotificationDeliveryStatus = NotificationDeliveryView['status'];
+export type CreateNotificationChannelInput = Static<typeof CreateChannelBody>;
+export type UpdateNotificationChannelInput = Static<typeof PatchChannelBody>;
+export type NotificationDeliveryListQuery = Static<typeof DeliveryListQuery>;
+export type NotificationChannelListResponse = Omit<Static<typeof ChannelListEnvelope>, 'channels'> & {
+  channels: NotificationChannelView[];
 };
-export type NotificationChannelListResponse = { success: true; channels: NotificationChannelView[] };
-export type NotificationChannelResponse = { success: true; channel: NotificationChannelView };
+export type NotificationChannelResponse = Omit<Static<typeof ChannelEnvelope>, 'channel'> & { channel: NotificationChannelView };
 /** `secret`: a webhook's `whsec_` signing secret, in this answer only. */
-export type CreatedNotificationChannelResponse = NotificationChannelResponse & { secret?: string };
-export type NotificationTestResponse = { success: true; outcome: DeliveryOutcome };
-export type NotificationDeliveryListResponse = { success: true; deliveries: NotificationDeliveryView[]; nextCursor: string | null };
-export type NotificationDeliveryResponse = { success: true; delivery: NotificationDeliveryView };
-export type NotificationSummaryResponse = { success: true; failing: number; dead: number; lastFailure: NotificationDeliveryView | null };
+export type CreatedNotificationChannelResponse = Omit<Static<typeof CreatedChannelEnvelope>, 'channel'> & {
+  channel: NotificationChannelView;
+};
+export type DeletedNotificationChannelResponse = Static<typeof DeletedChannelEnvelope>;
+/** The schema leaves `outcome` open; it is exactly a sender's DeliveryOutcome, `detail` required on a failure. */
+export type NotificationTestResponse = Omit<Static<typeof TestOutcomeEnvelope>, 'outcome'> & { outcome: DeliveryOutcome };
+export type NotificationDeliveryListResponse = Static<typeof DeliveryListEnvelope>;
+export type NotificationDeliveryResponse = Static<typeof DeliveryEnvelope>;
+export type NotificationSummaryResponse = Static<typeof NotificationSummaryEnvelope>;

@@ -2,6 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createClient, type SwitchboardClient } from '../../src/sdk/index.js';
 import { startRecordingServer } from '../notifications/recording-http-server.js';
+import { parseMail, startSmtpListener } from '../notifications/smtp-listener.js';
 import { describeBrowser, firstStartToken, screenshot, serverAndBrowser, waitForLive, watchConsole } from './support.js';
 
 const UI_TIMEOUT_MS = 10_000;
@@ -77,7 +78,7 @@ describeBrowser('notifications page and failure banner (browser)', () => {
       await row.getByRole('button', { name: 'Send a test message to ops' }).click();
       const outcome = row.getByTestId('test-outcome');
       await page.locator('[data-testid="test-outcome"][data-outcome="ok"]').waitFor({ timeout: DELIVERY_TIMEOUT_MS });
-      await expect(outcome.textContent()).resolves.toMatch(/^Delivered \(200\)/);
+      await expect(outcome.textContent()).resolves.toBe('Delivered: 200 OK: ok');
       expect(receiver.requests).toHaveLength(1);
       expect(receiver.requests[0]?.url).toBe('/hooks/switchboard');
       expect(receiver.requests[0]?.headers['webhook-signature']).toMatch(/^v1,/);
@@ -116,6 +117,72 @@ describeBrowser('notifications page and failure banner (browser)', () => {
 
       // The refused delivery's 400 was provoked on purpose.
       expect(console.problems([/status of 40[0-4]/])).toEqual([]);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'a Slack bot channel and an email channel test-send through the real senders to loopback stand-ins',
+    async () => {
+      const slack = await startRecordingServer(() => ({
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ok: true, channel: 'C0TEAM', ts: '1.000100' }),
+      }));
+      const smtp = await startSmtpListener({ users: { mailer: 'smtp-pass-1' } });
+      try {
+        await page.goto('/notifications');
+        await page.locator('tr[data-channel-name="ops"]').waitFor({ timeout: UI_TIMEOUT_MS });
+
+        await page.getByRole('button', { name: 'Add a channel' }).click();
+        const form = page.getByTestId('channel-form');
+        await form.getByLabel('Type').selectOption('slack');
+        await form.getByLabel('Name').fill('team-slack');
+        await form.getByLabel('Post with').selectOption('bot');
+        await form.getByLabel('Bot token').fill('xoxb-browser-test');
+        await form.getByLabel('Channel id').fill('C0TEAM');
+        await form.getByLabel('API base URL').fill(`${slack.url}/api/`);
+        await form.getByRole('button', { name: 'Add channel' }).click();
+        const slackRow = page.locator('tr[data-channel-name="team-slack"]');
+        await slackRow.waitFor({ timeout: UI_TIMEOUT_MS });
+        await expect(slackRow.getByTestId('channel-secrets').textContent()).resolves.toBe('token ••••');
+        await expect(page.content()).resolves.not.toContain('xoxb-browser-test');
+        await slackRow.getByRole('button', { name: 'Send a test message to team-slack' }).click();
+        await slackRow.locator('[data-testid="test-outcome"][data-outcome="ok"]').waitFor({ timeout: DELIVERY_TIMEOUT_MS });
+        await expect(slackRow.getByTestId('test-outcome').textContent()).resolves.toContain('posted to C0TEAM');
+        expect(slack.requests[0]?.url).toBe('/api/chat.postMessage');
+        expect(slack.requests[0]?.headers['authorization']).toBe('Bearer xoxb-browser-test');
+        const blocks = JSON.parse(new URLSearchParams(slack.requests[0]?.body).get('blocks') ?? '[]') as Array<{ type: string }>;
+        expect(blocks[0]?.type).toBe('header');
+
+        await page.getByRole('button', { name: 'Add a channel' }).click();
+        await form.getByLabel('Type').selectOption('email');
+        await form.getByLabel('Name').fill('oncall-mail');
+        await form.getByLabel('SMTP host').fill('127.0.0.1');
+        await form.getByLabel('Port').fill(String(smtp.port));
+        await form.getByLabel('User').fill('mailer');
+        await form.getByLabel('Password').fill('smtp-pass-1');
+        await form.getByLabel('From').fill('Switchboard <alerts@switchboard.test>');
+        await form.getByLabel('To').fill('oncall@example.test');
+        await form.getByRole('button', { name: 'Add channel' }).click();
+        const mailRow = page.locator('tr[data-channel-name="oncall-mail"]');
+        await mailRow.waitFor({ timeout: UI_TIMEOUT_MS });
+        await expect(mailRow.getByTestId('channel-secrets').textContent()).resolves.toBe('auth.pass ••••');
+        await expect(mailRow.textContent()).resolves.toContain(`127.0.0.1:${smtp.port} → oncall@example.test`);
+        await expect(page.content()).resolves.not.toContain('smtp-pass-1');
+        await mailRow.getByRole('button', { name: 'Send a test message to oncall-mail' }).click();
+        await mailRow.locator('[data-testid="test-outcome"][data-outcome="ok"]').waitFor({ timeout: DELIVERY_TIMEOUT_MS });
+        await expect(mailRow.getByTestId('test-outcome').textContent()).resolves.toMatch(/^Delivered: 250/);
+        expect(smtp.received).toHaveLength(1);
+        expect(smtp.received[0]).toMatchObject({ user: 'mailer', to: ['oncall@example.test'] });
+        const mail = parseMail(smtp.received[0]?.raw ?? '');
+        expect(mail.headers.get('subject')).toBe('Test notification');
+        expect(mail.html).toContain('the channel works');
+        await screenshot(page, 'notifications-channels');
+      } finally {
+        await slack.close();
+        await smtp.close();
+      }
     },
     TEST_TIMEOUT_MS,
   );

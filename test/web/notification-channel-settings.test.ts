@@ -40,6 +40,7 @@ describe('the channel form draft becomes the API request', () => {
     const email = { ...emptyDraft('email'), name: 'mail', host: 'smtp.test', from: 'sb@x.test', to: 'a@x.test, b@x.test' };
     expect(channelInput({ ...email, port: '70000' })).toMatchObject({ field: 'channel-port' });
     expect(channelInput({ ...email, to: ' , ' })).toMatchObject({ field: 'channel-to' });
+    expect(channelInput({ ...email, user: 'u' })).toMatchObject({ field: 'channel-pass' });
     expect(channelInput(email)).toMatchObject({
       input: { settings: { host: 'smtp.test', port: 587, secure: false, from: 'sb@x.test', to: ['a@x.test', 'b@x.test'] } },
     });

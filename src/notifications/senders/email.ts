@@ -50,7 +50,7 @@ export function emailSender(): ChannelSender<EmailSettings> & { close(): Promise
 }
 
 function createPool(s: EmailSettings) {
-  return createTransport({
+  const pool = createTransport({
     pool: true,
     maxConnections: SMTP_POOL_CONNECTIONS,
     host: s.host,
@@ -61,6 +61,9 @@ function createPool(s: EmailSettings) {
     greetingTimeout: SMTP_GREETING_TIMEOUT_MS,
     socketTimeout: SMTP_SOCKET_TIMEOUT_MS,
   });
+  // Every failure also rejects the send it belongs to, which reports it; an 'error' event with no listener would crash the server.
+  pool.on('error', () => {});
+  return pool;
 }
 
 function mail(s: EmailSettings, n: OutgoingNotification) {

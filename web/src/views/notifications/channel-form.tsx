@@ -1,6 +1,6 @@
 import { BellPlus } from 'lucide-react';
 import { useState, type FormEvent, type ReactNode } from 'react';
-import type { ChannelType, CreatedNotificationChannelResponse } from 'switchboard/sdk';
+import type { ChannelType, CreatedNotificationChannelResponse, EventType } from 'switchboard/sdk';
 import { errorMessage } from '../../api/client.js';
 import { Field } from '../../components/field.js';
 import { CHANNEL_EVENTS, CHANNEL_TYPES, channelInput, emptyDraft, type ChannelDraft } from './channel-settings.js';
@@ -175,7 +175,7 @@ function SettingsFields({ draft, set, problem }: { draft: ChannelDraft; set: Set
 
 function EventChoices({ draft, set, problem }: { draft: ChannelDraft; set: Set; problem: Problem | null }) {
   const error = problem?.field === 'channel-events' ? problem.error : undefined;
-  const toggle = (type: string, on: boolean) => set('events', on ? [...draft.events, type] : draft.events.filter((t) => t !== type));
+  const toggle = (type: EventType, on: boolean) => set('events', on ? [...draft.events, type] : draft.events.filter((t) => t !== type));
   return (
     <fieldset className="channel-events" id="channel-events" aria-describedby={error === undefined ? undefined : 'channel-events-error'}>
       <legend>Events</legend>

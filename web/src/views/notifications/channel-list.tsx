@@ -12,9 +12,11 @@ export const SECRET_MASK = '••••';
 const eventLabel = (type: string) => CHANNEL_EVENTS.find((e) => e.type === type)?.label ?? type;
 
 function outcomeText(outcome: DeliveryOutcome): string {
-  const status = outcome.status === undefined ? '' : ` (${outcome.status})`;
-  if (outcome.ok) return `Delivered${status}${outcome.detail === undefined ? '' : `: ${outcome.detail}`}`;
-  return `Failed${status}, ${outcome.retryable ? 'would be retried' : 'would not be retried'}: ${outcome.detail}`;
+  // A webhook's detail already starts with its status ("200 OK"); an SMTP reply with its code ("250 ...").
+  const detail = outcome.detail ?? '';
+  const status = outcome.status === undefined || detail.startsWith(String(outcome.status)) ? '' : ` (${outcome.status})`;
+  if (outcome.ok) return `Delivered${status}${detail === '' ? '' : `: ${detail}`}`;
+  return `Failed${status}, ${outcome.retryable ? 'would be retried' : 'would not be retried'}: ${detail}`;
 }
 
 function TestResult({ test }: { test: ReturnType<typeof useTestChannel> }) {
@@ -64,7 +66,7 @@ function ChannelRow({ channel }: { channel: NotificationChannelView }) {
           {channel.enabled ? 'On' : 'Off'}
         </label>
       </td>
-      <td>
+      <td className="channel-actions-cell">
         <div className="channel-actions">
           <button
             type="button"

@@ -1,4 +1,4 @@
-import type { ChannelType, CreateNotificationChannelInput, NotificationChannelView } from 'switchboard/sdk';
+import type { ChannelType, CreateNotificationChannelInput, EventType, NotificationChannelView } from 'switchboard/sdk';
 import { splitList } from '../../lib/format.js';
 
 /**
@@ -13,7 +13,7 @@ export const CHANNEL_EVENTS = [
   { type: 'agent.overloaded', label: 'Agent overloaded', byDefault: true },
   { type: 'task.escalated', label: 'Task escalated', byDefault: false },
   { type: 'notification.failed', label: 'Another channel failed', byDefault: false },
-] as const;
+] as const satisfies ReadonlyArray<{ type: EventType; label: string; byDefault: boolean }>;
 
 export const CHANNEL_TYPES: ReadonlyArray<{ type: ChannelType; label: string; hint: string }> = [
   { type: 'webhook', label: 'Webhook', hint: 'Signed JSON (Standard Webhooks) POSTed to your URL.' },
@@ -25,7 +25,7 @@ export const CHANNEL_TYPES: ReadonlyArray<{ type: ChannelType; label: string; hi
 export interface ChannelDraft {
   type: ChannelType;
   name: string;
-  events: string[];
+  events: EventType[];
   url: string;
   slackMode: 'webhook' | 'bot';
   slackWebhookUrl: string;
@@ -99,6 +99,7 @@ function settingsOf(d: ChannelDraft): { settings: Record<string, unknown> } | { 
       if (!Number.isInteger(port) || port < 1 || port > 65_535) return { field: 'channel-port', error: 'A port from 1 to 65535' };
       if (d.from.trim() === '') return { field: 'channel-from', error: 'The sender address is required' };
       if (to.length === 0) return { field: 'channel-to', error: 'At least one recipient' };
+      if (d.user.trim() !== '' && d.pass === '') return { field: 'channel-pass', error: 'The password of this user' };
       const auth = d.user.trim() === '' ? {} : { auth: { user: d.user.trim(), pass: d.pass } };
       return { settings: { host: d.host.trim(), port, secure: d.secure, ...auth, from: d.from.trim(), to } };
     }

@@ -23,7 +23,8 @@ export function useStatusFilter(): [NotificationDeliveryStatus | '', (next: Noti
   return [isStatus(raw) ? raw : '', set];
 }
 
-function lastError(d: NotificationDeliveryView): string {
+/** The receiver's last answer: its status (or SMTP code) and, for a failure, the error. */
+function lastResponse(d: NotificationDeliveryView): string {
   if (d.lastError === null && d.lastStatus === null) return '—';
   return [d.lastStatus === null ? null : String(d.lastStatus), d.lastError].filter((s) => s !== null).join(' ');
 }
@@ -41,7 +42,7 @@ function DeliveryRow({ delivery }: { delivery: NotificationDeliveryView }) {
         <span className={`delivery-status delivery-status--${delivery.status}`}>{delivery.status}</span>
       </td>
       <td>{delivery.attempts}</td>
-      <td className="delivery-error">{lastError(delivery)}</td>
+      <td className="delivery-error">{lastResponse(delivery)}</td>
       <td>{delivery.status === 'delivered' ? at(delivery.deliveredAt) : at(delivery.nextAttemptAt)}</td>
       <td>
         {delivery.status !== 'pending' && (
@@ -100,7 +101,7 @@ export function DeliveryList() {
                   <th scope="col">Task</th>
                   <th scope="col">Status</th>
                   <th scope="col">Attempts</th>
-                  <th scope="col">Last error</th>
+                  <th scope="col">Last response</th>
                   <th scope="col">Delivered / next try</th>
                   <th scope="col">
                     <span className="visually-hidden">Actions</span>

@@ -6,8 +6,8 @@ const failingLink = (failing: number) => `/notifications?status=${failing > 0 ? 
 
 function deliveryCounts(failing: number, dead: number): string {
   const parts = [
-    failing > 0 ? `${failing} ${failing === 1 ? 'notification is' : 'notifications are'} failing to deliver` : null,
-    dead > 0 ? `${dead} ${dead === 1 ? 'notification was' : 'notifications were'} given up on` : null,
+    failing > 0 ? `${failing} ${failing === 1 ? 'notification is' : 'notifications are'} failing to deliver (being retried)` : null,
+    dead > 0 ? `${dead} ${dead === 1 ? 'notification' : 'notifications'} could not be delivered (no retries left)` : null,
   ];
   return parts.filter((p) => p !== null).join(', ');
 }

@@ -1,3 +1,4 @@
+import { BellPlus } from 'lucide-react';
 import { useState } from 'react';
 import { SwitchboardApiError, type CreatedNotificationChannelResponse } from 'switchboard/sdk';
 import { useServices } from '../../app/services.js';
@@ -26,6 +27,8 @@ function Refused({ error }: { error: unknown }) {
 export default function NotificationsView() {
   const channels = useChannels();
   const [created, setCreated] = useState<CreatedNotificationChannelResponse | null>(null);
+  // The form is open by itself while there is no channel; afterwards it waits behind a button, below the list.
+  const [adding, setAdding] = useState(false);
   return (
     <div className="view" data-view="notifications">
       <div className="view__header">
@@ -49,9 +52,22 @@ export default function NotificationsView() {
             />
           )}
           <ChannelList channels={channels.data} />
-          <section className="panel">
-            <ChannelForm onCreated={setCreated} />
-          </section>
+          {adding || channels.data.length === 0 ? (
+            <section className="panel">
+              <ChannelForm
+                onCreated={(c) => {
+                  setCreated(c);
+                  setAdding(false);
+                }}
+              />
+            </section>
+          ) : (
+            <div>
+              <button type="button" className="button" onClick={() => setAdding(true)}>
+                <BellPlus size={14} aria-hidden="true" /> Add a channel
+              </button>
+            </div>
+          )}
           <DeliveryList />
         </div>
       )}
