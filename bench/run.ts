@@ -3,10 +3,11 @@
  * 2-core machine. Progress goes to stderr; stdout carries one JSON document at the end,
  * so a CI job can keep it as an artifact and compare runs. Sections run in the order
  * that keeps the optional part last: lifecycle (a), assignment latency on SQLite (b),
- * the HTTP API (c), socket fan-out (d), task log lines over HTTP (e), then assignment latency on PostgreSQL
+ * the HTTP API (c), socket fan-out (d), task log lines over HTTP (e), transition latency with notification
+ * channels (f), then assignment latency on PostgreSQL
  * with whatever budget is left.
  *
- * `npm run bench -- lifecycle latency api fanout logs` runs a subset; `npm run bench -- peers`
+ * `npm run bench -- lifecycle latency api fanout logs notify` runs a subset; `npm run bench -- peers`
  * runs the side-by-side comparison with BullMQ and graphile-worker (only when named; its
  * options are in bench/peers/options.ts). Everything created (temp
  * files, PostgreSQL schemas, child processes) is undone on exit, failure or Ctrl-C.
@@ -20,6 +21,7 @@ import { measureLifecycle, type LifecyclePlan } from './lifecycle.js';
 import { measureLogs, type LogsPlan } from './logs.js';
 import { measurePeers } from './peers.js';
 import { parsePeersOptions } from './peers/options.js';
+import { measureNotifications, type NotifyPlan } from './notifications.js';
 import { Cleanup, log, pgReachable, ratio, round, type BenchContext } from './support.js';
 
 /** Soft budget: the optional PostgreSQL latency points are dropped when they would overrun it. */
@@ -37,8 +39,9 @@ const LATENCY_POSTGRES: GridPlan = { tasks: [1_000, 100_000], agents: [100], sam
 const API = { seedTasks: 10_000, durationSec: 10, connections: 10 };
 const FANOUT: FanoutPlan = { sockets: 500, passes: 3, durationSec: 5, connections: 10 };
 const LOGS: LogsPlan = { writers: 4, linesPerBatch: 100, durationSec: 10 };
+const NOTIFY: NotifyPlan = { tasksPerRound: 150, rounds: 6, channels: 5, deliver: true };
 
-const SECTIONS = ['lifecycle', 'latency', 'api', 'fanout', 'logs'] as const;
+const SECTIONS = ['lifecycle', 'latency', 'api', 'fanout', 'logs', 'notify'] as const;
 /** Run only when named: the peers comparison alone takes longer than the whole default run. */
 const OPT_IN_SECTIONS = ['peers'] as const;
 type Section = (typeof SECTIONS)[number] | (typeof OPT_IN_SECTIONS)[number];
@@ -136,6 +139,13 @@ async function main(): Promise<void> {
       report.logs = {
         sqlite: await section('logs sqlite', () => measureLogs('sqlite', ctx, LOGS)),
         postgres: ctx.pgUrl !== null ? await section('logs postgres', () => measureLogs('postgres', ctx, LOGS)) : pgSkip(),
+      };
+    }
+    if (wanted.has('notify')) {
+      report.notifications = {
+        sqlite: await section('notifications sqlite', () => measureNotifications('sqlite', ctx, NOTIFY)),
+        postgres:
+          ctx.pgUrl !== null ? await section('notifications postgres', () => measureNotifications('postgres', ctx, NOTIFY)) : pgSkip(),
       };
     }
     if (wanted.has('latency')) {

@@ -216,6 +216,7 @@ export function countingStore(store: Store): { store: Store; counter: TxCounter 
     idempotency: store.idempotency,
     tokens: store.tokens,
     logs: store.logs,
+    notifications: store.notifications,
     migrate: () => store.migrate(),
     close: () => store.close(),
     onCommit: (listener) => store.onCommit(listener),

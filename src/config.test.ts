@@ -1,3 +1,4 @@
+import { DEFAULT_ESCALATION } from './core/escalation.js';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_URL_DEFAULT, CONFIG_VARIABLES, ConfigError, isLoopbackHost, loadClientConfig, loadConfig } from './config.js';
 import { DEFAULT_POLICY } from './core/policy.js';
@@ -21,6 +22,15 @@ describe('loadConfig', () => {
       trustProxy: false,
       metrics: true,
       policy: DEFAULT_POLICY,
+      notify: {
+        publicUrl: null,
+        pollMs: 1_000,
+        batchSize: 20,
+        timeoutMs: 10_000,
+        backoff: { baseMs: 1_000, maxMs: 300_000, maxAttempts: 12 },
+        channelCacheMs: 2_000,
+      },
+      escalation: DEFAULT_ESCALATION,
     });
   });
 
@@ -49,6 +59,15 @@ describe('loadConfig', () => {
         SWITCHBOARD_SLA_P3_MS: '4',
         SWITCHBOARD_SLA_WARNING_RATIO: '0.5',
         SWITCHBOARD_SQLITE_SYNCHRONOUS: 'NORMAL',
+        SWITCHBOARD_PUBLIC_URL: 'https://sb.example.org/',
+        SWITCHBOARD_NOTIFY_POLL_MS: '50',
+        SWITCHBOARD_NOTIFY_TIMEOUT_MS: '60',
+        SWITCHBOARD_NOTIFY_BACKOFF_BASE_MS: '70',
+        SWITCHBOARD_NOTIFY_BACKOFF_MAX_MS: '80',
+        SWITCHBOARD_NOTIFY_MAX_ATTEMPTS: '3',
+        SWITCHBOARD_NOTIFY_BATCH: '5',
+        SWITCHBOARD_NOTIFY_CHANNEL_CACHE_MS: '0',
+        SWITCHBOARD_ESCALATION: '{"p1":{"raisePriority":true},"P2":{"reassign":true}}',
       },
       ARGV,
     );
@@ -74,7 +93,31 @@ describe('loadConfig', () => {
         retryMaxMs: 20,
         agingStepMs: 30,
       },
+      notify: {
+        publicUrl: 'https://sb.example.org',
+        pollMs: 50,
+        batchSize: 5,
+        timeoutMs: 60,
+        backoff: { baseMs: 70, maxMs: 80, maxAttempts: 3 },
+        channelCacheMs: 0,
+      },
+      escalation: {
+        P0: { raisePriority: false, reassign: false },
+        P1: { raisePriority: true, reassign: false },
+        P2: { raisePriority: false, reassign: true },
+        P3: { raisePriority: false, reassign: false },
+      },
     });
+  });
+
+  it('refuses an escalation policy it cannot read, and a backoff ceiling below its base', () => {
+    expect(() => loadConfig({ SWITCHBOARD_ESCALATION: '{' }, ARGV)).toThrow(/Invalid SWITCHBOARD_ESCALATION: expected JSON/);
+    expect(() => loadConfig({ SWITCHBOARD_ESCALATION: '{"P9":{}}' }, ARGV)).toThrow(/priority keys P0..P3, got "P9"/);
+    expect(() => loadConfig({ SWITCHBOARD_ESCALATION: '{"P1":{"raise":true}}' }, ARGV)).toThrow(/only raisePriority and reassign/);
+    expect(() => loadConfig({ SWITCHBOARD_NOTIFY_BACKOFF_BASE_MS: '10', SWITCHBOARD_NOTIFY_BACKOFF_MAX_MS: '5' }, ARGV)).toThrow(
+      /SWITCHBOARD_NOTIFY_BACKOFF_MAX_MS/,
+    );
+    expect(() => loadConfig({ SWITCHBOARD_PUBLIC_URL: 'ftp://x' }, ARGV)).toThrow(/Invalid SWITCHBOARD_PUBLIC_URL/);
   });
 
   it('fails fast naming the variable and the bad value', () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_ESCALATION, parseEscalation, type EscalationPolicy } from './core/escalation.js';
 import { DEFAULT_POLICY, type Policy } from './core/policy.js';
 import { PRIORITIES, type Priority } from './core/task.js';
 import { ROLES, type Role } from './services/auth.js';
@@ -27,6 +28,33 @@ export const METRICS_DEFAULT = 'on';
 export const LOG_LEVEL_DEFAULT: LogLevel = 'info';
 
 /**
+ * Notification delivery defaults (docs/notifications.md). Twelve attempts doubling from 1 s (capped
+ * at 5 min) span 9 to 18 minutes with the jitter: a receiver restarting, redeployed or briefly down
+ * loses nothing, and one gone for good is declared dead within the quarter hour or so.
+ */
+export const NOTIFY_DEFAULTS = Object.freeze({
+  pollMs: 1_000,
+  batchSize: 20,
+  timeoutMs: 10_000,
+  backoffBaseMs: 1_000,
+  backoffMaxMs: 300_000,
+  maxAttempts: 12,
+  channelCacheMs: 2_000,
+});
+
+/** How notifications are delivered; see {@link NOTIFY_DEFAULTS}. */
+export interface NotifyConfig {
+  /** Where the dashboard is reachable (links in notifications); null leaves links out. */
+  readonly publicUrl: string | null;
+  readonly pollMs: number;
+  readonly batchSize: number;
+  readonly timeoutMs: number;
+  readonly backoff: { readonly baseMs: number; readonly maxMs: number; readonly maxAttempts: number };
+  /** How long a node trusts its cached channel list: another node's channel change is seen within it. */
+  readonly channelCacheMs: number;
+}
+
+/**
  * Everything the process is configured with, read once from the environment and the
  * command line by {@link loadConfig} and frozen. server.ts passes pieces of it on;
  * nothing else in the project reads `process.env` (style rule 12).
@@ -52,6 +80,9 @@ export interface Config {
   /** Serve Prometheus metrics at /metrics and collect them (SWITCHBOARD_METRICS). */
   readonly metrics: boolean;
   readonly policy: Readonly<Policy>;
+  readonly notify: NotifyConfig;
+  /** Steps after an SLA violation beyond notifying. */
+  readonly escalation: EscalationPolicy;
 }
 
 /** A setting that cannot be used; the message names the variable so the operator can fix it at once. */
@@ -151,6 +182,51 @@ export const CONFIG_VARIABLES: readonly { variable: string; default: string; des
     default: String(DEFAULT_POLICY.slaWarningRatio),
     description: 'Share of the SLA window after which task.sla_warning fires (0 < ratio <= 1).',
   },
+  {
+    variable: 'SWITCHBOARD_PUBLIC_URL',
+    default: '(unset)',
+    description: 'Where people reach the dashboard (http:// or https://); notifications link to /tasks/<id> under it.',
+  },
+  {
+    variable: 'SWITCHBOARD_NOTIFY_POLL_MS',
+    default: String(NOTIFY_DEFAULTS.pollMs),
+    description: 'How often each node looks for due notifications (retries, other nodes’ leftovers); new ones go at once.',
+  },
+  {
+    variable: 'SWITCHBOARD_NOTIFY_TIMEOUT_MS',
+    default: String(NOTIFY_DEFAULTS.timeoutMs),
+    description: 'Longest wait for one notification send; a claim is leased for twice this plus a second.',
+  },
+  {
+    variable: 'SWITCHBOARD_NOTIFY_BACKOFF_BASE_MS',
+    default: String(NOTIFY_DEFAULTS.backoffBaseMs),
+    description: 'Delay before the second attempt of a failed notification; doubles per attempt, with jitter.',
+  },
+  {
+    variable: 'SWITCHBOARD_NOTIFY_BACKOFF_MAX_MS',
+    default: String(NOTIFY_DEFAULTS.backoffMaxMs),
+    description: 'Largest delay between two attempts; at least SWITCHBOARD_NOTIFY_BACKOFF_BASE_MS.',
+  },
+  {
+    variable: 'SWITCHBOARD_NOTIFY_MAX_ATTEMPTS',
+    default: String(NOTIFY_DEFAULTS.maxAttempts),
+    description: 'Attempts before a notification is dead (kept, listed, retryable by an admin).',
+  },
+  {
+    variable: 'SWITCHBOARD_NOTIFY_BATCH',
+    default: String(NOTIFY_DEFAULTS.batchSize),
+    description: 'Notifications one node claims and sends at once.',
+  },
+  {
+    variable: 'SWITCHBOARD_NOTIFY_CHANNEL_CACHE_MS',
+    default: String(NOTIFY_DEFAULTS.channelCacheMs),
+    description: 'How long a node caches the channel list; a channel changed on another node applies within it.',
+  },
+  {
+    variable: 'SWITCHBOARD_ESCALATION',
+    default: '{} (notify only)',
+    description: 'JSON by priority of what an SLA violation does beyond notifying, e.g. {"P1":{"raisePriority":true,"reassign":true}}.',
+  },
 ]);
 
 /** Command-line options `loadConfig` understands; anything else starting with `--` is refused. */
@@ -182,6 +258,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], flag
       `Invalid SWITCHBOARD_RETRY_MAX_MS: expected at least SWITCHBOARD_RETRY_BASE_MS (${retryBaseMs}), got "${retryMaxMs}"`,
     );
   }
+  const backoffBaseMs = read.integer('SWITCHBOARD_NOTIFY_BACKOFF_BASE_MS', NOTIFY_DEFAULTS.backoffBaseMs, { min: 1 });
+  const backoffMaxMs = read.integer('SWITCHBOARD_NOTIFY_BACKOFF_MAX_MS', NOTIFY_DEFAULTS.backoffMaxMs, { min: 1 });
+  if (backoffMaxMs < backoffBaseMs) {
+    throw new ConfigError(
+      'SWITCHBOARD_NOTIFY_BACKOFF_MAX_MS',
+      `Invalid SWITCHBOARD_NOTIFY_BACKOFF_MAX_MS: expected at least SWITCHBOARD_NOTIFY_BACKOFF_BASE_MS (${backoffBaseMs}), got "${backoffMaxMs}"`,
+    );
+  }
   const slaByPriorityMs = {} as Record<Priority, number>;
   for (const p of PRIORITIES) slaByPriorityMs[p] = read.integer(`SWITCHBOARD_SLA_${p}_MS`, DEFAULT_POLICY.slaByPriorityMs[p], { min: 1 });
 
@@ -211,6 +295,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[], flag
       retryMaxMs,
       agingStepMs: read.integer('SWITCHBOARD_AGING_STEP_MS', DEFAULT_POLICY.agingStepMs, { min: 0 }),
     },
+    notify: {
+      publicUrl: read.httpUrl('SWITCHBOARD_PUBLIC_URL'),
+      pollMs: read.integer('SWITCHBOARD_NOTIFY_POLL_MS', NOTIFY_DEFAULTS.pollMs, { min: 10 }),
+      batchSize: read.integer('SWITCHBOARD_NOTIFY_BATCH', NOTIFY_DEFAULTS.batchSize, { min: 1, max: 1_000 }),
+      timeoutMs: read.integer('SWITCHBOARD_NOTIFY_TIMEOUT_MS', NOTIFY_DEFAULTS.timeoutMs, { min: 1 }),
+      backoff: {
+        baseMs: backoffBaseMs,
+        maxMs: backoffMaxMs,
+        maxAttempts: read.integer('SWITCHBOARD_NOTIFY_MAX_ATTEMPTS', NOTIFY_DEFAULTS.maxAttempts, { min: 1 }),
+      },
+      channelCacheMs: read.integer('SWITCHBOARD_NOTIFY_CHANNEL_CACHE_MS', NOTIFY_DEFAULTS.channelCacheMs, { min: 0 }),
+    },
+    escalation: read.escalation('SWITCHBOARD_ESCALATION'),
   };
   return deepFreeze(config);
 }
@@ -348,6 +445,25 @@ function reader(env: NodeJS.ProcessEnv, flags: ServeFlags) {
       const problem = entries.map(trustEntryProblem).find((p) => p !== null);
       if (problem !== undefined && problem !== null) throw invalid(name, `${expected}: ${problem}`, value);
       return entries;
+    },
+    httpUrl(name: string): string | null {
+      const value = raw(name);
+      if (value === undefined) return null;
+      if (!/^https?:\/\/[^/\s]+/i.test(value) || !URL.canParse(value)) throw invalid(name, 'an http:// or https:// URL', value);
+      return value.replace(/\/+$/, '');
+    },
+    escalation(name: string): EscalationPolicy {
+      const value = raw(name);
+      if (value === undefined) return DEFAULT_ESCALATION;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        throw invalid(name, 'JSON, e.g. {"P1":{"raisePriority":true}}', value);
+      }
+      const policy = parseEscalation(parsed);
+      if (typeof policy === 'string') throw invalid(name, policy, value);
+      return policy;
     },
     databaseUrl(name: string): string | null {
       const value = raw(name);

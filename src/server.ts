@@ -16,6 +16,7 @@ import { packageRoot } from './package-root.js';
 import { countCommittedEvents } from './metrics/bus-counters.js';
 import { timeClaims } from './metrics/claim-timing.js';
 import { ServerMetrics } from './metrics/registry.js';
+import { createNotifications, type Notifications } from './notifications/module.js';
 
 /** A started server: where it listens, and how to stop it in the order it must be torn down. */
 export interface ServerHandle {
@@ -46,7 +47,13 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const logger = options.logger ?? deferredLogger();
   const opened = await openStore(config);
   /** What has been built so far, torn down in reverse if a later step fails. */
-  const built: { app?: FastifyInstance; realtime?: Realtime; orchestrator?: Orchestrator; relay?: ClusterRelay } = {};
+  const built: {
+    app?: FastifyInstance;
+    realtime?: Realtime;
+    orchestrator?: Orchestrator;
+    relay?: ClusterRelay;
+    notifications?: Notifications;
+  } = {};
   // The gateway is attached after the app it shares a port with; until then no socket is open.
   const metrics = config.metrics
     ? new ServerMetrics({ store: opened, clock: systemClock, logger, sockets: () => built.realtime?.io.engine.clientsCount ?? 0 })
@@ -57,7 +64,27 @@ export async function startServer(config: Config, options: StartServerOptions = 
     await store.migrate();
     const bus = new EventBus(logger);
     if (metrics !== null) countCommittedEvents(bus, metrics);
-    const created = createOrchestrator({ store, clock: systemClock, policy: config.policy, bus, dispatch: config.dispatch, logger });
+    // The outbox is written by every transition's transaction; the dispatcher delivers beside them.
+    const notifications = createNotifications({
+      store,
+      clock: systemClock,
+      policy: config.policy,
+      bus,
+      logger,
+      options: config.notify,
+      ...(metrics === null ? {} : { metrics }),
+    });
+    built.notifications = notifications;
+    const created = createOrchestrator({
+      store,
+      clock: systemClock,
+      policy: config.policy,
+      bus,
+      dispatch: config.dispatch,
+      logger,
+      outbox: notifications.outbox,
+      escalation: config.escalation,
+    });
     const orchestrator = metrics === null ? created : timeClaims(created, metrics);
     built.orchestrator = orchestrator;
     const revocations = new TokenRevocations(logger);
@@ -77,6 +104,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       authentication,
       trustProxy: config.trustProxy,
       ...(metrics === null ? {} : { metrics }),
+      notifications: notifications.service,
     });
     built.app = app;
     logger.attach(app.log);
@@ -108,6 +136,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     }
     if (config.demo) await loadDemo(orchestrator, DEMO_ACTOR, logger);
     await orchestrator.start();
+    notifications.start();
     await app.listen({ port: config.port, host: config.host });
 
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${addressPort(app, config.port)}`;
@@ -125,6 +154,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     const close = async () => {
       await Promise.all([app.close(), realtime.close()]);
       await orchestrator.stop();
+      await notifications.close();
       await relay?.close();
       await store.close();
     };
@@ -134,6 +164,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     const quietly = (p: Promise<unknown> | undefined) => (p ?? Promise.resolve()).catch(() => undefined);
     await Promise.all([quietly(built.app?.close()), quietly(built.realtime?.close())]);
     await quietly(built.orchestrator?.stop());
+    await quietly(built.notifications?.close());
     await quietly(built.relay?.close());
     await quietly(store.close());
     throw err;

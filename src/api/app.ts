@@ -10,6 +10,7 @@ import type { Authenticator, Role } from '../services/auth.js';
 import { AuthenticationService } from '../services/authentication.js';
 import { trustFunction, type TrustProxy } from '../services/trust-proxy.js';
 import { systemClock } from '../services/system-clock.js';
+import type { NotificationService } from '../notifications/service.js';
 import type { OrchestratorApi } from '../services/types.js';
 import { installAuth } from './auth-hook.js';
 import { handleError, routeNotFound } from './errors.js';
@@ -21,6 +22,7 @@ import type { ServerMetrics } from '../metrics/registry.js';
 import type { RouteContext } from './route-context.js';
 import { agentRoutes } from './routes/agents.js';
 import { eventRoutes } from './routes/events.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { taskActionRoutes } from './routes/task-actions.js';
 import { taskLogRoutes } from './routes/task-logs.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -58,6 +60,8 @@ export interface AppDeps {
   trustProxy?: TrustProxy;
   /** Prometheus metrics: served at /metrics and fed by an HTTP timing hook; omitted (SWITCHBOARD_METRICS=off), neither exists. */
   metrics?: ServerMetrics;
+  /** Channels and deliveries (routes under /api/notifications); omitted, those routes are absent. */
+  notifications?: NotificationService;
 }
 
 /**
@@ -122,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       eventRoutes(typed, ctx);
       whoamiRoutes(typed, ctx);
       if (deps.tokens !== undefined) tokenRoutes(typed, deps.tokens);
+      if (deps.notifications !== undefined) notificationRoutes(typed, deps.notifications);
     },
     { prefix: '/api' },
   );

@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'ROUTE_NOT_FOUND',
   'TASK_NOT_FOUND',
   'AGENT_NOT_FOUND',
+  'NOTIFICATION_NOT_FOUND',
   'DEPENDENCY_NOT_FOUND',
   'DEPENDENCY_CYCLE',
   'TASK_INVALID_TRANSITION',
@@ -88,6 +89,13 @@ export class NotFoundError extends SwitchboardError {
     super(kind === 'task' ? 'TASK_NOT_FOUND' : 'AGENT_NOT_FOUND', `${kind === 'task' ? 'Task' : 'Agent'} not found: ${id}`, {
       [kind === 'task' ? 'taskId' : 'agentId']: id,
     });
+  }
+}
+
+/** A notification channel or delivery id that names nothing (it may have been deleted with its channel). */
+export class NotificationNotFoundError extends SwitchboardError {
+  constructor(kind: 'channel' | 'delivery', id: string) {
+    super('NOTIFICATION_NOT_FOUND', `Notification ${kind} not found: ${id}`, { [kind === 'channel' ? 'channelId' : 'deliveryId']: id });
   }
 }
 

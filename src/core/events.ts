@@ -30,12 +30,24 @@ export interface DomainEventMap {
   'task.promoted': { queueRank: number };
   'task.sla_warning': { deadline: number };
   'task.sla_violated': { deadline: number };
+  /** One step of the escalation policy after an SLA violation (docs/notifications.md). */
+  'task.escalated': { step: 'priority_raised' | 'reassigned'; from: string | null; to: string };
   'agent.registered': { name: string; capabilities: string[]; availability: AgentAvailability };
   'agent.updated': { changes: string[] };
   'agent.status_changed': { availability: AgentAvailability };
   'agent.offline': { reason: string };
   'agent.overloaded': { load: number; maxConcurrentTasks: number };
   'agent.removed': { requeued: string[] };
+  /** A notification attempt failed; `dead`: no attempt is left (docs/notifications.md). */
+  'notification.failed': {
+    channelId: string;
+    channelName: string;
+    deliveryId: string;
+    attempt: number;
+    status?: number;
+    detail: string;
+    dead: boolean;
+  };
 }
 
 export type EventType = keyof DomainEventMap;
@@ -56,12 +68,14 @@ export const EVENT_TYPES = [
   'task.promoted',
   'task.sla_warning',
   'task.sla_violated',
+  'task.escalated',
   'agent.registered',
   'agent.updated',
   'agent.status_changed',
   'agent.offline',
   'agent.overloaded',
   'agent.removed',
+  'notification.failed',
 ] as const satisfies readonly EventType[];
 
 /**
@@ -81,7 +95,8 @@ export interface AttemptUsage {
   exitCode?: number | null;
 }
 
-export type RequeueReason = 'offer_expired' | 'lease_expired' | 'agent_removed' | 'released';
+/** `escalated`: taken from its agent by the escalation policy after an SLA violation. */
+export type RequeueReason = 'offer_expired' | 'lease_expired' | 'agent_removed' | 'released' | 'escalated';
 
 /** An event before the store gives it an id. */
 export type EventDraft = {

@@ -1,6 +1,7 @@
 import type { ApiToken } from './access.js';
 import type { Agent } from './agent.js';
 import type { EventDraft, EventType, StoredEvent } from './events.js';
+import type { Channel, Delivery, DeliveryStatus } from './notification.js';
 import type { Priority, Task, TaskStatus } from './task.js';
 import type { LogLine, LogTail, StoredLogLine } from './task-log.js';
 import type { TaskPosition, TaskSort } from './task-order.js';
@@ -51,6 +52,7 @@ export interface StoreReads {
   readonly idempotency: IdempotencyReads;
   readonly tokens: TokenReads;
   readonly logs: LogReads;
+  readonly notifications: NotificationReads;
 }
 
 export interface StoreTx extends StoreReads {
@@ -60,6 +62,7 @@ export interface StoreTx extends StoreReads {
   readonly idempotency: IdempotencyReads & IdempotencyWrites;
   readonly tokens: TokenReads & TokenWrites;
   readonly logs: LogReads & LogWrites;
+  readonly notifications: NotificationReads & NotificationWrites;
 }
 
 // ---------------------------------------------------------------- tasks
@@ -273,4 +276,54 @@ export interface LogReads {
 export interface LogWrites {
   /** Inserts the lines as given (seq, running size and marker planned by `planLogAppend`). */
   append(params: { taskId: string; lines: readonly StoredLogLine[] }): Promise<void>;
+}
+
+// ---------------------------------------------------------------- notifications
+
+export interface DeliveryFilter {
+  channelId?: string;
+  status?: DeliveryStatus;
+  /** Only deliveries strictly before this (createdAt, id) position: pages go newest first. */
+  before?: { createdAt: number; id: string };
+  limit: number;
+}
+
+export interface NotificationReads {
+  /** Every channel, oldest first. Channels are few (a handful per deployment). */
+  listChannels(): Promise<Channel[]>;
+  getChannel(params: { id: string }): Promise<Channel | null>;
+  getDelivery(params: { id: string }): Promise<Delivery | null>;
+  /** Newest first (createdAt, then id, descending). */
+  listDeliveries(params: DeliveryFilter): Promise<Delivery[]>;
+  /** Counts of `failed` and `dead` deliveries, and the one that failed last (by updatedAt), for the dashboard's banner. */
+  summary(): Promise<{ failing: number; dead: number; lastFailure: Delivery | null }>;
+}
+
+export interface NotificationWrites {
+  /** Throws ConflictError if the id exists. */
+  insertChannel(channel: Channel): Promise<void>;
+  /** Replaces the channel; false when the id is unknown. */
+  updateChannel(channel: Channel): Promise<boolean>;
+  /** Deletes the channel and its deliveries; false when the id is unknown. */
+  deleteChannel(params: { id: string }): Promise<boolean>;
+  /**
+   * Inserts the deliveries in one statement, skipping each whose channel already has a delivery
+   * with its `dedupKey`; returns how many were inserted.
+   */
+  enqueue(deliveries: readonly Delivery[]): Promise<number>;
+  /**
+   * Leases up to `limit` due deliveries (pending or failed, nextAttemptAt <= now, no live lease)
+   * to `owner` until `now + leaseMs`, earliest due first (then id), and returns them leased.
+   * PostgreSQL picks with `FOR UPDATE SKIP LOCKED`: concurrent claimers on other nodes never get
+   * the same row; SQLite has one writer at a time.
+   */
+  claimDue(params: { now: number; limit: number; owner: string; leaseMs: number }): Promise<Delivery[]>;
+  /**
+   * Records an attempt's outcome if `owner` still holds the lease: writes status, attempts,
+   * nextAttemptAt, lastError, lastStatus, deliveredAt and updatedAt from `next`, and releases the
+   * lease. False when the lease was lost (expired and taken by another claimer).
+   */
+  finishAttempt(params: { next: Delivery; owner: string }): Promise<boolean>;
+  /** Makes the delivery due at `now` again (a manual retry or send-again), dropping any lease; null when unknown. */
+  reschedule(params: { id: string; now: number }): Promise<Delivery | null>;
 }

@@ -178,6 +178,11 @@ export function toSocketMessages(published: PublishedEvent): BatchedMessage[] {
     case 'agent.overloaded':
       withAgent('agent:overload');
       break;
+    case 'task.escalated':
+      withTask('task:updated');
+      break;
+    case 'notification.failed':
+      break;
     case 'agent.removed':
       if (event.agentId !== null) out.push(message('agent:removed', { agentId: event.agentId }));
       break;

@@ -10,7 +10,14 @@ import {
 import { work, type WorkContext, type WorkOptions } from './work-loop.js';
 import { createTransport, type TransportOptions } from './http.js';
 import type { EventView, Health, WhoamiResponse } from './wire.js';
-import { agentsResource, eventLogResource, tasksResource, tokensResource, type RequestOptions } from './resources.js';
+import {
+  agentsResource,
+  eventLogResource,
+  notificationsResource,
+  tasksResource,
+  tokensResource,
+  type RequestOptions,
+} from './resources.js';
 
 /** What createClient needs: the server's URL, optionally a token, a fetch and socket options. */
 export type ClientOptions = TransportOptions & Pick<RealtimeOptions, 'transports' | 'onError'>;
@@ -66,6 +73,7 @@ export function createClient(options: ClientOptions) {
       };
     },
     tokens: tokensResource(send),
+    notifications: notificationsResource(send),
     /** Liveness and store reachability; an unreachable store answers 503 (SwitchboardApiError STORE_UNAVAILABLE). */
     health: (o?: RequestOptions) => send<Health>('health', o?.signal === undefined ? {} : { signal: o.signal }),
     /** Who this client's token is: its principal (role, bound agent, token id) and the bound agent's view, or null. */

@@ -126,6 +126,34 @@ export function tokensResource(send: Send) {
   };
 }
 
+/**
+ * Notification channels and their deliveries (writes: admin). A channel's secrets are
+ * write-only: its view names them in `secrets`, and a webhook's signing secret is in
+ * `createChannel`'s answer only.
+ */
+export function notificationsResource(send: Send) {
+  const channel = (channelId: string) => ({ channelId });
+  return {
+    listChannels: (o?: RequestOptions) => send<Wire.NotificationChannelListResponse>('notifications.listChannels', signalOf(o)),
+    createChannel: (input: Wire.CreateNotificationChannelInput, o?: RequestOptions) =>
+      send<Wire.CreatedNotificationChannelResponse>('notifications.createChannel', { body: input, ...signalOf(o) }),
+    updateChannel: (channelId: string, patch: Wire.UpdateNotificationChannelInput, o?: RequestOptions) =>
+      send<Wire.NotificationChannelResponse>('notifications.updateChannel', { params: channel(channelId), body: patch, ...signalOf(o) }),
+    deleteChannel: (channelId: string, o?: RequestOptions) =>
+      send<Wire.DeletedNotificationChannelResponse>('notifications.deleteChannel', { params: channel(channelId), ...signalOf(o) }),
+    /** Sends a test message through the channel now and answers how it went (nothing is queued). */
+    testChannel: (channelId: string, o?: RequestOptions) =>
+      send<Wire.NotificationTestResponse>('notifications.testChannel', { params: channel(channelId), body: {}, ...signalOf(o) }),
+    listDeliveries: (query: Wire.NotificationDeliveryListQuery = {}, o?: RequestOptions) =>
+      send<Wire.NotificationDeliveryListResponse>('notifications.listDeliveries', { query, ...signalOf(o) }),
+    /** A failed or dead delivery goes back to pending now; a delivered one is sent again with the same webhook-id. */
+    retryDelivery: (deliveryId: string, o?: RequestOptions) =>
+      send<Wire.NotificationDeliveryResponse>('notifications.retryDelivery', { params: { deliveryId }, body: {}, ...signalOf(o) }),
+    /** How many deliveries are failing or dead, for the dashboard's banner. */
+    summary: (o?: RequestOptions) => send<Wire.NotificationSummaryResponse>('notifications.summary', signalOf(o)),
+  };
+}
+
 /** The event log over HTTP (the feed, or replay with `order: 'asc'` from `after`). */
 export function eventLogResource(send: Send) {
   return {

@@ -45,7 +45,26 @@ import type { RecommendationsEnvelope, TaskList, TasksByPriorityEnvelope, TasksB
 import type { CreateTokenBody, IssuedTokenEnvelope, RevokedEnvelope, TokenListEnvelope, TokenViewSchema } from '../api/routes/tokens.js';
 import type { PrincipalViewSchema, WhoamiEnvelope } from '../api/routes/whoami.js';
 
+import type {
+  ChannelEnvelope,
+  ChannelFiltersSchema,
+  ChannelListEnvelope,
+  ChannelViewSchema,
+  CreateChannelBody,
+  CreatedChannelEnvelope,
+  DeletedChannelEnvelope,
+  DeliveryEnvelope,
+  DeliveryListEnvelope,
+  DeliveryListQuery,
+  DeliveryViewSchema,
+  NotificationSummaryEnvelope,
+  PatchChannelBody,
+  TestOutcomeEnvelope,
+} from '../api/routes/notifications.js';
+import type { ChannelType, DeliveryOutcome } from '../notifications/types.js';
+
 export type { AgentView, AttemptView, EventView, LogLineView, TaskView };
+export type { ChannelType, DeliveryOutcome };
 export type { EventType, DomainEventMap } from '../core/events.js';
 export type { ErrorCode } from '../core/errors.js';
 
@@ -108,3 +127,31 @@ export type WhoamiResponse = Static<typeof WhoamiEnvelope>;
 export type AppendLogsResponse = Static<typeof AppendLogsEnvelope>;
 export type TaskLogsResponse = Static<typeof TaskLogsEnvelope>;
 export type AttemptsResponse = Static<typeof AttemptsEnvelope>;
+
+// ---------------------------------------------------------------- notifications
+
+/** Open records on the wire (settings, filters' owner); typed here so a reader can index them. */
+type WithSettings<T> = Omit<T, 'settings'> & { settings: Record<string, unknown> };
+
+export type NotificationFilters = Static<typeof ChannelFiltersSchema>;
+/** `settings` without their secrets; `secrets` names the secret fields that are set (never their values). */
+export type NotificationChannelView = WithSettings<Static<typeof ChannelViewSchema>>;
+export type NotificationDeliveryView = Static<typeof DeliveryViewSchema>;
+export type NotificationDeliveryStatus = NotificationDeliveryView['status'];
+export type CreateNotificationChannelInput = Static<typeof CreateChannelBody>;
+export type UpdateNotificationChannelInput = Static<typeof PatchChannelBody>;
+export type NotificationDeliveryListQuery = Static<typeof DeliveryListQuery>;
+export type NotificationChannelListResponse = Omit<Static<typeof ChannelListEnvelope>, 'channels'> & {
+  channels: NotificationChannelView[];
+};
+export type NotificationChannelResponse = Omit<Static<typeof ChannelEnvelope>, 'channel'> & { channel: NotificationChannelView };
+/** `secret`: a webhook's `whsec_` signing secret, in this answer only. */
+export type CreatedNotificationChannelResponse = Omit<Static<typeof CreatedChannelEnvelope>, 'channel'> & {
+  channel: NotificationChannelView;
+};
+export type DeletedNotificationChannelResponse = Static<typeof DeletedChannelEnvelope>;
+/** The schema leaves `outcome` open; it is exactly a sender's DeliveryOutcome, `detail` required on a failure. */
+export type NotificationTestResponse = Omit<Static<typeof TestOutcomeEnvelope>, 'outcome'> & { outcome: DeliveryOutcome };
+export type NotificationDeliveryListResponse = Static<typeof DeliveryListEnvelope>;
+export type NotificationDeliveryResponse = Static<typeof DeliveryEnvelope>;
+export type NotificationSummaryResponse = Static<typeof NotificationSummaryEnvelope>;

@@ -57,12 +57,12 @@ class DefaultOrchestrator implements Orchestrator {
   readonly #timers: TimerService;
 
   constructor(private readonly deps: OrchestratorDeps) {
-    this.#runner = new WorkRunner(deps.store, deps.clock, deps.policy, deps.bus);
+    this.#runner = new WorkRunner(deps.store, deps.clock, deps.policy, deps.bus, deps.outbox ?? null);
     this.#tasks = new TaskUseCases(this.#runner, deps.policy);
     this.#waiters = new ClaimWaiters(deps.bus, deps.clock);
     this.#agents = new AgentUseCases(this.#runner, deps.clock, deps.store, this.#waiters);
     this.#dispatcher = new Dispatcher(deps.store, this.#runner, deps.logger);
-    this.#timers = new TimerService(deps.store, deps.clock, this.#runner, deps.logger);
+    this.#timers = new TimerService(deps.store, deps.clock, this.#runner, deps.logger, deps.escalation);
   }
 
   async start(): Promise<void> {

@@ -1,10 +1,12 @@
 import type { CancelTimer, Clock } from '../core/clock.js';
+import { DEFAULT_ESCALATION, type EscalationPolicy } from '../core/escalation.js';
 import { SwitchboardError } from '../core/errors.js';
 import { TIMER_KINDS, type Store, type TimerKind } from '../core/ports.js';
 import type { TaskAction } from '../core/state-machine.js';
 import { timerDueTimes } from '../core/timers.js';
 import type { Task } from '../core/task.js';
 import type { EventBus, Logger } from './event-bus.js';
+import { escalate } from './escalation.js';
 import type { Work, WorkRunner } from './unit-of-work.js';
 
 /** Due tasks handled per kind per firing; a full batch re-arms at once for the rest. */
@@ -33,6 +35,7 @@ export class TimerService {
     private readonly clock: Clock,
     private readonly runner: WorkRunner,
     private readonly logger: Logger,
+    private readonly escalation: EscalationPolicy = DEFAULT_ESCALATION,
   ) {}
 
   /** Arms from the store and re-arms whenever a committed change brings a due time closer. */
@@ -120,8 +123,9 @@ export class TimerService {
 
   async #apply(work: Work, kind: TimerKind, task: Task): Promise<void> {
     const action: TaskAction = ACTIONS[kind];
-    await work.apply(task, action);
+    const { task: next } = await work.apply(task, action);
     if (kind === 'lease' && task.agent !== null) await markOffline(work, task.agent);
+    if (kind === 'sla_violation') await escalate(work, next, this.escalation);
   }
 }
 

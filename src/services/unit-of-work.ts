@@ -10,6 +10,17 @@ import type { EventBus } from './event-bus.js';
 import { loadAgentState } from './agent-state.js';
 import type { AgentState, IdempotencyClaim } from './types.js';
 
+/**
+ * The transactional outbox (src/notifications/outbox.ts): told of every appended event inside
+ * its transaction, it writes the deliveries the event causes there too, so a notification
+ * exists exactly when its event does. `committed` runs after the commit of a transaction that wrote some.
+ */
+export interface OutboxHook {
+  /** Writes the deliveries `event` causes; returns how many. `task`: the task as this transaction left it, if known. */
+  enqueue(tx: StoreTx, event: StoredEvent, task: Task | undefined, now: number): Promise<number>;
+  committed(): void;
+}
+
 /** A guarded write lost a race this many times in a row: give up and report the conflict. */
 export const CONFLICT_RETRIES_MAX = 3;
 
@@ -23,19 +34,27 @@ export class Work {
   /** Every agent this unit wrote, as written (null: deleted), so publishing needs not read it back. */
   readonly agents = new Map<string, Agent | null>();
   readonly tx: StoreTx;
+  /** Deliveries the outbox wrote in this transaction: the dispatcher is woken after the commit. */
+  notified = 0;
 
   constructor(
     tx: StoreTx,
     readonly now: number,
     readonly actor: string,
     private readonly policy: Policy,
+    private readonly outbox: OutboxHook | null = null,
   ) {
     this.tx = { ...tx, agents: recordingAgents(tx.agents, this.agents) };
   }
 
-  async append(draft: EventDraft): Promise<StoredEvent> {
+  /** `notify: false` keeps the event off every channel (a failure about a failure notice, which could loop). */
+  async append(draft: EventDraft, opts: { notify?: boolean } = {}): Promise<StoredEvent> {
     const stored = await this.tx.events.append({ draft, at: this.now, actor: this.actor });
     this.events.push(stored);
+    if (this.outbox !== null && opts.notify !== false) {
+      const task = stored.taskId === null ? undefined : this.tasks.get(stored.taskId);
+      this.notified += await this.outbox.enqueue(this.tx, stored, task, this.now);
+    }
     return stored;
   }
 
@@ -106,6 +125,7 @@ export class WorkRunner {
     private readonly clock: Clock,
     private readonly policy: Policy,
     private readonly bus: EventBus,
+    private readonly outbox: OutboxHook | null = null,
   ) {}
 
   async run<T>(actor: string, fn: (work: Work) => Promise<T>): Promise<T> {
@@ -113,9 +133,10 @@ export class WorkRunner {
       let work: Work | undefined;
       try {
         const value = await this.store.transaction(async (tx) => {
-          work = new Work(tx, this.clock.now(), actor, this.policy);
+          work = new Work(tx, this.clock.now(), actor, this.policy, this.outbox);
           return fn(work);
         });
+        if (work !== undefined && work.notified > 0) this.outbox?.committed();
         if (work !== undefined) await this.publish(work);
         return value;
       } catch (err) {

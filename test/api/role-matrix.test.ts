@@ -53,7 +53,9 @@ function matrixSuite(dialect: 'sqlite' | 'postgres'): void {
       .replace('{agentId}', AGENT_ID)
       .replace('{status}', 'PENDING')
       .replace('{priority}', 'P1')
-      .replace('{tokenId}', 'no-such-token');
+      .replace('{tokenId}', 'no-such-token')
+      .replace('{channelId}', 'no-such-channel')
+      .replace('{deliveryId}', 'no-such-delivery');
 
   it('every operation declares its permission in the OpenAPI document', () => {
     expect(operations.length).toBeGreaterThan(30);

@@ -21,6 +21,8 @@ import { countCommittedEvents } from '../../src/metrics/bus-counters.js';
 import { timeClaims } from '../../src/metrics/claim-timing.js';
 import { ServerMetrics } from '../../src/metrics/registry.js';
 import { FakeClock } from './fake-clock.js';
+import { NOTIFY_DEFAULTS } from '../../src/config.js';
+import { createNotifications, type Notifications } from '../../src/notifications/module.js';
 
 /** Tokens the in-test authenticator knows. `agent:<id>` tokens are bound to that agent. */
 export const TOKENS = {
@@ -72,6 +74,8 @@ export interface Harness {
   orchestrator: Orchestrator;
   bus: EventBus;
   clock: FakeClock;
+  /** The notification routes' service, outbox and dispatcher (on the fake clock: nothing is sent until it advances). */
+  notifications: Notifications;
   file: string;
   /** The PostgreSQL schema holding this harness's tables; null on SQLite. */
   pgSchema: string | null;
@@ -136,13 +140,27 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   await store.migrate();
   const bus = new EventBus(silentLogger);
   if (metrics !== null) countCommittedEvents(bus, metrics);
+  const policy = options.policy ?? DEFAULT_POLICY;
+  const notifications = createNotifications({
+    store,
+    clock,
+    policy,
+    bus,
+    logger: silentLogger,
+    options: {
+      ...NOTIFY_DEFAULTS,
+      backoff: { baseMs: NOTIFY_DEFAULTS.backoffBaseMs, maxMs: NOTIFY_DEFAULTS.backoffMaxMs, maxAttempts: NOTIFY_DEFAULTS.maxAttempts },
+      publicUrl: null,
+    },
+  });
   const created = createOrchestrator({
     store,
     clock,
-    policy: options.policy ?? DEFAULT_POLICY,
+    policy,
     bus,
     dispatch: options.dispatch ?? 'manual',
     logger: silentLogger,
+    outbox: notifications.outbox,
   });
   const orchestrator = metrics === null ? created : timeClaims(created, metrics);
   const deps: AppDeps = {
@@ -155,6 +173,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger: options.logger ?? false,
     ...(options.tokenAdmin === true ? { tokens: createTokenAuthenticator(store, clock) } : {}),
     ...(metrics === null ? {} : { metrics }),
+    notifications: notifications.service,
   };
   const app = await buildApp(deps);
   await orchestrator.start();
@@ -165,6 +184,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     orchestrator,
     bus,
     clock,
+    notifications,
     file,
     pgSchema: pgSchema?.schema ?? null,
     metrics,
@@ -186,6 +206,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close() {
       await app.close();
       await orchestrator.stop();
+      await notifications.close();
       await store.close();
       await pgSchema?.dropSchema();
       if (dir !== null) rmSync(dir, { recursive: true, force: true });

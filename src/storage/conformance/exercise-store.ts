@@ -3,6 +3,7 @@ import type { Store } from '../../core/ports.js';
 import { agentCases } from './agent-cases.js';
 import { eventCases } from './event-cases.js';
 import { logCases } from './log-cases.js';
+import { notificationCases } from './notification-cases.js';
 import type { StoreHarness } from './fixtures.js';
 import { queueCases } from './queue-cases.js';
 import { taskCases } from './task-cases.js';
@@ -52,6 +53,7 @@ export function exerciseStore(name: string, factory: StoreFactory): void {
     eventCases(harness);
     tokenCases(harness);
     logCases(harness);
+    notificationCases(harness);
     transactionCases(harness);
   });
 }

@@ -10,6 +10,7 @@ import { SAFE_IDENTIFIER, quoteIdent, translatePgError, wrapDb, type Db } from '
 import { PostgresTaskReads, PostgresTaskRepo } from './task-rows.js';
 import { PostgresTokenReads, PostgresTokenRepo } from './token-rows.js';
 import { PostgresLogReads, PostgresLogRepo } from './log-rows.js';
+import { PostgresNotificationReads, PostgresNotificationRepo } from './notification-rows.js';
 
 /** Connections per node; a transaction holds one for its whole callback. */
 export const PG_POOL_SIZE_DEFAULT = 10;
@@ -78,6 +79,7 @@ export class PostgresStore implements Store {
   readonly idempotency: StoreReads['idempotency'];
   readonly tokens: StoreReads['tokens'];
   readonly logs: StoreReads['logs'];
+  readonly notifications: StoreReads['notifications'];
 
   private readonly pool: pg.Pool;
   private readonly schema: string | undefined;
@@ -119,6 +121,7 @@ export class PostgresStore implements Store {
     this.idempotency = new PostgresIdempotencyReads(db);
     this.tokens = new PostgresTokenReads(db);
     this.logs = new PostgresLogReads(db);
+    this.notifications = new PostgresNotificationReads(db);
   }
 
   /** Round-trips one query; throws STORE_UNAVAILABLE when the server cannot be reached. */
@@ -376,6 +379,7 @@ function buildTx(db: Db): StoreTx {
     idempotency: new PostgresIdempotencyRepo(db),
     tokens: new PostgresTokenRepo(db),
     logs: new PostgresLogRepo(db),
+    notifications: new PostgresNotificationRepo(db),
   };
 }
 

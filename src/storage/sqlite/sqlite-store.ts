@@ -7,6 +7,7 @@ import type {
   EventReads,
   IdempotencyReads,
   LogReads,
+  NotificationReads,
   Store,
   StoreCapabilities,
   StoreTx,
@@ -28,6 +29,7 @@ import {
 import { SqliteEventRows } from './event-rows.js';
 import { SqliteIdempotencyRows } from './idempotency-rows.js';
 import { SqliteLogRows } from './log-rows.js';
+import { SqliteNotificationRows } from './notification-rows.js';
 import { num, text } from './row-codec.js';
 import { SqliteTaskRows } from './task-rows.js';
 import { SqliteTokenRows } from './token-rows.js';
@@ -103,6 +105,7 @@ export class SqliteStore implements Store {
   readonly idempotency: IdempotencyReads;
   readonly tokens: TokenReads;
   readonly logs: LogReads;
+  readonly notifications: NotificationReads;
 
   private readonly writer: Database.Database;
   private readonly reader: Database.Database;
@@ -148,6 +151,7 @@ export class SqliteStore implements Store {
     this.idempotency = new SqliteIdempotencyRows(reads);
     this.tokens = new SqliteTokenRows(reads);
     this.logs = new SqliteLogRows(reads);
+    this.notifications = new SqliteNotificationRows(reads);
     const writes = new SqlRunner(this.writer, true);
     this.tx = {
       tasks: new SqliteTaskRows(writes),
@@ -156,6 +160,7 @@ export class SqliteStore implements Store {
       idempotency: new SqliteIdempotencyRows(writes),
       tokens: new SqliteTokenRows(writes),
       logs: new SqliteLogRows(writes),
+      notifications: new SqliteNotificationRows(writes),
     };
   }
 

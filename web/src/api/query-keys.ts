@@ -17,6 +17,8 @@ export const queryKeys = {
   tokens: ['tokens'] as const,
   /** Every filtered event log view held. */
   eventLogs: ['events', 'log'] as const,
+  /** Everything under it is read again on a `notification.*` event (the failure banner, the Notifications page). */
+  notifications: ['notifications'] as const,
   eventLog: (filter: object) => ['events', 'log', filter] as const,
   metrics: ['metrics'] as const,
   recentEvents: ['events', 'recent'] as const,

@@ -21,6 +21,7 @@ const AgentsView = lazy(() => import('../views/agents/agents-view.js'));
 const MyWorkView = lazy(() => import('../views/my-work/my-work-view.js'));
 const TokensView = lazy(() => import('../views/tokens/tokens-view.js'));
 const EventLogView = lazy(() => import('../views/event-log/event-log-view.js'));
+const NotificationsView = lazy(() => import('../views/notifications/notifications-view.js'));
 
 export function App({ runtime }: { runtime: AppRuntime }) {
   return (
@@ -41,6 +42,7 @@ export function App({ runtime }: { runtime: AppRuntime }) {
                         <Route path="/my-work" element={<MyWorkView />} />
                         <Route path="/tokens" element={<TokensView />} />
                         <Route path="/events" element={<EventLogView />} />
+                        <Route path="/notifications" element={<NotificationsView />} />
                         <Route path="*" element={<NotFoundView />} />
                       </Routes>
                     </Layout>

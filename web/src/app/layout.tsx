@@ -1,9 +1,10 @@
-import { Bot, Columns3, Hand, KeyRound, LayoutDashboard, LogIn, Plus, ScrollText, UserCheck } from 'lucide-react';
+import { Bell, Bot, Columns3, Hand, KeyRound, LayoutDashboard, LogIn, Plus, ScrollText, UserCheck } from 'lucide-react';
 import { Suspense, type ReactNode } from 'react';
 import { NavLink, useLocation } from 'react-router-dom';
 import { useSignedInAgent, useSignedInAgentId } from '../api/identity.js';
 import { ErrorBoundary } from '../components/error-boundary.js';
 import { SkeletonRows } from '../components/states.js';
+import { NotificationFailureBanner } from '../views/notifications/failure-banner.js';
 import { ConnectionIndicator } from './connection-indicator.js';
 import { useNewTask } from './new-task-context.js';
 import { useServices } from './services.js';
@@ -16,12 +17,13 @@ const NAV = [
   { to: '/agents', label: 'Agents', icon: Bot, end: false },
   { to: '/events', label: 'Events', icon: ScrollText, end: false },
 ] as const;
+const NOTIFICATIONS = { to: '/notifications', label: 'Notifications', icon: Bell, end: false } as const;
 const TOKENS = { to: '/tokens', label: 'Tokens', icon: KeyRound, end: false } as const;
 
-/** A human signed in as its agent gets My work first; token administration is for everyone else (an agent token may not). */
+/** A human signed in as its agent gets My work first; notifications and token administration are for everyone else (an agent token may not). */
 function useNav() {
   const signedIn = useSignedInAgentId() !== null;
-  return signedIn ? [MY_WORK, ...NAV] : [...NAV, TOKENS];
+  return signedIn ? [MY_WORK, ...NAV] : [...NAV, NOTIFICATIONS, TOKENS];
 }
 
 /**
@@ -114,6 +116,7 @@ export function Layout({ children }: { children: ReactNode }) {
           </button>
         </header>
         <main id="content" className="content" tabIndex={-1}>
+          <NotificationFailureBanner />
           <ErrorBoundary resetKey={location.pathname}>
             <Suspense
               fallback={

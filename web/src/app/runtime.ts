@@ -64,6 +64,8 @@ export function createAppRuntime(): AppRuntime {
         series.onMetrics(metrics, Date.now());
       },
       event: (event) => {
+        // A failed delivery changes the banner's count; deliveries have no socket message of their own.
+        if (event.type.startsWith('notification.')) void queryClient.invalidateQueries({ queryKey: queryKeys.notifications });
         sync.event(event);
         reconciler.onEvent(event);
         series.onEvent(event, Date.now());

@@ -26,6 +26,7 @@ const REQUEUE_REASONS: Record<RequeueReason, string> = {
   lease_expired: 'lease expired',
   agent_removed: 'agent removed',
   released: 'released',
+  escalated: 'escalated to another agent',
 };
 
 /**
@@ -86,6 +87,16 @@ export function describeEvent(e: EventView): EventText {
       return { verb: 'SLA at risk', detail: null, tone: 'warning' };
     case 'task.sla_violated':
       return { verb: 'SLA violated', detail: null, tone: 'danger' };
+    case 'task.escalated': {
+      // One step of the escalation policy after an SLA violation: from and to are priorities or agents.
+      const from = str(e.payload.from);
+      const to = str(e.payload.to);
+      return {
+        verb: e.payload.step === 'reassigned' ? 'escalated: reassigned' : 'escalated: priority raised',
+        detail: from === null && to === null ? null : `${from ?? '?'} → ${to ?? '?'}`,
+        tone: 'warning',
+      };
+    }
     case 'agent.registered':
       return { verb: 'registered', detail: str(e.payload.name), tone: 'success' };
     case 'agent.updated': {
@@ -100,6 +111,16 @@ export function describeEvent(e: EventView): EventText {
       return { verb: 'overloaded', detail: `${String(e.payload.load)}/${String(e.payload.maxConcurrentTasks)}`, tone: 'danger' };
     case 'agent.removed':
       return { verb: 'removed', detail: null, tone: 'neutral' };
+    case 'notification.failed': {
+      const p = e.payload;
+      const where = str(p.channelName);
+      const status = typeof p.status === 'number' ? String(p.status) : null;
+      return {
+        verb: p.dead === true ? 'notification gave up' : 'notification failed',
+        detail: joined(where === null ? null : `${where}, attempt ${String(p.attempt)}`, status ?? str(p.detail)),
+        tone: p.dead === true ? 'danger' : 'warning',
+      };
+    }
     default:
       // A type this build does not know yet (a newer server): show its name rather than nothing.
       return { verb: String((e as { type: string }).type), detail: null, tone: 'neutral' };
