@@ -80,13 +80,11 @@ export const DUE_COLUMN: Readonly<Record<TimerKind, `due_${TimerKind}`>> = Objec
 export interface DerivedTaskColumn {
   readonly column: 'cap_key' | `due_${TimerKind}`;
   readonly kind: TaskColumnKind;
-  /** Its value, as an expression of the compiled encoder (`t` the task, `due` its timerDueTimes, `key` capabilityKey). */
-  readonly expression: string;
 }
 
 export const DERIVED_TASK_COLUMNS: readonly DerivedTaskColumn[] = [
-  { column: 'cap_key', kind: 'text', expression: 'key(t.requiredCapabilities)' },
-  ...TIMER_KINDS.map((kind) => ({ column: DUE_COLUMN[kind], kind: 'int?' as const, expression: `due.${kind}` })),
+  { column: 'cap_key', kind: 'text' },
+  ...TIMER_KINDS.map((kind) => ({ column: DUE_COLUMN[kind], kind: 'int?' as const })),
 ];
 
 /** Every column of `tasks`: the fields, then the derived columns. */
@@ -94,63 +92,19 @@ export const TASK_COLUMN_SPECS: readonly (TaskFieldColumn | DerivedTaskColumn)[]
 
 export type TaskColumn = (typeof TASK_FIELD_COLUMNS)[number]['column'] | DerivedTaskColumn['column'];
 
-/** How a dialect turns a Task value of a kind into a bind parameter; kinds left out are bound as they are. */
-export type ParamEncoders = Partial<Record<TaskColumnKind, (value: unknown) => unknown>>;
-
-/**
- * How a dialect reads a column of a kind from the driver's value (`column` and `oneOf` for
- * checks and error messages); kinds left out are taken as the driver returns them.
- */
-export type ColumnReaders = Partial<Record<TaskColumnKind, (value: unknown, column: string, oneOf?: readonly string[]) => unknown>>;
-
-const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** A name from the tables above, checked before it is spliced into generated code. */
-function name(value: string): string {
-  if (!PLAIN_NAME.test(value)) throw new Error(`Task column table: "${value}" is not a plain identifier`);
-  return value;
-}
-
-/**
- * The table turned into straight-line code, once per dialect at start-up. A loop over the
- * table with computed keys costs 1-3 us per task (megamorphic property access over 44 names)
- * against 0.03 us for an object literal, and tasks are mapped on every read and write of the
- * claim path; generating the literal keeps one table and the speed of a hand-written mapping.
- * Only names from the constant tables (checked by PLAIN_NAME) reach the generated source.
- */
-function compile<F>(args: Record<string, unknown>, body: string): F {
-  const factory = new Function(...Object.keys(args), body) as (...values: unknown[]) => F;
-  return factory(...Object.values(args));
-}
-
-/**
- * A task as bind parameters, derived columns included: an object keyed by column (`named`,
- * SQLite's @name parameters) or an array in {@link TASK_COLUMN_SPECS} order (`positional`, $n).
- */
-export function compileTaskEncoder(encoders: ParamEncoders, shape: 'named'): (task: Task) => Record<TaskColumn, unknown>;
-export function compileTaskEncoder(encoders: ParamEncoders, shape: 'positional'): (task: Task) => unknown[];
-export function compileTaskEncoder(encoders: ParamEncoders, shape: 'named' | 'positional'): (task: Task) => unknown {
-  const encoded = (kind: TaskColumnKind, value: string): string =>
-    encoders[kind] === undefined ? value : `e[${JSON.stringify(kind)}](${value})`;
-  const values = [
-    ...TASK_FIELD_COLUMNS.map((c) => ({ column: name(c.column), value: encoded(c.kind, `t.${name(c.field)}`) })),
-    ...DERIVED_TASK_COLUMNS.map((c) => ({ column: name(c.column), value: encoded(c.kind, c.expression) })),
+/** Each column's value for `task`, not yet encoded for a dialect, in {@link TASK_COLUMN_SPECS} order. */
+export function taskColumnValues(task: Task): unknown[] {
+  const due = timerDueTimes(task);
+  return [
+    ...TASK_FIELD_COLUMNS.map((c) => task[c.field]),
+    capabilityKey(task.requiredCapabilities),
+    ...TIMER_KINDS.map((kind) => due[kind]),
   ];
-  const literal =
-    shape === 'named' ? `{ ${values.map((v) => `${v.column}: ${v.value}`).join(', ')} }` : `[${values.map((v) => v.value).join(', ')}]`;
-  return compile(
-    { e: encoders, key: capabilityKey, timers: timerDueTimes },
-    `return function encodeTask(t) { const due = timers(t); return ${literal}; };`,
-  );
 }
 
-/** A row (the driver's object, keyed by column) as a Task, each field read by the dialect's reader of its kind. */
-export function compileRowToTask(readers: ColumnReaders): (row: Record<string, unknown>) => Task {
-  const oneOf = TASK_FIELD_COLUMNS.map((c) => ('oneOf' in c ? c.oneOf : undefined));
-  const fields = TASK_FIELD_COLUMNS.map((c, i) => {
-    const value = `row.${name(c.column)}`;
-    const read = readers[c.kind] === undefined ? value : `r[${JSON.stringify(c.kind)}](${value}, ${JSON.stringify(c.column)}, o[${i}])`;
-    return `${name(c.field)}: ${read}`;
-  });
-  return compile({ r: readers, o: oneOf }, `return function rowToTask(row) { return { ${fields.join(', ')} }; };`);
+/** Builds a Task from a row, each field decoded by the dialect's `decode`. */
+export function taskFromColumns(decode: (spec: TaskFieldColumn) => unknown): Task {
+  const task: Record<string, unknown> = {};
+  for (const spec of TASK_FIELD_COLUMNS) task[spec.field] = decode(spec);
+  return task as unknown as Task;
 }

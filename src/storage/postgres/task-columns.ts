@@ -1,5 +1,5 @@
 import type { Task } from '../../core/task.js';
-import { TASK_COLUMN_SPECS, TASK_FIELD_COLUMNS, compileRowToTask, compileTaskEncoder, type TaskColumnKind } from '../task-fields.js';
+import { TASK_COLUMN_SPECS, TASK_FIELD_COLUMNS, taskColumnValues, taskFromColumns, type TaskColumnKind } from '../task-fields.js';
 import { jsonParam } from './sql.js';
 
 /** A `tasks` row as pg returns it: int8 parsed to number (the pool's parser), text[] to string[], jsonb parsed. */
@@ -12,10 +12,14 @@ function castOf(kind: TaskColumnKind): string {
 }
 
 /** PostgreSQL binds arrays and booleans natively; only JSON values are sent as text. */
-const encodeTask = compileTaskEncoder({ json: jsonParam, 'json?': (value) => (value === null ? null : jsonParam(value)) }, 'positional');
+function encode(kind: TaskColumnKind, value: unknown): unknown {
+  if (kind === 'json') return jsonParam(value);
+  if (kind === 'json?') return value === null ? null : jsonParam(value);
+  return value;
+}
 
 /** Each column with its parameter cast, in taskParams order. */
-const ALL_COLUMNS = TASK_COLUMN_SPECS.map((spec) => ({ name: spec.column, cast: castOf(spec.kind) }));
+const ALL_COLUMNS = TASK_COLUMN_SPECS.map((spec) => ({ name: spec.column, cast: castOf(spec.kind), kind: spec.kind }));
 
 /** The column list every task read selects, optionally qualified by a table alias. */
 export function taskSelectList(alias?: string): string {
@@ -24,7 +28,8 @@ export function taskSelectList(alias?: string): string {
 
 /** Parameters for INSERT_TASK / UPDATE_TASK ($1 = id, then every other column in order). */
 export function taskParams(task: Task): unknown[] {
-  return encodeTask(task);
+  const values = taskColumnValues(task);
+  return ALL_COLUMNS.map(({ kind }, i) => encode(kind, values[i]));
 }
 
 const placeholders = ALL_COLUMNS.map(({ cast }, i) => `$${i + 1}${cast}`);
@@ -62,27 +67,23 @@ export function narrowUpdate(
 ): { sql: string; values: unknown[] } {
   const before = taskParams(previous);
   const after = taskParams(next);
-  // Column indexes into ALL_COLUMNS; 0 is id, the key, never updated.
-  const changed: number[] = [];
-  for (let i = 1; i < after.length; i += 1) if (!sameValue(before[i], after[i])) changed.push(i);
-  const key = changed.join(',');
+  const changed = ALL_COLUMNS.map((column, i) => ({ ...column, value: after[i] })).filter(
+    (_, i) => i > 0 && !sameValue(before[i], after[i]),
+  );
+  const key = changed.map(({ name }) => name).join(',');
   let sql = narrowUpdates.get(key);
   if (sql === undefined) {
-    const columns = changed.map((i) => ALL_COLUMNS[i] as (typeof ALL_COLUMNS)[number]);
-    const sets = columns.map(({ name, cast }, i) => `${name} = $${i + 2}${cast}`).join(', ');
-    const n = columns.length;
+    const sets = changed.map(({ name, cast }, i) => `${name} = $${i + 2}${cast}`).join(', ');
+    const n = changed.length;
     sql = guardedUpdate(
       sets,
       `$${n + 2}`,
       `$${n + 3}`,
-      columns.some(({ name }) => name === 'depends_on'),
+      changed.some(({ name }) => name === 'depends_on'),
     );
     narrowUpdates.set(key, sql);
   }
-  const values: unknown[] = [next.id];
-  for (const i of changed) values.push(after[i]);
-  values.push(expected.status, expected.version);
-  return { sql, values };
+  return { sql, values: [next.id, ...changed.map(({ value }) => value), expected.status, expected.version] };
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -124,5 +125,7 @@ export const UPDATE_TASK = guardedUpdate(
   true,
 );
 
-/** Maps a row to the domain type; no row shape leaves the adapter. pg has typed every value already; a missing jsonb reads as null. */
-export const rowToTask: (row: TaskRow) => Task = compileRowToTask({ json: (value) => value ?? null });
+/** Maps a row to the domain type; no row shape leaves the adapter. pg has typed every value already. */
+export function rowToTask(row: TaskRow): Task {
+  return taskFromColumns(({ column, kind }) => (kind === 'json' ? (row[column] ?? null) : row[column]));
+}

@@ -6,77 +6,49 @@ import type { SqlRow } from './connection.js';
  * file was written by something else or the schema drifted: fail loudly, never guess.
  */
 export function text(row: SqlRow, column: string): string {
-  return textValue(row[column], column);
-}
-
-export function textOrNull(row: SqlRow, column: string): string | null {
-  return textOrNullValue(row[column], column);
-}
-
-export function num(row: SqlRow, column: string): number {
-  return numValue(row[column], column);
-}
-
-export function numOrNull(row: SqlRow, column: string): number | null {
-  return numOrNullValue(row[column], column);
-}
-
-export function bool(row: SqlRow, column: string): boolean {
-  return boolValue(row[column], column);
-}
-
-export function oneOf<T extends string>(row: SqlRow, column: string, allowed: readonly T[]): T {
-  return oneOfValue(row[column], column, allowed);
-}
-
-/** A JSON column holding an array of strings (capabilities, labels, ids). */
-export function stringArray(row: SqlRow, column: string): string[] {
-  return stringArrayValue(row[column], column);
-}
-
-/** A JSON column holding any value; SQL NULL reads as null. */
-export function json(row: SqlRow, column: string): unknown {
-  return jsonValue(row[column], column);
-}
-
-/** The same readers over a value already taken from the row (`column` names it in the error). */
-export function textValue(v: unknown, column: string): string {
+  const v = row[column];
   if (typeof v !== 'string') throw corrupt(column, v);
   return v;
 }
 
-export function textOrNullValue(v: unknown, column: string): string | null {
-  return v === null ? null : textValue(v, column);
+export function textOrNull(row: SqlRow, column: string): string | null {
+  const v = row[column];
+  return v === null ? null : text(row, column);
 }
 
-export function numValue(v: unknown, column: string): number {
+export function num(row: SqlRow, column: string): number {
+  const v = row[column];
   if (typeof v !== 'number') throw corrupt(column, v);
   return v;
 }
 
-export function numOrNullValue(v: unknown, column: string): number | null {
-  return v === null ? null : numValue(v, column);
+export function numOrNull(row: SqlRow, column: string): number | null {
+  const v = row[column];
+  return v === null ? null : num(row, column);
 }
 
-export function boolValue(v: unknown, column: string): boolean {
-  return numValue(v, column) !== 0;
+export function bool(row: SqlRow, column: string): boolean {
+  return num(row, column) !== 0;
 }
 
-export function oneOfValue<T extends string>(v: unknown, column: string, allowed: readonly T[]): T {
+export function oneOf<T extends string>(row: SqlRow, column: string, allowed: readonly T[]): T {
+  const v = text(row, column);
   const found = allowed.find((a) => a === v);
   if (found === undefined) throw corrupt(column, v);
   return found;
 }
 
-export function stringArrayValue(v: unknown, column: string): string[] {
-  const parsed: unknown = JSON.parse(textValue(v, column));
+/** A JSON column holding an array of strings (capabilities, labels, ids). */
+export function stringArray(row: SqlRow, column: string): string[] {
+  const parsed: unknown = JSON.parse(text(row, column));
   if (!Array.isArray(parsed) || !parsed.every((x): x is string => typeof x === 'string')) throw corrupt(column, parsed);
   return parsed;
 }
 
-export function jsonValue(v: unknown, column: string): unknown {
-  const raw = textOrNullValue(v, column);
-  return raw === null ? null : (JSON.parse(raw) as unknown);
+/** A JSON column holding any value; SQL NULL reads as null. */
+export function json(row: SqlRow, column: string): unknown {
+  const v = textOrNull(row, column);
+  return v === null ? null : (JSON.parse(v) as unknown);
 }
 
 /** Encodes a value for a JSON column; `undefined` is stored as JSON null. */

@@ -1,18 +1,7 @@
 import type { Task } from '../../core/task.js';
-import { TASK_COLUMN_SPECS, compileRowToTask, compileTaskEncoder, type TaskColumn } from '../task-fields.js';
+import { TASK_COLUMN_SPECS, taskColumnValues, taskFromColumns, type TaskColumn, type TaskColumnKind } from '../task-fields.js';
 import type { SqlParams, SqlRow } from './connection.js';
-import {
-  boolValue,
-  jsonValue,
-  numOrNullValue,
-  numValue,
-  oneOfValue,
-  stringArrayValue,
-  textOrNullValue,
-  textValue,
-  toBit,
-  toJson,
-} from './row-codec.js';
+import { bool, json, num, numOrNull, oneOf, stringArray, text, textOrNull, toBit, toJson } from './row-codec.js';
 
 export type { TaskColumn } from '../task-fields.js';
 
@@ -20,32 +9,52 @@ export type { TaskColumn } from '../task-fields.js';
 export const TASK_COLUMNS: readonly TaskColumn[] = TASK_COLUMN_SPECS.map((c) => c.column as TaskColumn);
 
 /** SQLite has no array or boolean type: string arrays and JSON values are JSON text, booleans 0/1. */
-const encodeTask = compileTaskEncoder(
-  {
-    strings: toJson,
-    json: toJson,
-    'json?': (value) => (value === null ? null : toJson(value)),
-    bool: (value) => toBit(value === true),
-  },
-  'named',
-);
+function encode(kind: TaskColumnKind, value: unknown): string | number | null {
+  switch (kind) {
+    case 'strings':
+    case 'json':
+      return toJson(value);
+    case 'json?':
+      return value === null ? null : toJson(value);
+    case 'bool':
+      return toBit(value === true);
+    default:
+      return value as string | number | null;
+  }
+}
 
 /** A task as bind parameters, derived columns included (capability key and timer due times from core). */
 export function taskToParams(task: Task): Record<TaskColumn, string | number | null> & SqlParams {
-  return encodeTask(task) as Record<TaskColumn, string | number | null> & SqlParams;
+  const values = taskColumnValues(task);
+  const params: SqlParams = {};
+  TASK_COLUMN_SPECS.forEach((spec, i) => {
+    params[spec.column] = encode(spec.kind, values[i]);
+  });
+  return params as Record<TaskColumn, string | number | null> & SqlParams;
 }
 
 /** Maps a row to the domain type, checking each value's type: a wrong one means the file was not written by us. */
-export const rowToTask: (row: SqlRow) => Task = compileRowToTask({
-  text: (value, column, allowed) => (allowed === undefined ? textValue(value, column) : oneOfValue(value, column, allowed)),
-  'text?': textOrNullValue,
-  int: numValue,
-  'int?': numOrNullValue,
-  bool: boolValue,
-  strings: stringArrayValue,
-  json: jsonValue,
-  'json?': jsonValue,
-});
+export function rowToTask(row: SqlRow): Task {
+  return taskFromColumns(({ column, kind, oneOf: allowed }) => {
+    switch (kind) {
+      case 'text':
+        return allowed === undefined ? text(row, column) : oneOf(row, column, allowed);
+      case 'text?':
+        return textOrNull(row, column);
+      case 'int':
+        return num(row, column);
+      case 'int?':
+        return numOrNull(row, column);
+      case 'bool':
+        return bool(row, column);
+      case 'strings':
+        return stringArray(row, column);
+      case 'json':
+      case 'json?':
+        return json(row, column);
+    }
+  });
+}
 
 /** INSERT of every column, built once from the constant column list (no caller input). Parameters: one per column. */
 export const INSERT_TASK_SQL = `INSERT INTO tasks (${TASK_COLUMNS.join(', ')}) VALUES (${TASK_COLUMNS.map((c) => `@${c}`).join(', ')})`;
