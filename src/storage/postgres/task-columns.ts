@@ -67,23 +67,23 @@ export function narrowUpdate(
 ): { sql: string; values: unknown[] } {
   const before = taskParams(previous);
   const after = taskParams(next);
-  const changed = ALL_COLUMNS.map((column, i) => ({ ...column, value: after[i] })).filter(
-    (_, i) => i > 0 && !sameValue(before[i], after[i]),
-  );
-  const key = changed.map(({ name }) => name).join(',');
+  const changed: number[] = [];
+  for (let i = 1; i < ALL_COLUMNS.length; i++) if (!sameValue(before[i], after[i])) changed.push(i);
+  const key = changed.join(',');
   let sql = narrowUpdates.get(key);
   if (sql === undefined) {
-    const sets = changed.map(({ name, cast }, i) => `${name} = $${i + 2}${cast}`).join(', ');
-    const n = changed.length;
+    const columns = changed.map((i) => ALL_COLUMNS[i] as (typeof ALL_COLUMNS)[number]);
+    const sets = columns.map(({ name, cast }, i) => `${name} = $${i + 2}${cast}`).join(', ');
+    const n = columns.length;
     sql = guardedUpdate(
       sets,
       `$${n + 2}`,
       `$${n + 3}`,
-      changed.some(({ name }) => name === 'depends_on'),
+      columns.some(({ name }) => name === 'depends_on'),
     );
     narrowUpdates.set(key, sql);
   }
-  return { sql, values: [next.id, ...changed.map(({ value }) => value), expected.status, expected.version] };
+  return { sql, values: [next.id, ...changed.map((i) => after[i]), expected.status, expected.version] };
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
