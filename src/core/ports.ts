@@ -156,7 +156,7 @@ export interface TaskWrites {
   insert(task: Task): Promise<void>;
   /**
    * Replaces the task if it still has `expected.status` and `expected.version`;
-   * throws VersionConflictError otherwise. `next.version` must be `expected.version + 1`.
+   * throws VersionConflictError otherwise. `next.version` is above `expected.version` (one per transition applied).
    * `previous`, the task as read at `expected.version`, lets the store write only the
    * columns that changed (unchanged indexes are not rewritten; PostgreSQL can update HOT).
    */

@@ -165,12 +165,13 @@ export class AgentUseCases {
         continue;
       }
       const chosen = scoreAgent(task, agent, work.now, null);
-      const assigned = await work.apply(task, {
-        type: 'assign',
-        agentId: agent.id,
-        decision: { mode: 'claim', chosen, runnersUp: [], consideredCount: 1, decidedAt: work.now },
-      });
-      return (await work.apply(assigned.task, { type: 'start', by: { agentId: agent.id } })).task;
+      const decision = { mode: 'claim' as const, chosen, runnersUp: [], consideredCount: 1, decidedAt: work.now };
+      // Assigned and started in one write of the task row: both events, one update.
+      const claimed = await work.applyAll(task, [
+        { type: 'assign', agentId: agent.id, decision },
+        { type: 'start', by: { agentId: agent.id } },
+      ]);
+      return claimed.task;
     }
     return null;
   }

@@ -1,10 +1,10 @@
 import type { Agent } from '../core/agent.js';
 import type { Clock } from '../core/clock.js';
-import { AgentNotEligibleError, ConflictError, NotFoundError, SwitchboardError } from '../core/errors.js';
+import { AgentNotEligibleError, ConflictError, InternalError, NotFoundError, SwitchboardError } from '../core/errors.js';
 import type { EventDraft, StoredEvent } from '../core/events.js';
 import type { Policy } from '../core/policy.js';
 import type { Store, StoreTx } from '../core/ports.js';
-import { transition, type TaskAction } from '../core/state-machine.js';
+import { transition, type SlotChange, type TaskAction } from '../core/state-machine.js';
 import { HELD_STATUSES, type Task } from '../core/task.js';
 import type { EventBus } from './event-bus.js';
 import { loadAgentState } from './agent-state.js';
@@ -62,19 +62,40 @@ export class Work {
    * Applies one transition: the guarded task update, the agent's slot change and the
    * event, all in this transaction. A slot the agent cannot give (full, paused) aborts it.
    */
-  async apply(task: Task, action: TaskAction, opts: { force?: boolean } = {}): Promise<{ task: Task; agent: Agent | null }> {
-    const result = transition(task, action, { now: this.now, policy: this.policy });
-    await this.tx.tasks.update({ next: result.task, expected: { status: task.status, version: task.version }, previous: task });
-    this.tasks.set(result.task.id, result.task);
+  apply(task: Task, action: TaskAction, opts: { force?: boolean } = {}): Promise<{ task: Task; agent: Agent | null }> {
+    return this.applyAll(task, [action], opts);
+  }
+
+  /**
+   * Applies transitions one after another (a claim's assign and start) with ONE guarded
+   * update of the task: each transition still counts its version and appends its event, in
+   * order, but the row and its indexes are written once. At most one may take or give a slot.
+   */
+  async applyAll(task: Task, actions: readonly TaskAction[], opts: { force?: boolean } = {}): Promise<{ task: Task; agent: Agent | null }> {
+    let next = task;
+    let slot: SlotChange | null = null;
+    const drafts: EventDraft[] = [];
+    for (const action of actions) {
+      const result = transition(next, action, { now: this.now, policy: this.policy });
+      next = result.task;
+      if (result.slot !== null) {
+        if (slot !== null) throw new InternalError('applyAll: more than one transition changes a slot');
+        slot = result.slot;
+      }
+      if (result.event !== null) drafts.push(result.event);
+    }
+    await this.tx.tasks.update({ next, expected: { status: task.status, version: task.version }, previous: task });
+    this.tasks.set(next.id, next);
     let agent: Agent | null = null;
-    if (result.slot !== null) {
-      agent = await this.tx.agents.adjustLoad({ ...result.slot, force: opts.force ?? false, now: this.now });
-      if (agent === null && result.slot.delta === 1) {
-        throw new AgentNotEligibleError(result.slot.agentId, task.id, 'it is full, paused, offline or unknown');
+    if (slot !== null) {
+      agent = await this.tx.agents.adjustLoad({ ...slot, force: opts.force ?? false, now: this.now });
+      if (agent === null && slot.delta === 1) {
+        throw new AgentNotEligibleError(slot.agentId, task.id, 'it is full, paused, offline or unknown');
       }
     }
-    if (result.event !== null) await this.append(result.event);
-    if (agent !== null && result.slot?.delta === 1 && agent.overloaded && agent.load - 1 <= agent.maxConcurrentTasks) {
+    const [first, ...rest] = drafts;
+    if (first !== undefined) await this.append(first);
+    if (agent !== null && slot?.delta === 1 && agent.overloaded && agent.load - 1 <= agent.maxConcurrentTasks) {
       await this.append({
         type: 'agent.overloaded',
         taskId: task.id,
@@ -82,7 +103,8 @@ export class Work {
         payload: { load: agent.load, maxConcurrentTasks: agent.maxConcurrentTasks },
       });
     }
-    return { task: result.task, agent };
+    for (const draft of rest) await this.append(draft);
+    return { task: next, agent };
   }
 
   /**
