@@ -19,6 +19,8 @@ export class EventBus {
   readonly #events = new Listeners<PublishedEvent>();
   /** Task log lines travel apart from events: they are not in the event log, so no listener may count them as events. */
   readonly #logs = new Listeners<AppendedLogs>();
+  /** Settles when everything handed to publishInOrder so far has been published. */
+  #order: Promise<void> = Promise.resolve();
 
   constructor(private readonly logger: Logger) {}
 
@@ -28,6 +30,22 @@ export class EventBus {
 
   publish(published: PublishedEvent): void {
     this.#events.call(published, (err) => this.logger.error({ err, event: published.event.type }, 'event listener failed'));
+  }
+
+  /**
+   * Publishes what one unit of work committed, once `assemble` has read its snapshots, and
+   * strictly after everything handed here before it: the reads of two units run at once,
+   * their events still leave in commit order. Units sharing a commit settle in their order,
+   * and a subscriber that resumes by the last event id (the SDK) drops anything older.
+   */
+  publishInOrder(assemble: Promise<readonly PublishedEvent[]>): Promise<void> {
+    // Its failure is reported through `done`; until the chain reaches it, it must not count as unhandled.
+    assemble.catch(() => undefined);
+    const done = this.#order.then(async () => {
+      for (const published of await assemble) this.publish(published);
+    });
+    this.#order = done.catch(() => undefined);
+    return done;
   }
 
   subscribeLogs(listener: LogListener): () => void {

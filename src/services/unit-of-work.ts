@@ -8,7 +8,7 @@ import { transition, type SlotChange, type TaskAction } from '../core/state-mach
 import { HELD_STATUSES, type Task } from '../core/task.js';
 import type { EventBus } from './event-bus.js';
 import { loadAgentState } from './agent-state.js';
-import type { AgentState, IdempotencyClaim } from './types.js';
+import type { AgentState, IdempotencyClaim, PublishedEvent } from './types.js';
 
 /**
  * The transactional outbox (src/notifications/outbox.ts): told of every appended event inside
@@ -172,8 +172,13 @@ export class WorkRunner {
    * agent's held tasks are read back only when the unit does not account for all of them.
    * An agent several events name is resolved once (a claim's assign and start both name it).
    */
-  private async publish(work: Work): Promise<void> {
+  private publish(work: Work): Promise<void> {
+    return this.bus.publishInOrder(this.snapshots(work));
+  }
+
+  private async snapshots(work: Work): Promise<PublishedEvent[]> {
     const agents = new Map<string, Promise<AgentState | null>>();
+    const out: PublishedEvent[] = [];
     for (const event of work.events) {
       const task = event.taskId !== null ? (work.tasks.get(event.taskId) ?? (await this.store.tasks.get({ id: event.taskId }))) : null;
       let agent: Promise<AgentState | null> | null = null;
@@ -181,8 +186,9 @@ export class WorkRunner {
         agent = agents.get(event.agentId) ?? this.agentState(work, event.agentId);
         agents.set(event.agentId, agent);
       }
-      this.bus.publish({ event, task, agent: agent === null ? null : await agent });
+      out.push({ event, task, agent: agent === null ? null : await agent });
     }
+    return out;
   }
 
   private async agentState(work: Work, agentId: string): Promise<AgentState | null> {

@@ -231,6 +231,8 @@ export class PostgresStore implements Store {
     const shared = batch.length > 1;
     let broken: Error | undefined;
     const ran: Array<{ unit: Unit; value: unknown }> = [];
+    // A unit's own failure is told after the COMMIT, like every outcome: its caller may read what the units before it wrote.
+    const failed: Array<{ unit: Unit; err: unknown }> = [];
     try {
       try {
         await client.query(
@@ -260,7 +262,7 @@ export class PostgresStore implements Store {
           this.requeue([...ran.map((r) => r.unit), ...batch.slice(index + 1)], outcome.error);
           return;
         }
-        unit.reject(outcome.error);
+        failed.push({ unit, err: outcome.error });
       }
       let commit: pg.QueryResult;
       try {
@@ -281,6 +283,7 @@ export class PostgresStore implements Store {
       for (const { unit, value } of ran) unit.resolve(value);
     } finally {
       client.release(broken);
+      for (const { unit, err } of failed) unit.reject(err);
     }
   }
 

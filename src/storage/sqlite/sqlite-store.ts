@@ -230,10 +230,12 @@ export class SqliteStore implements Store {
 
   /**
    * One shared transaction: each unit between SAVEPOINT and RELEASE, then one COMMIT. A
-   * unit's error rolls back only its savepoint. If SQLite lost the whole transaction (it
-   * does on SQLITE_FULL, IOERR, NOMEM), the failing unit is rejected and those that had
-   * already run go back to the queue to run once more; a failed COMMIT rejects them all,
-   * since none of their writes was kept.
+   * unit's error rolls back only its savepoint, and is told to its caller after the COMMIT
+   * like everyone's outcome: that caller may go on to read what the units before it wrote
+   * (a replayed idempotent create does). If SQLite lost the whole transaction (it does on
+   * SQLITE_FULL, IOERR, NOMEM), the failing unit is rejected and those that had already run
+   * go back to the queue to run once more; a failed COMMIT rejects them all, since none of
+   * their writes was kept.
    */
   private async runBatch(batch: Unit[]): Promise<void> {
     const started = performance.now();
@@ -244,39 +246,44 @@ export class SqliteStore implements Store {
       return;
     }
     const ran: Array<{ unit: Unit; value: unknown }> = [];
-    for (const unit of batch) {
-      const scope = { open: true };
-      try {
-        this.control.savepoint.run();
-        const value = await this.activeTx.run(scope, () => unit.fn(this.tx));
-        this.control.release.run();
-        ran.push({ unit, value });
-      } catch (err) {
-        if (!this.writer.inTransaction) {
-          unit.reject(translateSqliteError(err));
-          this.requeue(
-            ran.map((r) => r.unit),
-            err,
-          );
-          return;
-        }
-        this.control.rollbackTo.run();
-        this.control.release.run();
-        unit.reject(translateSqliteError(err));
-      } finally {
-        scope.open = false;
-      }
-    }
+    const failed: Array<{ unit: Unit; err: unknown }> = [];
     try {
-      this.control.commit.run();
-    } catch (err) {
-      rollbackQuietly(this.writer);
-      for (const { unit } of ran) unit.reject(translateSqliteError(err));
-      return;
+      for (const unit of batch) {
+        const scope = { open: true };
+        try {
+          this.control.savepoint.run();
+          const value = await this.activeTx.run(scope, () => unit.fn(this.tx));
+          this.control.release.run();
+          ran.push({ unit, value });
+        } catch (err) {
+          if (!this.writer.inTransaction) {
+            failed.push({ unit, err });
+            this.requeue(
+              ran.map((r) => r.unit),
+              err,
+            );
+            return;
+          }
+          this.control.rollbackTo.run();
+          this.control.release.run();
+          failed.push({ unit, err });
+        } finally {
+          scope.open = false;
+        }
+      }
+      try {
+        this.control.commit.run();
+      } catch (err) {
+        rollbackQuietly(this.writer);
+        for (const { unit } of ran) unit.reject(translateSqliteError(err));
+        return;
+      }
+      const seconds = (performance.now() - started) / 1000;
+      for (const listener of this.commitListeners) listener(batch.length, seconds);
+      for (const { unit, value } of ran) unit.resolve(value);
+    } finally {
+      for (const { unit, err } of failed) unit.reject(translateSqliteError(err));
     }
-    const seconds = (performance.now() - started) / 1000;
-    for (const listener of this.commitListeners) listener(batch.length, seconds);
-    for (const { unit, value } of ran) unit.resolve(value);
   }
 
   /** Units whose shared transaction was lost through no fault of theirs run again, first in line; twice unlucky, they fail. */
