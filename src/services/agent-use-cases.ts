@@ -108,7 +108,7 @@ export class AgentUseCases {
       let wake: Wake | null = null;
       for (;;) {
         const outcome = await this.#attempt(id, actor, (agent) => {
-          held.waiter ??= this.waiters.register(agent, true);
+          held.waiter ??= this.waiters.register(agent);
         });
         claimed = outcome.task;
         if (claimed !== null) return claimed;

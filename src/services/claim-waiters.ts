@@ -60,9 +60,12 @@ export class ClaimWaiters {
     this.#unsubscribe = bus.subscribe((published) => this.#onEvent(published));
   }
 
-  /** Registers a claim for `agent` before its attempt reads the store, so no news in between is missed. */
-  register(agent: Agent, canTake: boolean): Waiter {
-    const entry: Entry = { agentId: agent.id, capabilities: agent.capabilities, canTake, wake: null, resolve: null };
+  /**
+   * Registers a claim for `agent` before its attempt reads the store, so no news in between
+   * is missed. It counts as able to take work until its attempt says otherwise (`update`).
+   */
+  register(agent: Agent): Waiter {
+    const entry: Entry = { agentId: agent.id, capabilities: agent.capabilities, canTake: true, wake: null, resolve: null };
     this.#entries.add(entry);
     return {
       next: (ms) => {
